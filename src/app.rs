@@ -1,0 +1,577 @@
+//! The shell: one function per subcommand. The only code that reads files, stdin, the environment and
+//! the clock (for the default reference date). It turns CLI structs into a `Profile` and options, calls
+//! the pure core, and hands the results to `output`.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::cli::{CheckArgs, CheckFormat, Cli, Command, ListArgs, ListFormat, RulesArg, ShowArgs, ValidateArgs, ValidateFormat};
+use crate::diagnostic::{self, Diagnostic, did_you_mean};
+use crate::error::{Error, Result};
+use crate::eval;
+use crate::output::{self, Style};
+use crate::profile::{self, FieldError, Profile, Raw};
+use crate::report::{AideCompacte, Compact, LigneErreur};
+use crate::rules::model::{RuleSet, Statut};
+use crate::rules::referentiel::Referentiel;
+use crate::rules::{self, Loaded, check};
+
+/// Runs a parsed command line; returns the exit code.
+///
+/// # Errors
+/// A fatal error (bad input, unusable rules, I/O).
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
+    let today = chrono::Local::now().date_naive();
+    match cli.command {
+        Command::Check(args) => check_cmd(&args, today, out),
+        Command::List(args) => list_cmd(&args, out),
+        Command::Show(args) => show_cmd(&args, out),
+        Command::Validate(args) => validate_cmd(&args, today, out),
+    }
+}
+
+fn style() -> Style {
+    let tty = io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let width = if tty { comfy_width() } else { None };
+    Style { color: tty && !no_color, width }
+}
+
+fn comfy_width() -> Option<u16> {
+    let t = comfy_table::Table::new();
+    t.width()
+}
+
+/// Renders diagnostics as compiler-style text, with their sources.
+fn render_all(diags: &[Diagnostic], rules: &RuleSet) -> String {
+    diags
+        .iter()
+        .map(|d| diagnostic::render_text(d, rules.source(&d.file)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Loads the rule set in use: `--rules DIR` (or `AIDES_RULES`), else the embedded one. Refuses a rule
+/// set with errors.
+fn load(rules: &RulesArg) -> Result<Loaded> {
+    let loaded = match &rules.rules {
+        Some(dir) => rules::load_paths(std::slice::from_ref(dir)),
+        None => rules::embedded(),
+    };
+    if loaded.has_errors() {
+        let errors: Vec<Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let mut rendered = render_all(&errors, &loaded.rules);
+        rendered.push_str(&format!(
+            "\nla base de règles contient {} erreur(s) : corrigez-les (aides validate {}) avant de l'utiliser",
+            errors.len(),
+            rules.rules.as_ref().map_or_else(|| "rules/".to_owned(), |p| p.display().to_string())
+        ));
+        return Err(Error::Rules { rendered });
+    }
+    Ok(loaded)
+}
+
+fn flag_error(e: &FieldError) -> Error {
+    let mut message = format!("option --{} : {}", e.field.replace('_', "-"), e.message);
+    if let Some(h) = &e.help {
+        message.push_str(&format!("\n  aide : {h}"));
+    }
+    Error::Usage { message }
+}
+
+fn input_error(context: &str, e: &FieldError) -> String {
+    let mut message = format!("{context} : champ « {} » : {}", e.field, e.message);
+    if let Some(h) = &e.help {
+        message.push_str(&format!("\n  aide : {h}"));
+    }
+    message
+}
+
+/// The profile given by flags.
+fn flags_profile(args: &CheckArgs, refs: &Referentiel) -> Result<Profile> {
+    let mut p = Profile::default();
+    for (field, text) in &args.profil.values {
+        let value = profile::parse_value(*field, &Raw::Str(text), refs).map_err(|e| flag_error(&e))?;
+        p.set(*field, Some(value));
+    }
+    Ok(p)
+}
+
+/// Reads one profile object from JSON, checking each key against the vocabulary.
+struct ProfileSeed<'a> {
+    refs: &'a Referentiel,
+}
+
+impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
+    type Value = std::result::Result<Profile, FieldError>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn not_an_object(what: &str) -> FieldError {
+    FieldError {
+        field: "(profil)".into(),
+        message: format!("{what} reçu, un objet JSON attendu"),
+        help: Some("un profil s'écrit {\"zone\": \"ZIP\", \"secteur\": 1, …}".into()),
+        wrong_type: true,
+    }
+}
+
+fn json_to_raw(v: &serde_json::Value) -> Raw<'_> {
+    match v {
+        serde_json::Value::Null => Raw::Null,
+        serde_json::Value::Bool(b) => Raw::Bool(*b),
+        serde_json::Value::Number(n) => n.as_i64().map_or_else(|| n.as_f64().map_or(Raw::Other("un nombre"), Raw::Float), Raw::Int),
+        serde_json::Value::String(s) => Raw::Str(s),
+        serde_json::Value::Array(items) => Raw::List(items.iter().map(json_to_raw).collect()),
+        serde_json::Value::Object(_) => Raw::Other("un objet"),
+    }
+}
+
+impl<'de> Visitor<'de> for ProfileSeed<'_> {
+    type Value = std::result::Result<Profile, FieldError>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("un profil (objet JSON)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut profile = Profile::default();
+        let mut error = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if error.is_some() {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let Some(field) = profile::field_id(&key) else {
+                error = Some(profile::unknown_key(&key));
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let value: serde_json::Value = map.next_value()?;
+            let raw = json_to_raw(&value);
+            if raw == Raw::Null {
+                continue;
+            }
+            match profile::parse_value(field, &raw, self.refs) {
+                Ok(v) => profile.set(field, Some(v)),
+                Err(e) => error = Some(e),
+            }
+        }
+        Ok(error.map_or(Ok(profile), Err))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(not_an_object("une liste")))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("un booléen")))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("un nombre")))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("un nombre")))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("un nombre")))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("une chaîne")))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Err(not_an_object("null")))
+    }
+}
+
+/// A JSON syntax error in French, with its line and column.
+fn json_syntax(e: &serde_json::Error, line_offset: usize) -> String {
+    let text = e.to_string();
+    let text = text.split(" at line ").next().unwrap_or(&text);
+    format!("JSON invalide (ligne {}, colonne {}) : {text}", e.line() + line_offset, e.column())
+}
+
+/// One item of the input: where it was, and the profile or what is wrong with it.
+struct Item {
+    /// 1-based line (NDJSON, single object) or position in the array.
+    ligne: usize,
+    in_array: bool,
+    profile: std::result::Result<Profile, String>,
+}
+
+/// Streams the profiles of `reader` (one object, an array, or NDJSON) to `each`, with constant memory.
+/// Returns `Err` for an input that cannot be read at all (a syntax error outside NDJSON).
+fn stream_profiles(
+    reader: &mut dyn BufRead,
+    refs: &Referentiel,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+) -> Result<()> {
+    let io_err = |source| Error::Io { path: "--input".into(), source };
+    // Find the first non-blank byte to tell an array from objects.
+    let first = loop {
+        let buf = reader.fill_buf().map_err(io_err)?;
+        if buf.is_empty() {
+            return Err(Error::Input {
+                message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
+            });
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let b = buf[i];
+                break b;
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    let wrap = |r: std::result::Result<Profile, FieldError>, ctx: &str| r.map_err(|e| input_error(ctx, &e));
+    if first == b'[' {
+        return stream_array(reader, refs, each, &wrap);
+    }
+    // NDJSON, or one (possibly multi-line) object: read line by line; a line that is an incomplete
+    // value switches to reading the rest as a stream of values.
+    let mut line = String::new();
+    let mut n = 0;
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(io_err)?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(&line);
+        let parsed = ProfileSeed { refs }.deserialize(&mut de).and_then(|p| de.end().map(|()| p));
+        match parsed {
+            Ok(p) => each(Item { ligne: n, in_array: false, profile: wrap(p, &format!("ligne {n}")) })?,
+            Err(e) if e.is_eof() => {
+                let mut rest = std::mem::take(&mut line);
+                reader.read_to_string(&mut rest).map_err(io_err)?;
+                let start = n;
+                let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+                for value in stream.by_ref() {
+                    match value {
+                        Ok(v) => {
+                            let p = ProfileSeed { refs }.deserialize(v).map_err(|e| Error::Input { message: e.to_string() })?;
+                            each(Item { ligne: start, in_array: false, profile: wrap(p, "profil") })?;
+                        }
+                        Err(e) => {
+                            return Err(Error::Input { message: format!("--input : {}", json_syntax(&e, start - 1)) });
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            Err(e) => each(Item { ligne: n, in_array: false, profile: Err(json_syntax(&e, n - 1)) })?,
+        }
+    }
+}
+
+fn stream_array(
+    reader: &mut dyn BufRead,
+    refs: &Referentiel,
+    each: &mut dyn FnMut(Item) -> Result<()>,
+    wrap: &dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>,
+) -> Result<()> {
+    struct Elements<'a, 'b> {
+        refs: &'a Referentiel,
+        each: &'a mut dyn FnMut(Item) -> Result<()>,
+        wrap: &'a dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>,
+        failure: &'b RefCell<Option<Error>>,
+    }
+    impl<'de> Visitor<'de> for Elements<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("un tableau de profils")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            let mut i = 0;
+            while let Some(p) = seq.next_element_seed(ProfileSeed { refs: self.refs })? {
+                i += 1;
+                let item = Item { ligne: i, in_array: true, profile: (self.wrap)(p, &format!("profil n° {i} du tableau")) };
+                if let Err(e) = (self.each)(item) {
+                    *self.failure.borrow_mut() = Some(e);
+                    return Err(de::Error::custom("arrêt"));
+                }
+            }
+            Ok(())
+        }
+    }
+    let failure = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = de
+        .deserialize_seq(Elements { refs, each, wrap, failure: &failure })
+        .and_then(|()| de.end());
+    if let Some(e) = failure.into_inner() {
+        return Err(e);
+    }
+    result.map_err(|e| Error::Input { message: format!("--input : {}", json_syntax(&e, 0)) })
+}
+
+fn open_input(path: &str) -> Result<Box<dyn BufRead>> {
+    if path == "-" {
+        return Ok(Box::new(BufReader::new(io::stdin().lock())));
+    }
+    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    Ok(Box::new(BufReader::new(file)))
+}
+
+fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<u8> {
+    let loaded = load(&args.rules)?;
+    let rules = &loaded.rules;
+    let flags = flags_profile(args, &rules.refs)?;
+    let date = args.date.unwrap_or(today);
+    let style = style();
+    let Some(input) = &args.input else {
+        let mut p = flags;
+        p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
+        let rapport = eval::evaluate(rules, &p, date);
+        write_one(args, &rapport, rules, &p, date, style, out).map_err(Error::stdout)?;
+        return Ok(0);
+    };
+    let mut reader = open_input(input)?;
+    let mut failed = false;
+    let mut count = 0usize;
+    // The first item is held until the second shows whether this is a batch.
+    let mut pending: Option<Item> = None;
+    let mut batch = false;
+    let mut emit = |item: Item, batch: bool, count: &mut usize, out: &mut dyn Write| -> Result<()> {
+        *count += 1;
+        let profile = item.profile.and_then(|mut p| {
+            p.overlay(&flags);
+            p.resolve_region(&rules.refs).map(|()| p).map_err(|e| input_error(&format!("ligne {}", item.ligne), &e))
+        });
+        match profile {
+            Ok(p) => {
+                if batch && args.format == CheckFormat::Json && *count > 1 {
+                    out.write_all(b",\n").map_err(Error::stdout)?;
+                }
+                if batch && args.format == CheckFormat::Table && *count > 1 {
+                    writeln!(out).map_err(Error::stdout)?;
+                }
+                let rapport_needed = args.format != CheckFormat::Ndjson || args.detail;
+                if rapport_needed {
+                    let rapport = eval::evaluate(rules, &p, date);
+                    write_one(args, &rapport, rules, &p, date, style, out).map_err(Error::stdout)?;
+                } else {
+                    write_compact(args.all, rules, &p, date, out).map_err(Error::stdout)?;
+                }
+                Ok(())
+            }
+            Err(message) if !batch => Err(Error::Input { message: format!("--input : {message}") }),
+            Err(message) => {
+                failed = true;
+                let ligne = LigneErreur { ligne: item.ligne, erreur: message };
+                match args.format {
+                    CheckFormat::Table => {
+                        let where_ = if item.in_array { "profil n°" } else { "ligne" };
+                        let _ = where_;
+                        writeln!(io::stderr(), "erreur : {}", ligne.erreur).map_err(Error::stdout)
+                    }
+                    CheckFormat::Json => {
+                        if *count > 1 {
+                            out.write_all(b",\n").map_err(Error::stdout)?;
+                        }
+                        let text = serde_json::to_string_pretty(&ligne).unwrap_or_default();
+                        out.write_all(text.as_bytes()).map_err(Error::stdout)
+                    }
+                    CheckFormat::Ndjson => output::json_line(out, &ligne).map_err(Error::stdout),
+                }
+            }
+        }
+    };
+    let mut started = false;
+    stream_profiles(&mut *reader, &rules.refs, &mut |item| {
+        if item.in_array && !batch {
+            batch = true;
+        }
+        match pending.take() {
+            None if !started && !item.in_array => {
+                started = true;
+                pending = Some(item);
+                Ok(())
+            }
+            None => {
+                if !started && args.format == CheckFormat::Json {
+                    out.write_all(b"[\n").map_err(Error::stdout)?;
+                }
+                started = true;
+                batch = true;
+                emit(item, true, &mut count, out)
+            }
+            Some(first) => {
+                batch = true;
+                if args.format == CheckFormat::Json {
+                    out.write_all(b"[\n").map_err(Error::stdout)?;
+                }
+                emit(first, true, &mut count, out)?;
+                emit(item, true, &mut count, out)
+            }
+        }
+    })?;
+    if let Some(only) = pending.take() {
+        emit(only, false, &mut count, out)?;
+    } else if batch && args.format == CheckFormat::Json {
+        out.write_all(b"\n]\n").map_err(Error::stdout)?;
+    } else if count == 0 && started {
+        // Unreachable in practice: an array with no element.
+    }
+    if batch && count == 0 && args.format == CheckFormat::Json {
+        out.write_all(b"[]\n").map_err(Error::stdout)?;
+    }
+    Ok(u8::from(failed))
+}
+
+fn write_compact(all: bool, rules: &RuleSet, p: &Profile, date: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
+    let (verdicts, total) = eval::evaluate_compact(rules, p, date);
+    let compact = Compact {
+        id: p.label(),
+        date_reference: date,
+        total,
+        aides: verdicts
+            .into_iter()
+            .filter(|(_, v)| all || v.statut != Statut::NonEligible)
+            .map(|(a, v)| AideCompacte::new(a, v))
+            .collect(),
+    };
+    output::json_line(out, &compact)
+}
+
+fn write_one(
+    args: &CheckArgs,
+    rapport: &crate::report::Rapport<'_>,
+    rules: &RuleSet,
+    p: &Profile,
+    date: NaiveDate,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match args.format {
+        CheckFormat::Table => output::check_table(out, rapport, args.all, style),
+        CheckFormat::Json => {
+            let text = serde_json::to_string_pretty(rapport).map_err(io::Error::other)?;
+            out.write_all(text.as_bytes())?;
+            if args.input.is_none() {
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        CheckFormat::Ndjson if args.detail => output::json_line(out, rapport),
+        CheckFormat::Ndjson => write_compact(args.all, rules, p, date, out),
+    }
+}
+
+fn region_arg(region: &str, refs: &Referentiel) -> Result<u16> {
+    refs.region_index(region).ok_or_else(|| {
+        let help = did_you_mean(region, refs.regions.iter().map(|r| r.slug.as_str())).unwrap_or_else(|| {
+            format!("régions : {}", refs.regions.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>().join(", "))
+        });
+        Error::Usage { message: format!("option --region : région « {region} » inconnue\n  aide : {help}") }
+    })
+}
+
+fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
+    let loaded = load(&args.rules)?;
+    let rules = &loaded.rules;
+    let region = args.region.as_deref().map(|r| region_arg(r, &rules.refs)).transpose()?;
+    let items = output::list_items(rules, region);
+    match args.format {
+        ListFormat::Table => output::list_table(out, &items, style()),
+        ListFormat::Json => output::json(out, &items),
+    }
+    .map_err(Error::stdout)?;
+    Ok(0)
+}
+
+fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<u8> {
+    let loaded = load(&args.rules)?;
+    let rules = &loaded.rules;
+    let Some(aide) = rules.aide(&args.id) else {
+        let help = did_you_mean(&args.id, rules.aides.iter().map(|a| a.id.as_str()))
+            .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
+        return Err(Error::Input { message: format!("aide « {} » inconnue\n  aide : {help}", args.id) });
+    };
+    match args.format {
+        ListFormat::Table => output::show_text(out, aide, &rules.refs),
+        ListFormat::Json => output::json(out, &output::show_json(aide, &rules.refs)),
+    }
+    .map_err(Error::stdout)?;
+    Ok(0)
+}
+
+fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> Result<u8> {
+    let loaded = if args.paths.is_empty() {
+        match &args.rules.rules {
+            Some(dir) => rules::load_paths(std::slice::from_ref(dir)),
+            None => rules::embedded(),
+        }
+    } else {
+        rules::load_paths(&args.paths)
+    };
+    let rules = &loaded.rules;
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(check::all(rules, args.today.unwrap_or(today), args.max_age));
+    let coverage = args.coverage.then(|| check::coverage(rules));
+    if let Some(cov) = &coverage {
+        diags.extend(check::coverage_warnings(rules, cov));
+    }
+    diags.sort_by(|a, b| {
+        (a.file.as_str(), a.span.as_ref().map_or(0, |s| s.start)).cmp(&(b.file.as_str(), b.span.as_ref().map_or(0, |s| s.start)))
+    });
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let w = &mut *out;
+    let res: io::Result<()> = (|| {
+        for d in &diags {
+            let src = rules.source(&d.file);
+            match args.format {
+                ValidateFormat::Text => writeln!(w, "{}", diagnostic::render_text(d, src))?,
+                ValidateFormat::Json => output::json_line(w, &diagnostic::render_json(d, src))?,
+                ValidateFormat::Github => writeln!(w, "{}", diagnostic::render_github(d, src))?,
+            }
+        }
+        if let (Some(cov), ValidateFormat::Text) = (&coverage, args.format) {
+            output::coverage_table(w, cov, style())?;
+        }
+        if let (Some(cov), ValidateFormat::Json) = (&coverage, args.format) {
+            output::json_line(w, &serde_json::json!({ "couverture": cov }))?;
+        }
+        if args.format == ValidateFormat::Text {
+            let exemples: usize = rules.aides.iter().map(|a| a.exemples.len()).sum();
+            writeln!(
+                w,
+                "{} : {} fichier(s), {} aide(s), {exemples} exemple(s) ; {errors} erreur(s), {warnings} avertissement(s)",
+                if errors == 0 { "validation réussie" } else { "validation en échec" },
+                rules.sources.len(),
+                rules.aides.len(),
+            )?;
+        }
+        Ok(())
+    })();
+    res.map_err(Error::stdout)?;
+    Ok(u8::from(errors > 0))
+}
+
+/// The reference date as the user would write it (used in messages).
+#[must_use]
+pub fn paths_display(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
+}

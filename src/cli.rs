@@ -1,0 +1,263 @@
+//! The command-line interface (clap derive) and nothing else. The profile flags are generated from the
+//! profile vocabulary (`profile::FIELDS`), so that adding a field adds its flag; `app` turns these
+//! structs into a `Profile` and options.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::profile::{FIELDS, FieldId, Kind, parse_date};
+
+const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que soit le résultat), \
+1 entrée ou règles invalides, 2 erreur d'utilisation.";
+
+/// Les aides à l'installation des médecins : lesquelles, combien, à quelles conditions, avant quand,
+/// et qui contacter (CPAM ou ARS).
+#[derive(Debug, Parser)]
+#[command(name = "aides", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Évalue un profil (options ou JSON) ou un lot de profils (tableau JSON, NDJSON)
+    ///
+    /// Chaque champ du profil est facultatif : un champ absent est inconnu, pas faux. Les aides dont une
+    /// condition dépend d'un champ inconnu sont « à confirmer », avec les options qui les décideraient.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Liste les aides de la base : id, nom, financeur, montant, période, région
+    #[command(after_help = EXIT_CODES)]
+    List(ListArgs),
+    /// Montre une aide en entier : conditions, montant, versements, engagements, contact, sources
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
+    /// Vérifie des fichiers de règles et exécute leurs exemples (pour la CI)
+    ///
+    /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / AIDES_RULES). Sort en
+    /// erreur (code 1) au moindre problème de gravité « erreur ».
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+}
+
+/// Where the rules come from.
+#[derive(Debug, Clone, Args)]
+pub struct RulesArg {
+    /// Dossier de règles à utiliser à la place des règles intégrées
+    #[arg(long, env = "AIDES_RULES", value_name = "DOSSIER", help_heading = "Règles")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Tableau en français
+    Table,
+    /// Un objet JSON (un tableau d'objets pour plusieurs profils)
+    Json,
+    /// Un objet JSON compact par profil et par ligne
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// Comme un compilateur : erreur[code], --> fichier:ligne:colonne, la ligne, = aide
+    Text,
+    /// Un objet JSON par diagnostic et par ligne
+    Json,
+    /// Annotations GitHub Actions (::error file=…,line=…,col=…::…)
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub profil: ProfileArgs,
+
+    /// Profil(s) JSON : un objet, un tableau d'objets ou du NDJSON ; « - » pour l'entrée standard
+    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
+    pub input: Option<String>,
+
+    /// Format de sortie
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table, help_heading = "Entrée/sortie")]
+    pub format: CheckFormat,
+
+    /// Date de référence AAAA-MM-JJ (par défaut : aujourd'hui)
+    #[arg(long, value_parser = date_arg, value_name = "AAAA-MM-JJ", help_heading = "Entrée/sortie")]
+    pub date: Option<NaiveDate>,
+
+    /// Montre aussi les aides non éligibles, avec la condition qui manque
+    #[arg(long, help_heading = "Entrée/sortie")]
+    pub all: bool,
+
+    /// Avec --format ndjson : toutes les clés, comme --format json
+    #[arg(long, help_heading = "Entrée/sortie")]
+    pub detail: bool,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// N'afficher que les aides qui s'appliquent dans cette région (nationales et régionales)
+    #[arg(long, value_name = "RÉGION")]
+    pub region: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Identifiant de l'aide (voir `aides list`)
+    pub id: String,
+
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Dossiers ou fichiers de règles (par défaut : la base en usage)
+    #[arg(value_name = "CHEMIN")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+
+    /// Erreur stale-rule pour toute règle vérifiée il y a plus de JOURS jours (verifie_le)
+    #[arg(long, value_name = "JOURS")]
+    pub max_age: Option<u32>,
+
+    /// Montre, par aide, les conditions que les exemples rendent vraies et fausses
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Date du jour pour --max-age (par défaut : aujourd'hui)
+    #[arg(long, value_parser = date_arg, value_name = "AAAA-MM-JJ", hide = true)]
+    pub today: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).map_err(|(message, help)| format!("{message} ({help})"))
+}
+
+/// The profile flags, one per vocabulary field, as the raw text given (checked by `app`).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileArgs {
+    pub values: Vec<(FieldId, String)>,
+}
+
+fn field_arg(id: FieldId) -> Arg {
+    let f = id.def();
+    let arg = Arg::new(f.name)
+        .long(id.flag())
+        .help(f.help)
+        .help_heading("Profil")
+        .action(ArgAction::Set);
+    match f.kind {
+        Kind::Bool => arg
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("oui")
+            .value_name("oui|non")
+            .value_parser(PossibleValuesParser::new(["oui", "non", "true", "false"]))
+            .hide_possible_values(true),
+        Kind::Choice(values) => {
+            let arg = arg.value_parser(PossibleValuesParser::new(values.iter().copied()));
+            if values.len() > 6 { arg.hide_possible_values(true).value_name("SPÉCIALITÉ") } else { arg }
+        }
+        Kind::IntChoice(_) => arg.value_parser(PossibleValuesParser::new(["1", "2"])),
+        Kind::Date => arg.value_name("AAAA-MM-JJ").value_parser(|s: &str| date_arg(s).map(|_| s.to_owned())),
+        Kind::Number { .. } | Kind::Integer { .. } => arg.value_name("N"),
+        Kind::List(values) => arg.value_name(format!("{}|aucun", values.join(","))),
+        Kind::Departement => arg.value_name("CODE"),
+        Kind::Region => arg.value_name("RÉGION"),
+        Kind::Text => arg.value_name("TEXTE"),
+    }
+}
+
+fn ids() -> impl Iterator<Item = FieldId> {
+    (0..FIELDS.len()).filter_map(|i| u8::try_from(i).ok()).map(FieldId)
+}
+
+impl FromArgMatches for ProfileArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut out = ProfileArgs::default();
+        out.update_from_arg_matches(m)?;
+        Ok(out)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        for id in ids() {
+            if let Some(v) = m.get_one::<String>(id.name()) {
+                self.values.retain(|(f, _)| *f != id);
+                self.values.push((id, v.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for ProfileArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        ids().fold(cmd, |cmd, id| cmd.arg(field_arg(id)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn tri_state_flags() {
+        let cli = Cli::try_parse_from(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"]).unwrap();
+        let Command::Check(args) = cli.command else { panic!("check") };
+        let get = |name: &str| {
+            args.profil
+                .values
+                .iter()
+                .find(|(f, _)| f.name() == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("qpv"), Some("oui"));
+        assert_eq!(get("pdsa"), Some("non"));
+        assert_eq!(get("zone"), Some("ZIP"));
+        assert_eq!(get("optam"), None);
+    }
+
+    #[test]
+    fn bad_enum_value_is_a_usage_error() {
+        let err = Cli::try_parse_from(["aides", "check", "--zone", "ZIPP"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

@@ -1,0 +1,338 @@
+//! Coded, located problems of a rule set (and the "did you mean" helper).
+//! A `Diagnostic` carries a stable code, a byte span into a named source and a help line; the renderers
+//! here turn it into compiler-style text, JSON or GitHub annotations. Nothing here prints.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is: errors fail `aides validate` (exit 1), warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Erreur,
+    Avertissement,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Erreur => "erreur",
+            Severity::Avertissement => "avertissement",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident => $text:literal, $doc:literal;)*) => {
+        /// The stable identifier of a kind of problem; scripts and CI rely on these strings.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $(#[doc = $doc] $variant,)* }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed (`erreur[unknown-key]`).
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text,)* }
+            }
+
+            /// One line saying what the code means (for the README and `--help`).
+            #[must_use]
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Io => "io", "a rule file or directory cannot be read";
+    TomlSyntax => "toml-syntax", "the file is not valid TOML";
+    UnknownKey => "unknown-key", "a key the rule format does not define";
+    MissingKey => "missing-key", "a required key is absent";
+    UnknownField => "unknown-field", "a condition or example names a field outside the profile vocabulary";
+    TypeMismatch => "type-mismatch", "a value has the wrong type for its key or field";
+    ValueOutOfDomain => "value-out-of-domain", "a value is outside the accepted values of its key or field";
+    DuplicateId => "duplicate-id", "two rule files declare the same id";
+    IdFileMismatch => "id-file-mismatch", "the id differs from the file name";
+    UnknownContact => "unknown-contact", "the contact reference is not in the reference data";
+    EmptyPeriod => "empty-period", "a period ends before it starts";
+    ScaleGap => "scale-gap", "a value between two scale steps has no amount";
+    ScaleOverlap => "scale-overlap", "two scale steps cover the same values";
+    ExampleMismatch => "example-mismatch", "an example's expected outcome differs from the evaluation";
+    UnreachableCondition => "unreachable-condition", "a condition or branch can never be true";
+    StaleRule => "stale-rule", "the facts were last checked against the sources too long ago";
+    UncoveredCondition => "uncovered-condition", "no example makes a condition both true and false";
+}
+
+/// One problem, located in a named source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    /// Display name of the source (a path such as `rules/national/x.toml`).
+    pub file: String,
+    /// Byte range in the source; `None` for problems of a whole file or directory.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    #[must_use]
+    pub fn error(code: Code, file: &str, span: Option<Range<usize>>, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Erreur,
+            code,
+            file: file.to_owned(),
+            span,
+            message,
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn warning(code: Code, file: &str, span: Option<Range<usize>>, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Avertissement,
+            ..Diagnostic::error(code, file, span, message)
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Erreur
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+#[must_use]
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where a diagnostic points, resolved against its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Resolves a diagnostic's span to line and column, given the text of its file.
+#[must_use]
+pub fn locate(diag: &Diagnostic, source: Option<&str>) -> Option<Location> {
+    let (source, span) = (source?, diag.span.as_ref()?);
+    let (line, col) = line_col(source, span.start);
+    Some(Location { line, col })
+}
+
+/// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`.
+#[must_use]
+pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        diag.severity.label(),
+        diag.code.as_str(),
+        diag.message
+    );
+    match (source, diag.span.as_ref()) {
+        (Some(src), Some(span)) => {
+            let (line, col) = line_col(src, span.start);
+            let gutter = " ".repeat(line.to_string().len());
+            let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", diag.file);
+            let text = src.lines().nth(line - 1).unwrap_or("");
+            let start = floor_char_boundary(src, span.start.min(src.len()));
+            let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = line_start + text.len();
+            let end = floor_char_boundary(src, span.end.clamp(start, line_end));
+            let width = src[start..end].chars().count().max(1);
+            let _ = writeln!(out, "{gutter} |");
+            let _ = writeln!(out, "{line} | {text}");
+            let _ = writeln!(
+                out,
+                "{gutter} | {}{}",
+                " ".repeat(col - 1),
+                "^".repeat(width)
+            );
+            if let Some(help) = &diag.help {
+                let _ = writeln!(out, "{gutter} = aide : {help}");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, " --> {}", diag.file);
+            if let Some(help) = &diag.help {
+                let _ = writeln!(out, "  = aide : {help}");
+            }
+        }
+    }
+    out
+}
+
+/// One JSON object per diagnostic (stable keys).
+#[must_use]
+pub fn render_json(diag: &Diagnostic, source: Option<&str>) -> serde_json::Value {
+    let loc = locate(diag, source);
+    serde_json::json!({
+        "severite": diag.severity,
+        "code": diag.code.as_str(),
+        "fichier": diag.file,
+        "ligne": loc.as_ref().map(|l| l.line),
+        "colonne": loc.as_ref().map(|l| l.col),
+        "message": diag.message,
+        "aide": diag.help,
+    })
+}
+
+/// A GitHub Actions workflow annotation (`::error file=…,line=…,col=…::…`).
+#[must_use]
+pub fn render_github(diag: &Diagnostic, source: Option<&str>) -> String {
+    let level = match diag.severity {
+        Severity::Erreur => "error",
+        Severity::Avertissement => "warning",
+    };
+    let mut props = format!("file={}", escape_property(&diag.file));
+    if let Some(loc) = locate(diag, source) {
+        let _ = write!(props, ",line={},col={}", loc.line, loc.col);
+    }
+    let _ = write!(props, ",title={}", escape_property(diag.code.as_str()));
+    let mut message = diag.message.clone();
+    if let Some(help) = &diag.help {
+        let _ = write!(message, "\naide : {help}");
+    }
+    format!("::{level} {props}::{}", escape_data(&message))
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Levenshtein distance between two strings (by characters).
+#[must_use]
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest candidate within distance 2 (case-insensitive, `-` and `_` alike), if any.
+#[must_use]
+pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let norm = |s: &str| s.to_lowercase().replace('-', "_");
+    let word = norm(word);
+    candidates
+        .into_iter()
+        .map(|c| (distance(&word, &norm(c)), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// "vouliez-vous dire « x » ?" when a close name exists.
+#[must_use]
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    suggest(word, candidates).map(|s| format!("vouliez-vous dire « {s} » ?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "code {} repeated", code.as_str());
+        }
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = "a = 1\nété = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        let off = src.find('=').unwrap();
+        assert_eq!(line_col(src, off), (1, 3));
+        let off = src.rfind('=').unwrap();
+        assert_eq!(line_col(src, off), (2, 5));
+    }
+
+    #[test]
+    fn suggestion_within_two_edits() {
+        let names = ["zone", "qpv", "secteur"];
+        assert_eq!(suggest("zonne", names), Some("zone"));
+        assert_eq!(suggest("sector", names), Some("secteur"));
+        assert_eq!(suggest("departement", names), None);
+    }
+
+    #[test]
+    fn text_rendering_points_at_the_span() {
+        let src = "id = \"x\"\nchamp = \"zonne\"\n";
+        let start = src.find("\"zonne\"").unwrap();
+        let d = Diagnostic::error(
+            Code::UnknownField,
+            "r.toml",
+            Some(start..start + 7),
+            "champ inconnu".into(),
+        )
+        .with_help("vouliez-vous dire « zone » ?");
+        let text = render_text(&d, Some(src));
+        assert_eq!(
+            text,
+            "erreur[unknown-field]: champ inconnu\n --> r.toml:2:9\n  |\n2 | champ = \"zonne\"\n  |         ^^^^^^^\n  = aide : vouliez-vous dire « zone » ?\n"
+        );
+    }
+}

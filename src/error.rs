@@ -1,0 +1,48 @@
+//! Fatal errors of a command and their exit codes: 1 for bad input or bad rules, 2 for a usage error.
+//! Per-profile problems in batch mode are not errors here: they are reported in place and set exit 1 at
+//! the end.
+
+use std::io;
+
+/// A failure that stops the command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A flag value that is wrong (exit 2, like clap's own usage errors).
+    #[error("{message}")]
+    Usage { message: String },
+    /// A profile, an input file or an argument that cannot be used (exit 1).
+    #[error("{message}")]
+    Input { message: String },
+    /// Reading or writing failed.
+    #[error("{path} : {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// The rule set has errors; `rendered` holds the diagnostics, already formatted.
+    #[error("{rendered}")]
+    Rules { rendered: String },
+}
+
+impl Error {
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    /// Writing to a closed pipe (`aides … | head`) is not a failure.
+    #[must_use]
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    pub(crate) fn stdout(source: io::Error) -> Self {
+        Error::Io { path: "sortie standard".into(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

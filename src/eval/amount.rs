@@ -1,0 +1,159 @@
+//! Amounts: fixed, "up to", per unit with a cap, scales by one or two fields, or no euro amount.
+//! When a field the amount depends on is unknown, the result is the min–max range over its values.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::logic::Env;
+use crate::profile::fmt_num;
+use crate::rules::model::{Cell, Montant, MontantKind, Palier, Scalar};
+
+/// An amount as reported: `eur` when fixed by the known fields, else bounds; all `None` when the aid
+/// has no euro amount (the label says what it is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Somme<'r> {
+    pub eur: Option<i64>,
+    pub min_eur: Option<i64>,
+    pub max_eur: Option<i64>,
+    pub libelle: Cow<'r, str>,
+}
+
+/// `10 000 €` (space as the thousands separator).
+#[must_use]
+pub fn euros(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out.push_str(" €");
+    out
+}
+
+fn cell_bounds(c: Cell) -> (Option<i64>, Option<i64>, Option<i64>) {
+    match c {
+        Cell::Eur(n) => (Some(n), Some(n), Some(n)),
+        Cell::Max(n) => (None, None, Some(n)),
+    }
+}
+
+/// Computes an aid's amount for a profile.
+#[must_use]
+pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
+    let custom = m.libelle.as_deref().map(Cow::Borrowed);
+    match &m.kind {
+        MontantKind::Fixe(n) => Somme {
+            eur: Some(*n),
+            min_eur: Some(*n),
+            max_eur: Some(*n),
+            libelle: custom.unwrap_or_else(|| Cow::Owned(euros(*n))),
+        },
+        MontantKind::Plafond(n) => Somme {
+            eur: None,
+            min_eur: None,
+            max_eur: Some(*n),
+            libelle: custom.unwrap_or_else(|| Cow::Owned(format!("jusqu'à {}", euros(*n)))),
+        },
+        MontantKind::SansMontant => Somme {
+            eur: None,
+            min_eur: None,
+            max_eur: None,
+            libelle: custom.unwrap_or(Cow::Borrowed("pas de montant en euros")),
+        },
+        MontantKind::ParUnite { champ, eur_par_unite, unites_max, unite, periode } => {
+            let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
+            let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
+            let base = format!("{} par {unite}{cap}", euros(*eur_par_unite));
+            match env.num(*champ) {
+                Some(x) => {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let n = x.floor() as i64;
+                    let counted = unites_max.map_or(n, |m| n.min(m));
+                    let total = counted * eur_par_unite;
+                    Somme {
+                        eur: Some(total),
+                        min_eur: Some(total),
+                        max_eur: Some(total),
+                        libelle: custom.unwrap_or_else(|| {
+                            Cow::Owned(format!("{}{per} ({counted} × {} ; {base})", euros(total), euros(*eur_par_unite)))
+                        }),
+                    }
+                }
+                None => Somme {
+                    eur: None,
+                    min_eur: Some(0),
+                    max_eur: unites_max.map(|m| m * eur_par_unite),
+                    libelle: custom.unwrap_or(Cow::Owned(base)),
+                },
+            }
+        }
+        MontantKind::Bareme { par, colonne, paliers } => {
+            let x = par.and_then(|f| env.num(f));
+            let col = colonne.and_then(|f| match env.scalar(f) {
+                Some(Scalar::Choice(c)) => Some(c),
+                _ => None,
+            });
+            let steps: Vec<&Palier> = match x {
+                Some(x) => paliers
+                    .iter()
+                    .filter(|p| p.de.is_none_or(|de| x >= de) && p.jusqu_a.is_none_or(|j| x < j))
+                    .collect(),
+                None => paliers.iter().collect(),
+            };
+            let cells: Vec<Cell> = steps
+                .iter()
+                .flat_map(|p| p.cells.iter())
+                .filter(|(c, _)| col.is_none() || c.is_none() || *c == col)
+                .map(|(_, cell)| *cell)
+                .collect();
+            let exact = (par.is_none() || x.is_some()) && (colonne.is_none() || col.is_some());
+            if cells.is_empty() {
+                return Somme {
+                    eur: None,
+                    min_eur: None,
+                    max_eur: None,
+                    libelle: Cow::Borrowed("aucun palier du barème ne correspond à ce profil"),
+                };
+            }
+            let bounds: Vec<_> = cells.iter().map(|c| cell_bounds(*c)).collect();
+            let min = bounds.iter().map(|b| b.1).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().min());
+            let max = bounds.iter().map(|b| b.2).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max());
+            let eur = if exact && cells.len() == 1 { bounds[0].0 } else { None };
+            let step_label = if exact && steps.len() == 1 { steps[0].libelle.as_deref() } else { None };
+            let libelle = custom.or(step_label.map(Cow::Borrowed)).unwrap_or_else(|| {
+                Cow::Owned(match (eur, min, max) {
+                    (Some(e), _, _) => euros(e),
+                    (None, Some(a), Some(b)) if a != b => format!("de {} à {} selon le profil", euros(a), euros(b)),
+                    (None, _, Some(b)) => format!("jusqu'à {}", euros(b)),
+                    _ => "montant à préciser".to_owned(),
+                })
+            });
+            Somme { eur, min_eur: min, max_eur: max, libelle }
+        }
+    }
+}
+
+/// `2.5` → `2,5` for French labels.
+#[must_use]
+pub fn fr_num(x: f64) -> String {
+    fmt_num(x).replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros_group_thousands() {
+        assert_eq!(euros(10_000), "10 000 €");
+        assert_eq!(euros(200), "200 €");
+        assert_eq!(euros(1_200), "1 200 €");
+    }
+}

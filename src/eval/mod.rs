@@ -1,0 +1,181 @@
+//! The evaluation of a profile against a rule set at a reference date (SPEC §4). Pure: same rule set,
+//! profile and date give the same report, byte for byte. `verdict` is the lean per-aid result used in
+//! batch mode; `evaluate` builds the whole report.
+
+pub mod amount;
+pub mod logic;
+
+use chrono::NaiveDate;
+
+use self::amount::Somme;
+use self::logic::{Env, Tri, add_months, eval, missing};
+use crate::profile::{FieldId, Profile, Value, ids};
+use crate::report::{AideRapport, ConditionRapport, Echeance, Rapport, Total};
+use crate::rules::model::{Aide, MontantKind, Quand, RuleSet, Statut};
+
+/// The outcome of one aid for one profile, before presentation.
+#[derive(Debug, Clone)]
+pub struct Verdict<'r> {
+    pub statut: Statut,
+    /// One result per condition of the aid, in order.
+    pub resultats: Vec<Tri>,
+    /// Fields that would decide an `a_confirmer` aid (empty otherwise).
+    pub manquants: Vec<FieldId>,
+    pub montant: Somme<'r>,
+}
+
+/// Evaluates one aid.
+#[must_use]
+pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
+    let resultats: Vec<Tri> = aide.conditions.iter().map(|c| eval(&c.node, env)).collect();
+    let statut = if resultats.contains(&Tri::Faux) {
+        Statut::NonEligible
+    } else if resultats.contains(&Tri::Inconnu) {
+        Statut::AConfirmer
+    } else {
+        Statut::Eligible
+    };
+    let mut manquants = Vec::new();
+    if statut == Statut::AConfirmer {
+        for (c, r) in aide.conditions.iter().zip(&resultats) {
+            if *r == Tri::Inconnu {
+                missing(&c.node, env, &mut manquants);
+            }
+        }
+    }
+    Verdict { statut, resultats, manquants, montant: amount::compute(&aide.montant, env) }
+}
+
+/// Whether an aid's amount counts in the total: a one-off euro amount (monthly amounts and
+/// percentages do not add up with one-off sums).
+fn counts_in_total(aide: &Aide) -> bool {
+    !matches!(
+        aide.montant.kind,
+        MontantKind::SansMontant | MontantKind::ParUnite { periode: Some(_), .. }
+    )
+}
+
+/// Sums the eligible aids' one-off amounts (`min_eur` unknown counts as 0; `max_eur` unknown makes the
+/// total's ceiling unknown).
+fn total<'a>(items: impl Iterator<Item = (&'a Aide, Statut, &'a Somme<'a>)>) -> Total {
+    let mut t = Total { min_eur: 0, max_eur: Some(0) };
+    for (aide, statut, somme) in items {
+        if statut != Statut::Eligible || !counts_in_total(aide) {
+            continue;
+        }
+        t.min_eur += somme.min_eur.unwrap_or(0);
+        t.max_eur = t.max_eur.zip(somme.max_eur).map(|(a, b)| a + b);
+    }
+    t
+}
+
+/// The deadlines that matter for this profile, by date.
+#[must_use]
+pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
+    let mut out = Vec::new();
+    let p = &aide.periode;
+    if let Some(d) = p.demande_au_plus_tard {
+        out.push(Echeance { libelle: "Dépôt de la demande (date limite)".into(), date: d });
+    }
+    if let Some(d) = p.signature_au_plus_tard {
+        out.push(Echeance { libelle: "Signature du contrat (date limite)".into(), date: d });
+    }
+    let relative = |field: FieldId, months: u32| -> Option<NaiveDate> {
+        match env.profile.get(field) {
+            Some(Value::Date(d)) => add_months(*d, months),
+            _ => None,
+        }
+    };
+    for e in &aide.echeances {
+        let date = match e.quand {
+            Quand::Date(d) => Some(d),
+            Quand::Depuis(f, m) => relative(f, m),
+        };
+        if let Some(date) = date {
+            out.push(Echeance { libelle: e.libelle.as_str().into(), date });
+        }
+    }
+    for v in &aide.versements {
+        if let Some(date) = v.depuis.and_then(|(f, m)| relative(f, m)) {
+            out.push(Echeance {
+                libelle: format!("Versement ({} %) : {}", crate::profile::fmt_num(v.part_pct), v.quand).into(),
+                date,
+            });
+        }
+    }
+    out.sort_by_key(|e| e.date);
+    out
+}
+
+/// Evaluates every aid of the rule set: eligible first, then à confirmer, then non éligible, each group
+/// in catalogue order.
+#[must_use]
+pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDate) -> Rapport<'r> {
+    let env = Env { profile, date_ref };
+    let mut aides: Vec<(Statut, AideRapport<'r>)> = rules
+        .aides
+        .iter()
+        .map(|aide| {
+            let v = verdict(aide, &env);
+            (v.statut, full(rules, aide, v, &env))
+        })
+        .collect();
+    aides.sort_by_key(|(s, _)| *s);
+    let total = total(aides.iter().map(|(s, a)| (a.aide, *s, &a.montant)));
+    Rapport {
+        date_reference: date_ref,
+        id: profile.label(),
+        aides: aides.into_iter().map(|(_, a)| a).collect(),
+        total,
+    }
+}
+
+/// The lean report of batch mode: statut, amount and missing fields per aid.
+#[must_use]
+pub fn evaluate_compact<'r>(rules: &'r RuleSet, profile: &Profile, date_ref: NaiveDate) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
+    let env = Env { profile, date_ref };
+    let mut out: Vec<(&'r Aide, Verdict<'r>)> = rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+    out.sort_by_key(|(_, v)| v.statut);
+    let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
+    (out, t)
+}
+
+fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -> AideRapport<'r> {
+    let dep = match env.profile.get(ids::DEPARTEMENT) {
+        Some(Value::Choice(d)) => Some(*d),
+        _ => None,
+    };
+    let region = match env.profile.get(ids::REGION) {
+        Some(Value::Choice(r)) => Some(*r),
+        _ => None,
+    };
+    let raison = aide
+        .conditions
+        .iter()
+        .zip(&v.resultats)
+        .find(|(_, r)| **r == Tri::Faux)
+        .map(|(c, _)| c.libelle.as_str());
+    let conditions = aide
+        .conditions
+        .iter()
+        .zip(&v.resultats)
+        .map(|(c, r)| ConditionRapport { libelle: &c.libelle, resultat: *r })
+        .collect();
+    AideRapport {
+        aide,
+        id: &aide.id,
+        nom: &aide.nom,
+        statut: v.statut,
+        montant: v.montant,
+        financeur: aide.financeur.as_str(),
+        contact: rules.refs.contact(&aide.contact, aide.region, dep, region),
+        conditions,
+        manquants: v.manquants.iter().map(|f| f.name()).collect(),
+        engagements: &aide.engagements,
+        echeances: echeances(aide, env),
+        sources: &aide.sources,
+        raison,
+        notes: &aide.notes,
+        questions: v.manquants.iter().map(|f| crate::profile::flag_hint(*f)).collect(),
+    }
+}

@@ -1,0 +1,38 @@
+//! `aides`: which French installation aids a physician can claim, how much, on which conditions, before
+//! which deadline, and whom to contact.
+//!
+//! The core is pure (no I/O, no clock, no printing): `profile` (the vocabulary and profiles), `rules`
+//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract).
+//! The shell is `app` (all I/O) with `cli` (argument structs) and `output` (rendering).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod app;
+pub mod cli;
+pub mod diagnostic;
+pub mod error;
+pub mod eval;
+pub mod output;
+pub mod profile;
+pub mod report;
+pub mod rules;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+pub use crate::error::{Error, Result};
+
+/// Parses the arguments and runs the command, writing results to `out`.
+///
+/// # Errors
+/// A fatal error; clap's own errors (usage, `--help`, `--version`) are returned as `Err(clap::Error)`.
+pub fn run<I, T>(args: I, out: &mut dyn Write) -> std::result::Result<Result<u8>, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = cli::Cli::try_parse_from(args)?;
+    Ok(app::run(cli, out))
+}

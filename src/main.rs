@@ -1,0 +1,34 @@
+//! The `aides` binary: runs the library and maps its result to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = aides::run(std::env::args_os(), &mut out);
+    let flushed = out.flush();
+    match result {
+        Err(clap_error) => {
+            let _ = clap_error.print();
+            ExitCode::from(u8::try_from(clap_error.exit_code()).unwrap_or(2))
+        }
+        Ok(Ok(code)) => match flushed {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                let _ = writeln!(std::io::stderr(), "erreur : sortie standard : {e}");
+                ExitCode::from(1)
+            }
+            _ => ExitCode::from(code),
+        },
+        Ok(Err(e)) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            let _ = if matches!(e, aides::Error::Rules { .. }) {
+                writeln!(std::io::stderr(), "{text}")
+            } else {
+                writeln!(std::io::stderr(), "erreur : {text}")
+            };
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Rendering: French tables (comfy-table), JSON and NDJSON, diagnostics. The only module that writes to
+//! the terminal; it writes to the `io::Write` it is given. Colours only when asked (TTY, no `NO_COLOR`).
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::eval::amount::fr_num;
+use crate::profile::{FieldId, Value, display_value, fmt_num};
+use crate::report::{AideRapport, Rapport};
+use crate::rules::compile::fr_date;
+use crate::rules::model::{Aide, CmpOp, MontantKind, Node, Operand, RuleSet, Scalar, Statut, Test};
+use crate::rules::referentiel::{ContactRef, Referentiel};
+
+/// How to draw tables.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// Terminal width; `None` when not a terminal (a fixed width keeps output stable).
+    pub width: Option<u16>,
+}
+
+fn table(style: Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(style.width.unwrap_or(110))
+        .set_header(header.iter().map(|h| Cell::new(h)));
+    if !style.color {
+        t.force_no_tty();
+    } else {
+        t.enforce_styling();
+    }
+    t
+}
+
+fn statut_cell(s: Statut, style: Style) -> Cell {
+    let cell = Cell::new(s.label());
+    if !style.color {
+        return cell;
+    }
+    cell.fg(match s {
+        Statut::Eligible => Color::Green,
+        Statut::AConfirmer => Color::Yellow,
+        Statut::NonEligible => Color::Red,
+    })
+}
+
+fn contact_text(a: &AideRapport<'_>) -> String {
+    let c = &a.contact;
+    let mut lines = vec![c.organisme.to_string()];
+    lines.extend(c.email.map(str::to_owned));
+    lines.extend(c.telephone.map(str::to_owned));
+    lines.extend(c.adresse.map(str::to_owned));
+    if c.email.is_none() {
+        lines.extend(c.url.map(str::to_owned));
+    }
+    lines.join("\n")
+}
+
+/// Writes the report of one profile as a French table, with the questions and points of attention.
+///
+/// # Errors
+/// When writing fails.
+pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) -> io::Result<()> {
+    let mut head = format!("Date de référence : {}", fr_date(r.date_reference));
+    if let Some(id) = r.id {
+        head = format!("Profil {id} · {head}");
+    }
+    writeln!(w, "{head}")?;
+    let shown: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| all || a.statut != Statut::NonEligible)
+        .collect();
+    let hidden = r.aides.len() - shown.len();
+    if shown.is_empty() {
+        writeln!(w, "\nAucune aide éligible ou à confirmer pour ce profil.")?;
+    } else {
+        let mut t = table(style, &["Aide", "Statut", "Montant", "Financeur et contact", "Échéance ou motif"]);
+        for a in &shown {
+            let last = if a.statut == Statut::NonEligible {
+                a.raison.map_or_else(String::new, |r| format!("non rempli : {r}"))
+            } else {
+                a.echeances
+                    .iter()
+                    .find(|e| e.date >= r.date_reference)
+                    .or(a.echeances.last())
+                    .map_or_else(|| "—".to_owned(), |e| format!("{} : {}", fr_date(e.date), e.libelle))
+            };
+            t.add_row(vec![
+                Cell::new(format!("{}\n({})", a.nom, a.id)),
+                statut_cell(a.statut, style),
+                Cell::new(&a.montant.libelle),
+                Cell::new(format!("{}\n{}", a.financeur, contact_text(a))),
+                Cell::new(last),
+            ]);
+        }
+        writeln!(w, "{t}")?;
+    }
+    let confirm: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut == Statut::AConfirmer).collect();
+    if !confirm.is_empty() {
+        writeln!(w, "\nÀ préciser pour décider des aides à confirmer :")?;
+        let mut seen: Vec<&str> = Vec::new();
+        for a in &confirm {
+            for (q, m) in a.questions.iter().zip(&a.manquants) {
+                if !seen.contains(m) {
+                    seen.push(m);
+                    let for_aids: Vec<&str> = confirm.iter().filter(|b| b.manquants.contains(m)).map(|b| b.id).collect();
+                    writeln!(w, "  {q}    ({})", for_aids.join(", "))?;
+                }
+            }
+        }
+    }
+    let noted: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut != Statut::NonEligible && !a.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        writeln!(w, "\nÀ savoir :")?;
+        for a in noted {
+            for n in a.notes {
+                writeln!(w, "  - {} : {n}", a.id)?;
+            }
+        }
+    }
+    let eligible = r.aides.iter().filter(|a| a.statut == Statut::Eligible).count();
+    if eligible > 0 {
+        let max = r.total.max_eur.map_or_else(|| "sans plafond connu".to_owned(), crate::eval::amount::euros);
+        if Some(r.total.min_eur) == r.total.max_eur {
+            writeln!(w, "\nTotal des aides éligibles (versements uniques) : {max}")?;
+        } else {
+            writeln!(w, "\nTotal des aides éligibles (versements uniques) : de {} à {max}", crate::eval::amount::euros(r.total.min_eur))?;
+        }
+    }
+    if hidden > 0 {
+        writeln!(w, "\n{hidden} aide(s) non éligible(s) masquée(s) : --all pour les voir avec la condition non remplie.")?;
+    }
+    Ok(())
+}
+
+/// Writes one value as pretty JSON followed by a newline.
+///
+/// # Errors
+/// When writing fails.
+pub fn json<T: Serialize>(w: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    writeln!(w)
+}
+
+/// Writes one value as compact JSON on one line.
+///
+/// # Errors
+/// When writing fails.
+pub fn json_line<T: Serialize>(w: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, value)?;
+    writeln!(w)
+}
+
+/// One line of `aides list`.
+#[derive(Debug, Serialize)]
+pub struct ListItem<'r> {
+    pub id: &'r str,
+    pub nom: &'r str,
+    pub financeur: &'static str,
+    pub region: Option<&'r str>,
+    pub categorie: crate::rules::model::Categorie,
+    pub montant: String,
+    pub periode: String,
+}
+
+/// The amount of an aid in words, independent of any profile.
+#[must_use]
+pub fn montant_text(aide: &Aide) -> String {
+    if let Some(l) = &aide.montant.libelle {
+        return l.clone();
+    }
+    use crate::eval::amount::euros;
+    match &aide.montant.kind {
+        MontantKind::Fixe(n) => euros(*n),
+        MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
+        MontantKind::SansMontant => "pas de montant en euros".into(),
+        MontantKind::ParUnite { eur_par_unite, unites_max, unite, periode, .. } => {
+            let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
+            let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
+            format!("{} par {unite}{cap}", euros(*eur_par_unite))
+        }
+        MontantKind::Bareme { paliers, .. } => {
+            let cells: Vec<i64> = paliers
+                .iter()
+                .flat_map(|p| p.cells.iter())
+                .map(|(_, c)| match c {
+                    crate::rules::model::Cell::Eur(n) | crate::rules::model::Cell::Max(n) => *n,
+                })
+                .collect();
+            let (min, max) = (cells.iter().min().copied().unwrap_or(0), cells.iter().max().copied().unwrap_or(0));
+            let all_max = paliers.iter().flat_map(|p| p.cells.iter()).all(|(_, c)| matches!(c, crate::rules::model::Cell::Max(_)));
+            if all_max {
+                format!("jusqu'à {}", euros(max))
+            } else if min == max {
+                euros(min)
+            } else {
+                format!("de {} à {} (barème)", euros(min), euros(max))
+            }
+        }
+    }
+}
+
+/// The period of an aid in words.
+#[must_use]
+pub fn periode_text(aide: &Aide) -> String {
+    let p = &aide.periode;
+    let mut parts = Vec::new();
+    if let Some(d) = p.en_vigueur_du {
+        parts.push(format!("depuis le {}", fr_date(d)));
+    }
+    match (p.installation_du, p.installation_au) {
+        (Some(a), Some(b)) => parts.push(format!("installation du {} au {}", fr_date(a), fr_date(b))),
+        (Some(a), None) if Some(a) != p.en_vigueur_du => parts.push(format!("installation dès le {}", fr_date(a))),
+        (None, Some(b)) => parts.push(format!("installation jusqu'au {}", fr_date(b))),
+        _ => {}
+    }
+    if let Some(d) = p.demande_au_plus_tard {
+        parts.push(format!("demande avant le {} inclus", fr_date(d)));
+    }
+    if let Some(d) = p.signature_au_plus_tard {
+        parts.push(format!("signature au plus tard le {}", fr_date(d)));
+    }
+    if parts.is_empty() { "sans limite publiée".into() } else { parts.join(" ; ") }
+}
+
+/// Items of `aides list`.
+#[must_use]
+pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
+    rules
+        .aides
+        .iter()
+        .filter(|a| region.is_none() || a.region.is_none() || a.region == region)
+        .map(|a| ListItem {
+            id: &a.id,
+            nom: &a.nom,
+            financeur: a.financeur.as_str(),
+            region: a.region.map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
+            categorie: a.categorie,
+            montant: montant_text(a),
+            periode: periode_text(a),
+        })
+        .collect()
+}
+
+/// `aides list` as a table.
+///
+/// # Errors
+/// When writing fails.
+pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io::Result<()> {
+    let mut t = table(style, &["Id", "Aide", "Financeur", "Région", "Montant", "Période"]);
+    for i in items {
+        let region = match (i.region, i.categorie) {
+            (Some(r), _) => r.to_owned(),
+            (None, crate::rules::model::Categorie::Abrogee) => "nationale (abrogée)".to_owned(),
+            (None, _) => "nationale".to_owned(),
+        };
+        t.add_row(vec![i.id, i.nom, i.financeur, &region, &i.montant, &i.periode]);
+    }
+    writeln!(w, "{t}")
+}
+
+/// A condition tree in plain French.
+#[must_use]
+pub fn describe(node: &Node, refs: &Referentiel) -> String {
+    let value = |f: FieldId, s: Scalar| -> String {
+        let v = match s {
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Num(x) => Value::Num(x),
+            Scalar::Date(d) => Value::Date(d),
+            Scalar::Choice(c) => Value::Choice(c),
+            Scalar::Set(x) => Value::Set(x),
+        };
+        match v {
+            Value::Date(d) => fr_date(d),
+            Value::Num(x) => fr_num(x),
+            v => display_value(f, &v, refs),
+        }
+    };
+    let operand = |f: FieldId, o: Operand| -> String {
+        match o {
+            Operand::Num(x) => fr_num(x),
+            Operand::Date(d) => fr_date(d),
+            Operand::Rel { field, months } if months % 12 == 0 => format!("{} + {} an(s)", field.name(), months / 12),
+            Operand::Rel { field, months } => {
+                let _ = f;
+                format!("{} + {months} mois", field.name())
+            }
+        }
+    };
+    let mask = |f: FieldId, m: u128| -> String {
+        let v: Vec<String> = (0..128u16).filter(|i| m & (1u128 << i) != 0).map(|i| value(f, Scalar::Choice(i))).collect();
+        v.join(", ")
+    };
+    match node {
+        Node::All(c) => format!("({})", c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" et ")),
+        Node::Any(c) => format!("({})", c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" ou ")),
+        Node::Not(n) => format!("non {}", describe(n, refs)),
+        Node::FirstKnown(c) => c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" ; à défaut "),
+        Node::Reference(op, d) => format!("date de référence {} {}", op_text(*op), fr_date(*d)),
+        Node::Leaf(l) => {
+            let f = l.field;
+            let name = f.name();
+            match &l.test {
+                Test::Eq(s) => format!("{name} = {}", value(f, *s)),
+                Test::Ne(s) => format!("{name} ≠ {}", value(f, *s)),
+                Test::In(m) => format!("{name} parmi {}", mask(f, *m)),
+                Test::NotIn(m) => format!("{name} hors de {}", mask(f, *m)),
+                Test::ContainsAny(m) => {
+                    format!("{name} contient l'un de {}", display_value(f, &Value::Set(*m), refs))
+                }
+                Test::Cmp(op, o) => format!("{name} {} {}", op_text(*op), operand(f, *o)),
+                Test::Between(a, b) => format!("{name} entre {} et {}", operand(f, *a), operand(f, *b)),
+            }
+        }
+    }
+}
+
+fn op_text(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Ge => "≥",
+        CmpOp::Le => "≤",
+        CmpOp::Gt => ">",
+        CmpOp::Lt => "<",
+    }
+}
+
+/// The contact of an aid in words, independent of any profile.
+#[must_use]
+pub fn contact_ref_text(aide: &Aide, refs: &Referentiel) -> String {
+    match &aide.contact {
+        ContactRef::Cpam => "la CPAM du département d'exercice".into(),
+        ContactRef::Ars => aide.region.map_or_else(
+            || "l'ARS de la région d'exercice".into(),
+            |r| {
+                let r = &refs.regions[usize::from(r)];
+                [Some(r.ars.as_str()), r.email.as_deref(), r.telephone.as_deref(), r.adresse.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        ContactRef::ArsDepartement => "la direction départementale de l'ARS du département d'exercice".into(),
+        ContactRef::Named(i) => {
+            let c = &refs.contacts[*i];
+            [Some(c.organisme.as_str()), c.email.as_deref(), c.telephone.as_deref(), c.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+}
+
+/// `aides show` as text.
+///
+/// # Errors
+/// When writing fails.
+pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Result<()> {
+    writeln!(w, "{} ({})", aide.nom, aide.id)?;
+    writeln!(w, "{}", aide.resume)?;
+    writeln!(w)?;
+    let region = aide.region.map_or("toute la France".to_owned(), |r| refs.regions[usize::from(r)].nom.clone());
+    writeln!(w, "Financeur : {} · Territoire : {region}", aide.financeur.as_str())?;
+    writeln!(w, "Public : {}", aide.public)?;
+    writeln!(w, "Période : {}", periode_text(aide))?;
+    writeln!(w, "Montant : {}", montant_text(aide))?;
+    writeln!(w, "Contact : {}", contact_ref_text(aide, refs))?;
+    writeln!(w, "\nConditions (toutes requises) :")?;
+    for c in &aide.conditions {
+        writeln!(w, "  - {}", c.libelle)?;
+        writeln!(w, "      {}", describe(&c.node, refs))?;
+    }
+    let sections: [(&str, Vec<String>); 4] = [
+        ("Versements", aide.versements.iter().map(|v| format!("{} % {}", fmt_num(v.part_pct), v.quand)).collect()),
+        ("Engagements", aide.engagements.clone()),
+        ("Cumul", aide.cumul.clone()),
+        ("À savoir", aide.notes.clone()),
+    ];
+    for (title, items) in sections {
+        if !items.is_empty() {
+            writeln!(w, "\n{title} :")?;
+            for i in items {
+                writeln!(w, "  - {i}")?;
+            }
+        }
+    }
+    if !aide.echeances.is_empty() {
+        writeln!(w, "\nÉchéances :")?;
+        for e in &aide.echeances {
+            let when = match e.quand {
+                crate::rules::model::Quand::Date(d) => fr_date(d),
+                crate::rules::model::Quand::Depuis(f, m) => format!("{} + {m} mois", f.name()),
+            };
+            writeln!(w, "  - {} : {when}", e.libelle)?;
+        }
+    }
+    writeln!(w, "\nSources :")?;
+    for s in &aide.sources {
+        let art = s.article.as_deref().map_or(String::new(), |a| format!(" ({a})"));
+        writeln!(w, "  - {}{art} : {}", s.titre, s.url)?;
+    }
+    if let Some((d, _)) = aide.verifie_le {
+        writeln!(w, "\nFaits vérifiés contre les sources le {}.", fr_date(d))?;
+    }
+    Ok(())
+}
+
+/// `aides show --format json`.
+#[must_use]
+pub fn show_json(aide: &Aide, refs: &Referentiel) -> serde_json::Value {
+    serde_json::json!({
+        "id": aide.id,
+        "nom": aide.nom,
+        "resume": aide.resume,
+        "financeur": aide.financeur.as_str(),
+        "region": aide.region.map(|r| refs.regions[usize::from(r)].slug.clone()),
+        "categorie": aide.categorie,
+        "public": aide.public,
+        "periode": periode_text(aide),
+        "montant": montant_text(aide),
+        "contact": contact_ref_text(aide, refs),
+        "conditions": aide.conditions.iter().map(|c| serde_json::json!({
+            "libelle": c.libelle,
+            "detail": describe(&c.node, refs),
+        })).collect::<Vec<_>>(),
+        "versements": aide.versements,
+        "engagements": aide.engagements,
+        "cumul": aide.cumul,
+        "notes": aide.notes,
+        "sources": aide.sources,
+        "verifie_le": aide.verifie_le.as_ref().map(|(d, _)| d.format("%Y-%m-%d").to_string()),
+    })
+}
+
+/// `aides validate --coverage`: per aid, how often each condition is true, false, unknown.
+///
+/// # Errors
+/// When writing fails.
+pub fn coverage_table(w: &mut dyn Write, cov: &[crate::rules::check::AideCoverage], style: Style) -> io::Result<()> {
+    for a in cov {
+        writeln!(w, "\n{} ({} exemples)", a.id, a.exemples)?;
+        let mut t = table(style, &["Condition", "vrai", "faux", "inconnu", "deux sens"]);
+        for c in &a.conditions {
+            t.add_row(vec![
+                c.libelle.clone(),
+                c.vrai.to_string(),
+                c.faux.to_string(),
+                c.inconnu.to_string(),
+                if c.both_ways() { "oui".into() } else { "NON".into() },
+            ]);
+        }
+        writeln!(w, "{t}")?;
+    }
+    Ok(())
+}

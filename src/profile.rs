@@ -1,0 +1,673 @@
+//! The profile: what is known about one physician's situation, field by field, each possibly unknown.
+//! `FIELDS` is the one vocabulary (name, type, domain, help) that the flags, the JSON reader, the rule
+//! checker and the docs all read. Parsing here is pure: text or JSON in, `Profile` or a located error out.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::did_you_mean;
+use crate::rules::referentiel::Referentiel;
+
+/// A field's type and accepted values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Free text (only `id`); cannot be used in conditions.
+    Text,
+    /// A département code of the reference data.
+    Departement,
+    /// A region slug of the reference data.
+    Region,
+    /// One of a closed list of strings.
+    Choice(&'static [&'static str]),
+    /// One of a closed list of integers (the sector).
+    IntChoice(&'static [i64]),
+    Bool,
+    /// A number in `[min, max]` (`min` excluded when `min_exclusive`), a multiple of `step` when set.
+    Number {
+        min: f64,
+        max: f64,
+        min_exclusive: bool,
+        step: Option<f64>,
+    },
+    /// A whole number `>= min`.
+    Integer { min: i64 },
+    Date,
+    /// A list of values of a closed set (`[]` means none).
+    List(&'static [&'static str]),
+}
+
+/// One profile field.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// French help, one line, shown in `--help` and the README.
+    pub help: &'static str,
+}
+
+/// Index of a field in `FIELDS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub u8);
+
+impl FieldId {
+    #[must_use]
+    pub fn def(self) -> &'static Field {
+        &FIELDS[usize::from(self.0)]
+    }
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// `date_installation` → `date-installation`.
+    #[must_use]
+    pub fn flag(self) -> String {
+        self.name().replace('_', "-")
+    }
+}
+
+pub const SPECIALITES: &[&str] = &[
+    "allergologie",
+    "anatomie-cytologie-pathologiques",
+    "anesthesie-reanimation",
+    "biologie-medicale",
+    "chirurgie-generale",
+    "chirurgie-maxillo-faciale",
+    "chirurgie-orale",
+    "chirurgie-orthopedique-traumatologique",
+    "chirurgie-pediatrique",
+    "chirurgie-plastique-reconstructrice-esthetique",
+    "chirurgie-thoracique-cardiovasculaire",
+    "chirurgie-vasculaire",
+    "chirurgie-viscerale-digestive",
+    "dermatologie-venereologie",
+    "endocrinologie-diabetologie-nutrition",
+    "genetique-medicale",
+    "geriatrie",
+    "gynecologie-medicale",
+    "gynecologie-obstetrique",
+    "hematologie",
+    "hepato-gastro-enterologie",
+    "maladies-infectieuses-tropicales",
+    "medecine-cardiovasculaire",
+    "medecine-generale",
+    "medecine-interne-immunologie-clinique",
+    "medecine-intensive-reanimation",
+    "medecine-nucleaire",
+    "medecine-physique-readaptation",
+    "medecine-urgence",
+    "medecine-vasculaire",
+    "nephrologie",
+    "neurochirurgie",
+    "neurologie",
+    "oncologie",
+    "ophtalmologie",
+    "oto-rhino-laryngologie",
+    "pediatrie",
+    "pneumologie",
+    "psychiatrie",
+    "radiologie-imagerie-medicale",
+    "rhumatologie",
+    "sante-publique",
+    "urologie",
+];
+
+const PCT: Kind = Kind::Number {
+    min: 0.0,
+    max: 100.0,
+    min_exclusive: false,
+    step: None,
+};
+
+/// The profile vocabulary (SPEC §2), in the order of the spec.
+pub static FIELDS: &[Field] = &[
+    Field { name: "id", kind: Kind::Text, help: "Libellé libre, repris dans la sortie (traitement par lots)" },
+    Field { name: "departement", kind: Kind::Departement, help: "Département du cabinet (principal, ou secondaire pour un cabinet secondaire) : 45, 2A, 971…" },
+    Field { name: "region", kind: Kind::Region, help: "Région du cabinet (déduite du département quand il est donné)" },
+    Field { name: "zone", kind: Kind::Choice(&["ZIP", "ZAC", "ZAR"]), help: "Zonage médecin de la commune du cabinet (ZAR : toute autre zone)" },
+    Field { name: "qpv", kind: Kind::Bool, help: "Cabinet situé dans un quartier prioritaire de la politique de la ville" },
+    Field { name: "exercice", kind: Kind::Choice(&["liberal", "salarie"]), help: "Mode d'exercice" },
+    Field { name: "specialite", kind: Kind::Choice(SPECIALITES), help: "Spécialité (medecine-generale, pediatrie…)" },
+    Field { name: "secteur", kind: Kind::IntChoice(&[1, 2]), help: "Secteur conventionnel" },
+    Field { name: "optam", kind: Kind::Bool, help: "Adhésion à l'OPTAM ou à l'OPTAM-ACO (secteur 2)" },
+    Field { name: "projet", kind: Kind::Choice(&["installation", "cabinet-secondaire", "consultations-avancees", "assistant-partage", "structure"]), help: "Objet de la demande" },
+    Field { name: "primo_installation", kind: Kind::Bool, help: "Première installation en libéral conventionné (cabinet principal)" },
+    Field { name: "date_installation", kind: Kind::Date, help: "Date d'installation (ou d'ouverture du cabinet secondaire)" },
+    Field { name: "cabinet_ex_nihilo", kind: Kind::Bool, help: "Cabinet secondaire créé ex nihilo (pas la reprise du cabinet d'un confrère)" },
+    Field { name: "jours_par_semaine", kind: Kind::Number { min: 0.0, max: 7.0, min_exclusive: true, step: Some(0.5) }, help: "Jours d'activité par semaine dans la zone (par demi-journées : 2.5, 3…)" },
+    Field { name: "exercice_coordonne", kind: Kind::List(&["msp", "psla", "cpts", "esp", "cds"]), help: "Structures d'exercice coordonné dont vous êtes membre (aucune : liste vide)" },
+    Field { name: "projet_exercice_coordonne", kind: Kind::Bool, help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)" },
+    Field { name: "pdsa", kind: Kind::Bool, help: "Participation à la permanence des soins ambulatoires (gardes)" },
+    Field { name: "distance_ancien_cabinet_km", kind: Kind::Number { min: 0.0, max: 20_000.0, min_exclusive: false, step: None }, help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km" },
+    Field { name: "aide_installation_10_ans", kind: Kind::Bool, help: "Aide à l'installation reçue au cours des 10 dernières années" },
+    Field { name: "date_derniere_aide", kind: Kind::Date, help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)" },
+    Field { name: "date_demande", kind: Kind::Date, help: "Date de dépôt de la demande (par défaut : la date de référence)" },
+    Field { name: "part_honoraires_cliniques", kind: PCT, help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %" },
+    Field { name: "demi_journees_par_mois", kind: Kind::Integer { min: 0 }, help: "Consultations avancées : demi-journées par mois en ZIP" },
+    Field { name: "part_ambulatoire_pct", kind: PCT, help: "Assistant partagé : part du temps en consultations ambulatoires, en %" },
+    Field { name: "structure", kind: Kind::Choice(&["esp", "msp", "cds", "cpts"]), help: "Avec le projet « structure » : la structure à financer" },
+    Field { name: "projet_sante_valide", kind: Kind::Bool, help: "Projet de santé de la structure déposé ou validé par l'ARS" },
+    Field { name: "equipe_cds", kind: Kind::Choice(&["reduite", "pluriprofessionnelle"]), help: "Équipe du centre de santé" },
+    Field { name: "population_cpts", kind: Kind::Integer { min: 0 }, help: "Habitants couverts par la CPTS" },
+];
+
+/// Number of fields; a profile is an array of this many slots.
+pub const FIELD_COUNT: usize = 28;
+const _: () = assert!(FIELDS.len() == FIELD_COUNT);
+
+/// Looks a field up by its JSON name.
+#[must_use]
+pub fn field_id(name: &str) -> Option<FieldId> {
+    FIELDS
+        .iter()
+        .position(|f| f.name == name)
+        .and_then(|i| u8::try_from(i).ok())
+        .map(FieldId)
+}
+
+/// Every field name (for suggestions).
+pub fn field_names() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|f| f.name)
+}
+
+/// The ids of fields used by the core directly.
+pub mod ids {
+    use super::FieldId;
+    pub const ID: FieldId = FieldId(0);
+    pub const DEPARTEMENT: FieldId = FieldId(1);
+    pub const REGION: FieldId = FieldId(2);
+    pub const DATE_INSTALLATION: FieldId = FieldId(11);
+    pub const DATE_DEMANDE: FieldId = FieldId(20);
+}
+
+/// A known value. Closed-set values are stored as their index in the domain, lists as a bit set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Num(f64),
+    Date(NaiveDate),
+    /// Index in the field's domain (`Choice`, `IntChoice`, département, région).
+    Choice(u16),
+    /// Bit `i` set when the `i`-th value of a `List` domain is present.
+    Set(u32),
+    Text(Box<str>),
+}
+
+/// One profile: every field is optional (absent = unknown, not false).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile {
+    values: [Option<Value>; FIELD_COUNT],
+}
+
+impl Profile {
+    #[must_use]
+    pub fn get(&self, field: FieldId) -> Option<&Value> {
+        self.values[usize::from(field.0)].as_ref()
+    }
+
+    pub fn set(&mut self, field: FieldId, value: Option<Value>) {
+        self.values[usize::from(field.0)] = value;
+    }
+
+    /// The `id` label, when given.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        match self.get(ids::ID) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Fields given by `other` replace those of `self` (flags over JSON).
+    pub fn overlay(&mut self, other: &Profile) {
+        for (slot, value) in self.values.iter_mut().zip(&other.values) {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        }
+    }
+
+    /// Fills the region from the département and checks that both agree.
+    ///
+    /// # Errors
+    /// When the given region is not the département's.
+    pub fn resolve_region(&mut self, refs: &Referentiel) -> Result<(), FieldError> {
+        let Some(Value::Choice(dep)) = self.get(ids::DEPARTEMENT) else {
+            return Ok(());
+        };
+        let dep = &refs.departements[usize::from(*dep)];
+        match self.get(ids::REGION) {
+            Some(Value::Choice(r)) if *r != dep.region => Err(FieldError {
+                field: "region".into(),
+                message: format!(
+                    "la région « {} » ne correspond pas au département {} ({}), qui est en {}",
+                    refs.regions[usize::from(*r)].slug,
+                    dep.code,
+                    dep.nom,
+                    refs.regions[usize::from(dep.region)].nom
+                ),
+                help: Some(format!(
+                    "indiquez region = \"{}\", ou retirez la région : elle est déduite du département",
+                    refs.regions[usize::from(dep.region)].slug
+                )),
+                wrong_type: false,
+            }),
+            _ => {
+                let region = dep.region;
+                self.set(ids::REGION, Some(Value::Choice(region)));
+                Ok(())
+            }
+        }
+    }
+
+    /// The fields that are set, with their values as text (for messages and snapshots).
+    pub fn known(&self) -> impl Iterator<Item = (FieldId, &Value)> {
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((FieldId(u8::try_from(i).ok()?), v.as_ref()?)))
+    }
+}
+
+/// A bad value for a field: which field, what is wrong, how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The key as written by the user (may be unknown).
+    pub field: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// The value had the wrong type (rather than a value outside the field's domain).
+    pub wrong_type: bool,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "« {} » : {}", self.field, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A raw value as read from JSON, TOML or a flag, before it is checked against the vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    Date(NaiveDate),
+    List(Vec<Raw<'a>>),
+    /// Anything else (a table, an object…), with its type name for the message.
+    Other(&'static str),
+}
+
+impl Raw<'_> {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Bool(_) => "un booléen",
+            Raw::Int(_) => "un entier",
+            Raw::Float(_) => "un nombre",
+            Raw::Str(_) => "une chaîne",
+            Raw::Date(_) => "une date",
+            Raw::List(_) => "une liste",
+            Raw::Other(t) => t,
+        }
+    }
+}
+
+/// What a field accepts, in words, for messages.
+#[must_use]
+pub fn expected(field: FieldId, refs: &Referentiel) -> String {
+    match field.def().kind {
+        Kind::Text => "une chaîne".into(),
+        Kind::Departement => "un code de département entre guillemets : \"45\", \"2A\", \"971\"".into(),
+        Kind::Region => format!("une région parmi {}", quoted(refs.regions.iter().map(|r| r.slug.as_str()))),
+        Kind::Choice(values) => format!("une valeur parmi {}", quoted(values.iter().copied())),
+        Kind::IntChoice(values) => {
+            let v: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("un entier parmi {}", v.join(", "))
+        }
+        Kind::Bool => "true ou false".into(),
+        Kind::Number { min, max, min_exclusive, step } => {
+            let low = if min_exclusive { "supérieur à" } else { "d'au moins" };
+            let step = step.map_or(String::new(), |s| format!(", par pas de {}", fmt_num(s)));
+            format!("un nombre {low} {} et d'au plus {}{step}", fmt_num(min), fmt_num(max))
+        }
+        Kind::Integer { min } => format!("un entier d'au moins {min}"),
+        Kind::Date => "une date AAAA-MM-JJ, par exemple 2026-03-01".into(),
+        Kind::List(values) => format!("une liste de valeurs parmi {} (liste vide : aucune)", quoted(values.iter().copied())),
+    }
+}
+
+fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
+    v.join(", ")
+}
+
+/// Formats a number the French-neutral way used in messages (`2.5`, `4`).
+#[must_use]
+pub fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Parses a date `AAAA-MM-JJ`, telling an impossible date from a malformed one.
+///
+/// # Errors
+/// A French message and a help line.
+pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
+    let help = || "format attendu AAAA-MM-JJ, par exemple 2026-03-01".to_owned();
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let nums: Option<Vec<u32>> = if parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+    {
+        parts.iter().map(|p| p.parse().ok()).collect()
+    } else {
+        None
+    };
+    let Some(n) = nums else {
+        return Err((format!("« {text} » n'est pas une date"), help()));
+    };
+    let year = i32::try_from(n[0]).unwrap_or(0);
+    NaiveDate::from_ymd_opt(year, n[1], n[2]).ok_or_else(|| {
+        let msg = if (1..=12).contains(&n[1]) {
+            format!("la date {text} n'existe pas (ce mois n'a pas de {}e jour)", n[2])
+        } else {
+            format!("la date {text} n'existe pas (mois {} invalide)", n[1])
+        };
+        (msg, help())
+    })
+}
+
+/// Checks a raw value against a field's type and domain.
+///
+/// # Errors
+/// What is wrong and the accepted values.
+pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<Value, FieldError> {
+    let def = field.def();
+    let err = |message: String, help: Option<String>| FieldError {
+        field: def.name.to_owned(),
+        message,
+        help,
+        wrong_type: false,
+    };
+    let wrong_type = || FieldError {
+        wrong_type: true,
+        ..err(
+            format!("{} reçu, {} attendu", raw.type_name(), expected(field, refs)),
+            None,
+        )
+    };
+    match (def.kind, raw) {
+        (Kind::Text, Raw::Str(s)) => Ok(Value::Text((*s).into())),
+        (Kind::Departement, Raw::Str(s)) => refs
+            .departement_index(s)
+            .map(Value::Choice)
+            .ok_or_else(|| {
+                err(
+                    format!("département « {s} » inconnu"),
+                    Some(did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).map_or_else(
+                        || "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned(),
+                        |s| s,
+                    )),
+                )
+            }),
+        (Kind::Departement, Raw::Int(n)) => {
+            let code = format!("{n:02}");
+            refs.departement_index(&code).map(Value::Choice).ok_or_else(|| {
+                err(format!("département {n} inconnu"), Some("un code de département entre guillemets : \"45\", \"2A\", \"971\"".into()))
+            })
+        }
+        (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
+            err(
+                format!("région « {s} » inconnue"),
+                Some(did_you_mean(s, refs.regions.iter().map(|r| r.slug.as_str())).unwrap_or_else(|| expected(field, refs))),
+            )
+        }),
+        (Kind::Choice(values), Raw::Str(s)) => choice_index(values, s).map(Value::Choice).ok_or_else(|| {
+            err(
+                format!("valeur « {s} » non acceptée"),
+                Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
+            )
+        }),
+        (Kind::IntChoice(values), Raw::Int(n)) => values
+            .iter()
+            .position(|v| v == n)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Value::Choice)
+            .ok_or_else(|| err(format!("valeur {n} non acceptée"), Some(expected(field, refs)))),
+        (Kind::IntChoice(values), Raw::Str(s)) => match s.trim().parse::<i64>() {
+            Ok(n) if values.contains(&n) => parse_value(field, &Raw::Int(n), refs),
+            _ => Err(err(format!("valeur « {s} » non acceptée"), Some(expected(field, refs)))),
+        },
+        (Kind::Bool, Raw::Bool(b)) => Ok(Value::Bool(*b)),
+        (Kind::Bool, Raw::Str(s)) => parse_oui_non(s)
+            .map(Value::Bool)
+            .ok_or_else(|| err(format!("« {s} » n'est pas oui/non"), Some("true ou false (oui/non en ligne de commande)".into()))),
+        (Kind::Number { .. }, Raw::Int(n)) => {
+            #[allow(clippy::cast_precision_loss)]
+            let x = *n as f64;
+            check_number(field, x, refs)
+        }
+        (Kind::Number { .. }, Raw::Float(x)) => check_number(field, *x, refs),
+        (Kind::Integer { min }, Raw::Int(n)) => {
+            if *n >= min {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(Value::Num(*n as f64))
+            } else {
+                Err(err(format!("{n} est trop petit"), Some(expected(field, refs))))
+            }
+        }
+        (Kind::Integer { .. }, Raw::Float(x)) if x.fract() == 0.0 && x.abs() < 1e15 => {
+            #[allow(clippy::cast_possible_truncation)]
+            parse_value(field, &Raw::Int(*x as i64), refs)
+        }
+        (Kind::Number { .. } | Kind::Integer { .. }, Raw::Str(s)) => {
+            let t = s.trim().replace(',', ".");
+            if let Ok(n) = t.parse::<i64>() {
+                parse_value(field, &Raw::Int(n), refs)
+            } else if let Ok(x) = t.parse::<f64>() {
+                parse_value(field, &Raw::Float(x), refs)
+            } else {
+                Err(err(format!("« {s} » n'est pas un nombre"), Some(expected(field, refs))))
+            }
+        }
+        (Kind::Date, Raw::Date(d)) => Ok(Value::Date(*d)),
+        (Kind::Date, Raw::Str(s)) => parse_date(s).map(Value::Date).map_err(|(m, h)| err(m, Some(h))),
+        (Kind::List(values), Raw::List(items)) => {
+            let mut set = 0u32;
+            for item in items {
+                let Raw::Str(s) = item else {
+                    return Err(err(format!("élément de liste : {} reçu, une chaîne attendue", item.type_name()), Some(expected(field, refs))));
+                };
+                let i = choice_index(values, s).ok_or_else(|| {
+                    err(
+                        format!("valeur « {s} » non acceptée"),
+                        Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
+                    )
+                })?;
+                set |= 1 << i;
+            }
+            Ok(Value::Set(set))
+        }
+        (Kind::List(_), Raw::Str(s)) => {
+            let t = s.trim();
+            if t.is_empty() || t == "aucun" || t == "aucune" {
+                return Ok(Value::Set(0));
+            }
+            let items: Vec<Raw<'_>> = t.split(',').map(|p| Raw::Str(p.trim())).collect();
+            parse_value(field, &Raw::List(items), refs)
+        }
+        _ => Err(wrong_type()),
+    }
+}
+
+fn choice_index(values: &[&str], s: &str) -> Option<u16> {
+    values
+        .iter()
+        .position(|v| *v == s)
+        .and_then(|i| u16::try_from(i).ok())
+}
+
+fn check_number(field: FieldId, x: f64, refs: &Referentiel) -> Result<Value, FieldError> {
+    let Kind::Number { min, max, min_exclusive, step } = field.def().kind else {
+        unreachable!("check_number on a non-number field")
+    };
+    let low_ok = if min_exclusive { x > min } else { x >= min };
+    let step_ok = step.is_none_or(|s| ((x / s).round() * s - x).abs() < 1e-9);
+    if x.is_finite() && low_ok && x <= max && step_ok {
+        Ok(Value::Num(x))
+    } else {
+        Err(FieldError {
+            field: field.name().to_owned(),
+            message: format!("{} est hors des valeurs acceptées", fmt_num(x)),
+            help: Some(expected(field, refs)),
+            wrong_type: false,
+        })
+    }
+}
+
+/// `oui`/`non` and their English and boolean spellings.
+#[must_use]
+pub fn parse_oui_non(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "oui" | "o" | "true" | "vrai" | "yes" | "1" => Some(true),
+        "non" | "n" | "false" | "faux" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The value as written in a profile (for messages and `show`).
+#[must_use]
+pub fn display_value(field: FieldId, value: &Value, refs: &Referentiel) -> String {
+    match (field.def().kind, value) {
+        (Kind::Choice(values), Value::Choice(i)) => values[usize::from(*i)].to_owned(),
+        (Kind::IntChoice(values), Value::Choice(i)) => values[usize::from(*i)].to_string(),
+        (Kind::Departement, Value::Choice(i)) => refs.departements[usize::from(*i)].code.clone(),
+        (Kind::Region, Value::Choice(i)) => refs.regions[usize::from(*i)].slug.clone(),
+        (Kind::List(values), Value::Set(set)) => {
+            let v: Vec<&str> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, v)| *v)
+                .collect();
+            format!("[{}]", v.join(", "))
+        }
+        (_, Value::Bool(b)) => if *b { "oui" } else { "non" }.to_owned(),
+        (_, Value::Num(x)) => fmt_num(*x),
+        (_, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        (_, Value::Text(t)) => t.to_string(),
+        (_, Value::Choice(i)) => i.to_string(),
+        (_, Value::Set(s)) => s.to_string(),
+    }
+}
+
+/// What to type to give a field on the command line (`--qpv` ou `--qpv=non`).
+#[must_use]
+pub fn flag_hint(field: FieldId) -> String {
+    let flag = field.flag();
+    match field.def().kind {
+        Kind::Bool => format!("--{flag} ou --{flag}=non"),
+        Kind::Choice(values) if values.len() <= 6 => format!("--{flag} {}", values.join("|")),
+        Kind::Choice(_) => format!("--{flag} <spécialité>"),
+        Kind::IntChoice(values) => {
+            let v: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("--{flag} {}", v.join("|"))
+        }
+        Kind::Date => format!("--{flag} AAAA-MM-JJ"),
+        Kind::Number { .. } | Kind::Integer { .. } => format!("--{flag} N"),
+        Kind::List(values) => format!("--{flag} {}… (ou aucun)", values.join(",")),
+        Kind::Departement => format!("--{flag} 45"),
+        Kind::Region => format!("--{flag} <région>"),
+        Kind::Text => format!("--{flag} <texte>"),
+    }
+}
+
+/// Builds a profile from `(key, raw value)` pairs, rejecting unknown keys with a suggestion.
+///
+/// # Errors
+/// The first bad key or value.
+pub fn from_pairs<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, Raw<'a>)>,
+    refs: &Referentiel,
+) -> Result<Profile, FieldError> {
+    let mut profile = Profile::default();
+    for (key, raw) in pairs {
+        let Some(field) = field_id(key) else {
+            return Err(unknown_key(key));
+        };
+        if raw == Raw::Null {
+            continue;
+        }
+        profile.set(field, Some(parse_value(field, &raw, refs)?));
+    }
+    profile.resolve_region(refs)?;
+    Ok(profile)
+}
+
+/// The error for a key outside the vocabulary.
+#[must_use]
+pub fn unknown_key(key: &str) -> FieldError {
+    FieldError {
+        field: key.to_owned(),
+        message: "champ inconnu".into(),
+        help: Some(did_you_mean(key, field_names()).unwrap_or_else(|| {
+            format!("champs acceptés : {}", field_names().collect::<Vec<_>>().join(", "))
+        })),
+        wrong_type: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_point_at_their_fields() {
+        assert_eq!(ids::ID.name(), "id");
+        assert_eq!(ids::DEPARTEMENT.name(), "departement");
+        assert_eq!(ids::REGION.name(), "region");
+        assert_eq!(ids::DATE_INSTALLATION.name(), "date_installation");
+        assert_eq!(ids::DATE_DEMANDE.name(), "date_demande");
+    }
+
+    #[test]
+    fn field_names_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for f in FIELDS {
+            assert!(seen.insert(f.name), "{} repeated", f.name);
+            assert!(f.name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn dates_tell_impossible_from_malformed() {
+        assert_eq!(parse_date("2026-03-01"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
+        let (m, _) = parse_date("2026-02-30").unwrap_err();
+        assert!(m.contains("n'existe pas"), "{m}");
+        let (m, h) = parse_date("01/03/2026").unwrap_err();
+        assert!(m.contains("n'est pas une date"), "{m}");
+        assert!(h.contains("AAAA-MM-JJ"));
+        let (m, _) = parse_date("2026-13-01").unwrap_err();
+        assert!(m.contains("mois 13"), "{m}");
+    }
+
+    #[test]
+    fn oui_non_spellings() {
+        assert_eq!(parse_oui_non("Oui"), Some(true));
+        assert_eq!(parse_oui_non("false"), Some(false));
+        assert_eq!(parse_oui_non("peut-être"), None);
+    }
+}

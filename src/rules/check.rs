@@ -1,0 +1,214 @@
+//! Checks that need a whole, loaded rule set: running the embedded examples, example coverage of each
+//! condition, freshness (`verifie_le`), and conditions that can never hold. Pure: the caller gives the
+//! date of today for the freshness check.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::model::{Aide, Condition, Exemple, RuleSet};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::logic::{Env, Tri};
+use crate::eval::verdict;
+
+/// Runs every example of every aid; a mismatch is an `example-mismatch` error.
+#[must_use]
+pub fn examples(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for aide in &rules.aides {
+        for ex in &aide.exemples {
+            if let Some(d) = run_example(aide, ex) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn fmt_opt(x: Option<i64>) -> String {
+    x.map_or_else(|| "aucun".to_owned(), |n| n.to_string())
+}
+
+/// Runs one example; `None` when it passes.
+#[must_use]
+pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
+    let env = Env { profile: &ex.profil, date_ref: ex.date };
+    let v = verdict(aide, &env);
+    let mut problems = Vec::new();
+    if v.statut != ex.statut {
+        problems.push(format!("statut attendu {}, obtenu {}", ex.statut.as_str(), v.statut.as_str()));
+    }
+    for (what, expected, got) in [
+        ("eur", ex.eur, v.montant.eur),
+        ("min_eur", ex.min_eur, v.montant.min_eur),
+        ("max_eur", ex.max_eur, v.montant.max_eur),
+    ] {
+        if expected.is_some() && expected != got {
+            problems.push(format!("{what} attendu {}, obtenu {}", fmt_opt(expected), fmt_opt(got)));
+        }
+    }
+    if let Some(expected) = &ex.manquants {
+        let mut e: Vec<&str> = expected.iter().map(|f| f.name()).collect();
+        let mut g: Vec<&str> = v.manquants.iter().map(|f| f.name()).collect();
+        e.sort_unstable();
+        g.sort_unstable();
+        if e != g {
+            problems.push(format!("manquants attendus [{}], obtenus [{}]", e.join(", "), g.join(", ")));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let decisive: Vec<String> = aide
+        .conditions
+        .iter()
+        .zip(&v.resultats)
+        .filter(|(_, r)| **r != Tri::Vrai)
+        .map(|(c, r)| format!("« {} » : {}", c.libelle, r.as_str()))
+        .collect();
+    let help = if decisive.is_empty() {
+        format!("toutes les conditions sont vraies ; montant calculé : {}", v.montant.libelle)
+    } else {
+        format!("conditions non vraies : {}", decisive.join(" ; "))
+    };
+    Some(
+        Diagnostic::error(
+            Code::ExampleMismatch,
+            &aide.file,
+            Some(ex.span.clone()),
+            format!("exemple « {} » : {}", ex.nom, problems.join(", ")),
+        )
+        .with_help(help),
+    )
+}
+
+/// How the examples of one aid exercise one condition.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionCoverage {
+    pub libelle: String,
+    pub vrai: usize,
+    pub faux: usize,
+    pub inconnu: usize,
+}
+
+impl ConditionCoverage {
+    #[must_use]
+    pub fn both_ways(&self) -> bool {
+        self.vrai > 0 && self.faux > 0
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AideCoverage {
+    pub id: String,
+    pub exemples: usize,
+    pub conditions: Vec<ConditionCoverage>,
+}
+
+/// For each aid, how many examples make each condition true, false and unknown.
+#[must_use]
+pub fn coverage(rules: &RuleSet) -> Vec<AideCoverage> {
+    rules
+        .aides
+        .iter()
+        .map(|aide| {
+            let mut conditions: Vec<ConditionCoverage> = aide
+                .conditions
+                .iter()
+                .map(|c| ConditionCoverage { libelle: c.libelle.clone(), vrai: 0, faux: 0, inconnu: 0 })
+                .collect();
+            for ex in &aide.exemples {
+                let env = Env { profile: &ex.profil, date_ref: ex.date };
+                for (c, cov) in aide.conditions.iter().zip(conditions.iter_mut()) {
+                    match crate::eval::logic::eval(&c.node, &env) {
+                        Tri::Vrai => cov.vrai += 1,
+                        Tri::Faux => cov.faux += 1,
+                        Tri::Inconnu => cov.inconnu += 1,
+                    }
+                }
+            }
+            AideCoverage { id: aide.id.clone(), exemples: aide.exemples.len(), conditions }
+        })
+        .collect()
+}
+
+/// `uncovered-condition` warnings for conditions no example makes both true and false.
+#[must_use]
+pub fn coverage_warnings(rules: &RuleSet, cov: &[AideCoverage]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (aide, c) in rules.aides.iter().zip(cov) {
+        for (cond, cc) in aide.conditions.iter().zip(&c.conditions) {
+            if !cc.both_ways() {
+                let missing = match (cc.vrai, cc.faux) {
+                    (0, 0) => "ni vraie ni fausse",
+                    (0, _) => "jamais vraie",
+                    _ => "jamais fausse",
+                };
+                out.push(
+                    Diagnostic::warning(
+                        Code::UncoveredCondition,
+                        &aide.file,
+                        Some(cond.span.clone()),
+                        format!("condition « {} » {missing} dans les exemples de {}", cond.libelle, aide.id),
+                    )
+                    .with_help("ajoutez un [[exemples]] qui la rend vraie et un qui la rend fausse"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `stale-rule` errors for aids whose facts were checked more than `max_age` days before `today`.
+#[must_use]
+pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for aide in &rules.aides {
+        let Some((date, span)) = &aide.verifie_le else { continue };
+        let age = (today - *date).num_days();
+        if age > i64::from(max_age) {
+            out.push(
+                Diagnostic::error(
+                    Code::StaleRule,
+                    &aide.file,
+                    Some(span.clone()),
+                    format!(
+                        "faits vérifiés le {} : il y a {age} jours, plus que les {max_age} autorisés",
+                        date.format("%d/%m/%Y")
+                    ),
+                )
+                .with_help(format!(
+                    "revérifiez la règle contre ses sources, puis écrivez verifie_le = {}",
+                    today.format("%Y-%m-%d")
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// Conditions that make an aid impossible, and branches that can never be taken.
+#[must_use]
+pub fn unreachable(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for aide in &rules.aides {
+        out.extend(super::reach::check(aide));
+    }
+    out
+}
+
+/// Every check of a loaded rule set (examples and contradictions; freshness when `max_age` is given).
+#[must_use]
+pub fn all(rules: &RuleSet, today: NaiveDate, max_age: Option<u32>) -> Vec<Diagnostic> {
+    let mut out = unreachable(rules);
+    out.extend(examples(rules));
+    if let Some(max) = max_age {
+        out.extend(freshness(rules, today, max));
+    }
+    out
+}
+
+/// A condition's label, for messages.
+#[must_use]
+pub fn label(c: &Condition) -> &str {
+    &c.libelle
+}

@@ -1,0 +1,232 @@
+//! Loading a rule set: the same pure loader reads the embedded rules and a directory on disk, so both get
+//! the same checks and the same file:line:col diagnostics. `load_dir` is the only function here that
+//! touches the file system, and `app` is its only caller.
+
+pub mod check;
+pub mod compile;
+pub mod embedded;
+pub mod model;
+pub mod reach;
+pub mod referentiel;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+
+use self::compile::Placement;
+use self::model::{Categorie, RuleSet, SourceText};
+use self::referentiel::Referentiel;
+use self::walk::Ctx;
+use crate::diagnostic::{Code, Diagnostic};
+
+/// One rule file to load: its path relative to the rule root (`national/x.toml`), the name shown in
+/// diagnostics, and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel: String,
+    pub name: String,
+    pub text: String,
+}
+
+/// A rule set and every problem found while reading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub rules: RuleSet,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+const REFERENTIEL: [&str; 3] = ["regions.toml", "departements.toml", "contacts.toml"];
+
+fn referentiel_kind(rel: &str) -> Option<usize> {
+    let mut parts = rel.rsplit('/');
+    let file = parts.next()?;
+    (parts.next()? == "referentiel").then_some(())?;
+    REFERENTIEL.iter().position(|f| *f == file)
+}
+
+fn placement(rel: &str) -> Placement<'_> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let stem = parts.last().map_or("", |f| f.strip_suffix(".toml").unwrap_or(f));
+    let dossier_region = parts
+        .windows(3)
+        .find(|w| w[0] == "regions")
+        .map(|w| w[1]);
+    let categorie = if dossier_region.is_some() {
+        Categorie::Regionale
+    } else if parts.contains(&"abrogees") {
+        Categorie::Abrogee
+    } else {
+        Categorie::Nationale
+    };
+    Placement { categorie, dossier_region, stem }
+}
+
+/// The embedded rule files.
+#[must_use]
+pub fn embedded_sources() -> Vec<SourceFile> {
+    embedded::FILES
+        .iter()
+        .map(|(rel, text)| SourceFile {
+            rel: (*rel).to_owned(),
+            name: format!("rules/{rel}"),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}
+
+/// The embedded rule set, which must load without errors (tested).
+#[must_use]
+pub fn embedded() -> Loaded {
+    from_sources(embedded_sources())
+}
+
+/// Reads reference data from `files`, or from the embedded rules when `files` has none.
+fn referentiel(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Referentiel {
+    let mut given: Vec<(usize, &SourceFile)> = files
+        .iter()
+        .filter_map(|f| referentiel_kind(&f.rel).map(|k| (k, f)))
+        .collect();
+    let fallback;
+    if given.is_empty() {
+        fallback = embedded_sources();
+        given = fallback
+            .iter()
+            .filter_map(|f| referentiel_kind(&f.rel).map(|k| (k, f)))
+            .collect();
+    }
+    given.sort_by_key(|(k, _)| *k);
+    let mut refs = Referentiel::default();
+    for (kind, f) in &given {
+        let mut ctx = Ctx::new(&f.name);
+        match kind {
+            0 => referentiel::read_regions(&mut ctx, &f.text, &mut refs),
+            1 => referentiel::read_departements(&mut ctx, &f.text, &mut refs),
+            _ => referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
+        }
+        diags.extend(ctx.diags);
+    }
+    referentiel::check(&refs, "rules/referentiel", diags);
+    refs
+}
+
+/// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
+/// their problems are in the diagnostics.
+#[must_use]
+pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut diagnostics = Vec::new();
+    let refs = referentiel(&files, &mut diagnostics);
+    let mut aides = Vec::new();
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
+        let place = placement(&f.rel);
+        let mut ctx = Ctx::new(&f.name);
+        let aide = compile::aide(&mut ctx, &f.text, &refs, &place);
+        if let Some(aide) = &aide {
+            if let Some((_, first)) = ids.iter().find(|(id, _)| *id == aide.id) {
+                ctx.error(
+                    Code::DuplicateId,
+                    aide.id_span.clone(),
+                    format!("l'id « {} » est déjà celui de {first}", aide.id),
+                    Some("chaque aide a un id unique, qui est aussi le nom de son fichier".into()),
+                );
+            } else {
+                ids.push((aide.id.clone(), f.name.clone()));
+            }
+        }
+        let ok = !ctx.diags.iter().any(Diagnostic::is_error);
+        diagnostics.extend(ctx.diags);
+        if let (Some(aide), true) = (aide, ok) {
+            aides.push(aide);
+        }
+    }
+    aides.sort_by_key(|a| a.categorie);
+    let sources = files
+        .into_iter()
+        .map(|f| SourceText { name: f.name, text: f.text })
+        .collect();
+    Loaded {
+        rules: RuleSet { aides, refs, sources },
+        diagnostics,
+    }
+}
+
+/// Lists the `.toml` files under `path` (or `path` itself), sorted, with their path relative to `root`.
+///
+/// # Errors
+/// An `io` diagnostic when a directory or file cannot be read.
+pub fn read_path(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let mut found = Vec::new();
+    if path.is_dir() {
+        walk_dir(path, &mut found, diags);
+        found.sort();
+    } else {
+        found.push(path.to_path_buf());
+    }
+    let root = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new("")) };
+    let mut out = Vec::new();
+    for file in found {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                let rel = file.strip_prefix(root).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+                // A single file keeps its folder names so that `regions/<r>/` and `referentiel/` still apply.
+                let rel = if path.is_dir() { rel } else { name.replace('\\', "/") };
+                out.push(SourceFile { rel, name, text });
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(Code::Io, &name, None, format!("lecture impossible : {e}"))
+                    .with_help("vérifiez le chemin et les droits du fichier"),
+            ),
+        }
+    }
+    out
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(Code::Io, &dir.display().to_string(), None, format!("dossier illisible : {e}"))
+                    .with_help("indiquez un dossier de règles existant (par exemple rules/)"),
+            );
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            walk_dir(&p, out, diags);
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Loads the rule files under a directory (or given files) from disk.
+#[must_use]
+pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            diags.push(
+                Diagnostic::error(Code::Io, &p.display().to_string(), None, "chemin introuvable".into())
+                    .with_help("indiquez un dossier de règles (rules/) ou des fichiers .toml"),
+            );
+            continue;
+        }
+        files.extend(read_path(p, &mut diags));
+    }
+    let mut loaded = from_sources(files);
+    diags.append(&mut loaded.diagnostics);
+    loaded.diagnostics = diags;
+    loaded
+}

@@ -1,0 +1,317 @@
+//! The compiled form of a rule set: aids with their condition trees resolved to profile field ids and
+//! typed values, amounts, deadlines and examples. Built once by `compile`; evaluating a profile against
+//! it does no parsing.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::referentiel::{ContactRef, Referentiel};
+use crate::profile::{FieldId, Profile};
+
+/// A loaded rule set: the aids in catalogue order (national, regional, closed), the reference data,
+/// and the source texts (for diagnostics).
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub aides: Vec<Aide>,
+    pub refs: Referentiel,
+    pub sources: Vec<SourceText>,
+}
+
+impl RuleSet {
+    #[must_use]
+    pub fn aide(&self, id: &str) -> Option<&Aide> {
+        self.aides.iter().find(|a| a.id == id)
+    }
+
+    /// The text of a source file, by display name.
+    #[must_use]
+    pub fn source(&self, name: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.text.as_str())
+    }
+}
+
+/// One source file as read.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Financeur {
+    #[serde(rename = "CPAM")]
+    Cpam,
+    #[serde(rename = "ARS")]
+    Ars,
+}
+
+impl Financeur {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Financeur::Cpam => "CPAM",
+            Financeur::Ars => "ARS",
+        }
+    }
+}
+
+/// Where an aid's file sits: national, regional or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Categorie {
+    Nationale,
+    Regionale,
+    Abrogee,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Periode {
+    pub en_vigueur_du: Option<NaiveDate>,
+    pub signature_au_plus_tard: Option<NaiveDate>,
+    pub demande_au_plus_tard: Option<NaiveDate>,
+    pub installation_du: Option<NaiveDate>,
+    pub installation_au: Option<NaiveDate>,
+}
+
+/// One aid.
+#[derive(Debug)]
+pub struct Aide {
+    pub id: String,
+    pub nom: String,
+    pub resume: String,
+    pub financeur: Financeur,
+    /// Index in `Referentiel::regions`; `None` for national aids.
+    pub region: Option<u16>,
+    pub categorie: Categorie,
+    pub public: String,
+    pub contact: ContactRef,
+    pub verifie_le: Option<(NaiveDate, Range<usize>)>,
+    pub periode: Periode,
+    /// Period and region conditions first (generated), then the file's own, in order.
+    pub conditions: Vec<Condition>,
+    pub montant: Montant,
+    pub versements: Vec<Versement>,
+    pub echeances: Vec<EcheanceDef>,
+    pub engagements: Vec<String>,
+    pub cumul: Vec<String>,
+    pub notes: Vec<String>,
+    pub sources: Vec<Reference>,
+    pub exemples: Vec<Exemple>,
+    /// Display name of the file.
+    pub file: String,
+    pub id_span: Range<usize>,
+}
+
+/// A top-level condition with the label a physician reads.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub libelle: String,
+    pub node: Node,
+    pub span: Range<usize>,
+    /// Generated from `periode` or `region` rather than written in `[[conditions]]`.
+    pub generee: bool,
+}
+
+/// A node of the condition tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    Not(Box<Node>),
+    /// The first child that is not unknown decides.
+    FirstKnown(Vec<Node>),
+    /// Compares the reference date (always known) with a fixed date.
+    Reference(CmpOp, NaiveDate),
+    Leaf(Leaf),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaf {
+    pub field: FieldId,
+    pub test: Test,
+    pub span: Range<usize>,
+}
+
+/// A known value in the form conditions compare (a `Value` without text).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Num(f64),
+    Date(NaiveDate),
+    Choice(u16),
+    Set(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Ge,
+    Le,
+    Gt,
+    Lt,
+}
+
+/// The right-hand side of an ordering comparison.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Operand {
+    Num(f64),
+    Date(NaiveDate),
+    /// Another date field plus a number of months (end-of-month clamped).
+    Rel { field: FieldId, months: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Eq(Scalar),
+    Ne(Scalar),
+    /// Closed-set membership, as a bit mask of domain indices.
+    In(u128),
+    NotIn(u128),
+    Cmp(CmpOp, Operand),
+    Between(Operand, Operand),
+    /// A list field holds at least one of these (bit mask).
+    ContainsAny(u32),
+}
+
+/// How much an aid pays.
+#[derive(Debug, Clone)]
+pub struct Montant {
+    pub kind: MontantKind,
+    /// Overrides the generated label.
+    pub libelle: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum MontantKind {
+    Fixe(i64),
+    Plafond(i64),
+    ParUnite {
+        champ: FieldId,
+        eur_par_unite: i64,
+        unites_max: Option<i64>,
+        unite: String,
+        periode: Option<Periodicite>,
+    },
+    Bareme {
+        par: Option<FieldId>,
+        colonne: Option<FieldId>,
+        paliers: Vec<Palier>,
+    },
+    SansMontant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Periodicite {
+    Mois,
+    An,
+}
+
+impl Periodicite {
+    #[must_use]
+    pub fn par(self) -> &'static str {
+        match self {
+            Periodicite::Mois => "par mois",
+            Periodicite::An => "par an",
+        }
+    }
+}
+
+/// An amount cell: a fixed sum or a ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Eur(i64),
+    Max(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Palier {
+    /// Inclusive lower bound on the `par` field.
+    pub de: Option<f64>,
+    /// Exclusive upper bound; `None` = open.
+    pub jusqu_a: Option<f64>,
+    /// One cell, or one per value of the `colonne` field (domain index, cell).
+    pub cells: Vec<(Option<u16>, Cell)>,
+    pub libelle: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// A payment: which share, when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Versement {
+    pub part_pct: f64,
+    pub quand: String,
+    #[serde(skip)]
+    pub depuis: Option<(FieldId, u32)>,
+}
+
+/// A deadline to list: a fixed date or one relative to a date field.
+#[derive(Debug, Clone)]
+pub struct EcheanceDef {
+    pub libelle: String,
+    pub quand: Quand,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Quand {
+    Date(NaiveDate),
+    Depuis(FieldId, u32),
+}
+
+/// A cited source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub titre: String,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statut {
+    Eligible,
+    AConfirmer,
+    NonEligible,
+}
+
+impl Statut {
+    pub const ALL: [Statut; 3] = [Statut::Eligible, Statut::AConfirmer, Statut::NonEligible];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statut::Eligible => "eligible",
+            Statut::AConfirmer => "a_confirmer",
+            Statut::NonEligible => "non_eligible",
+        }
+    }
+
+    /// In French, for tables.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Statut::Eligible => "éligible",
+            Statut::AConfirmer => "à confirmer",
+            Statut::NonEligible => "non éligible",
+        }
+    }
+}
+
+/// An embedded example: a profile, a reference date and the expected outcome.
+#[derive(Debug, Clone)]
+pub struct Exemple {
+    pub nom: String,
+    pub date: NaiveDate,
+    pub profil: Profile,
+    pub statut: Statut,
+    pub eur: Option<i64>,
+    pub min_eur: Option<i64>,
+    pub max_eur: Option<i64>,
+    pub manquants: Option<Vec<FieldId>>,
+    pub span: Range<usize>,
+}

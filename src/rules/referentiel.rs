@@ -1,0 +1,320 @@
+//! Reference data: the départements (code, name, region, CPAM), the regions (ARS) and named contacts,
+//! read from `rules/referentiel/*.toml`, and the resolution of a rule's contact reference for a profile.
+//! Pure: it reads text handed to it and returns data and diagnostics.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::walk::{Ctx, Table};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub slug: String,
+    pub nom: String,
+    pub ars: String,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+    pub adresse: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Departement {
+    pub code: String,
+    pub nom: String,
+    /// Index in `Referentiel::regions`.
+    pub region: u16,
+    pub cpam: String,
+    pub ameli: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A contact as shown to the user; keys the rule base does not know are `None` (omitted in JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Contact<'r> {
+    pub organisme: Cow<'r, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telephone: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adresse: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'r str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NamedContact {
+    pub key: String,
+    pub organisme: String,
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+    pub adresse: Option<String>,
+    pub url: Option<String>,
+}
+
+/// How a rule names its contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactRef {
+    /// The CPAM of the profile's département.
+    Cpam,
+    /// The ARS of the rule's region, else of the profile's.
+    Ars,
+    /// The ARS departmental direction of the profile's département.
+    ArsDepartement,
+    /// A named contact (index in `Referentiel::contacts`).
+    Named(usize),
+}
+
+/// The words a rule may use for `contact` besides named contacts.
+pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Referentiel {
+    pub regions: Vec<Region>,
+    pub departements: Vec<Departement>,
+    pub contacts: Vec<NamedContact>,
+}
+
+const AMELI: &str = "https://www.ameli.fr";
+const ARS_PORTAL: &str = "https://www.ars.sante.fr";
+
+impl Referentiel {
+    #[must_use]
+    pub fn region_index(&self, slug: &str) -> Option<u16> {
+        self.regions
+            .iter()
+            .position(|r| r.slug == slug)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    /// Accepts `45`, `2a`, and `5` for `05`.
+    #[must_use]
+    pub fn departement_index(&self, code: &str) -> Option<u16> {
+        let code = code.trim().to_uppercase();
+        let code = if code.len() == 1 { format!("0{code}") } else { code };
+        self.departements
+            .iter()
+            .position(|d| d.code == code)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    /// Resolves a contact reference from the rule's region and the profile's département and region.
+    #[must_use]
+    pub fn contact(
+        &self,
+        reference: &ContactRef,
+        rule_region: Option<u16>,
+        departement: Option<u16>,
+        region: Option<u16>,
+    ) -> Contact<'_> {
+        let dep = departement.map(|d| &self.departements[usize::from(d)]);
+        match reference {
+            ContactRef::Cpam => match dep {
+                Some(d) => Contact {
+                    organisme: Cow::Borrowed(&d.cpam),
+                    email: d.email.as_deref(),
+                    url: d.ameli.as_deref(),
+                    ..Contact::default()
+                },
+                None => Contact {
+                    organisme: Cow::Borrowed("CPAM de votre département d'exercice (précisez --departement)"),
+                    url: Some(AMELI),
+                    ..Contact::default()
+                },
+            },
+            ContactRef::Ars => match rule_region.or(region).or(dep.map(|d| d.region)) {
+                Some(r) => {
+                    let r = &self.regions[usize::from(r)];
+                    Contact {
+                        organisme: Cow::Borrowed(&r.ars),
+                        email: r.email.as_deref(),
+                        telephone: r.telephone.as_deref(),
+                        adresse: r.adresse.as_deref(),
+                        url: r.url.as_deref(),
+                    }
+                }
+                None => Contact {
+                    organisme: Cow::Borrowed("ARS de votre région (précisez --departement)"),
+                    url: Some(ARS_PORTAL),
+                    ..Contact::default()
+                },
+            },
+            ContactRef::ArsDepartement => {
+                let r = rule_region.or(region).or(dep.map(|d| d.region));
+                let ars = r.map_or("l'ARS de votre région", |r| self.regions[usize::from(r)].ars.as_str());
+                let url = r.map_or(Some(ARS_PORTAL), |r| self.regions[usize::from(r)].url.as_deref());
+                let organisme = match dep {
+                    Some(d) => format!("Direction départementale de {ars} ({}, {})", d.nom, d.code),
+                    None => format!("Direction départementale de {ars} de votre département d'exercice (précisez --departement)"),
+                };
+                Contact {
+                    organisme: Cow::Owned(organisme),
+                    url,
+                    ..Contact::default()
+                }
+            }
+            ContactRef::Named(i) => {
+                let c = &self.contacts[*i];
+                Contact {
+                    organisme: Cow::Borrowed(&c.organisme),
+                    email: c.email.as_deref(),
+                    telephone: c.telephone.as_deref(),
+                    adresse: c.adresse.as_deref(),
+                    url: c.url.as_deref(),
+                }
+            }
+        }
+    }
+
+    /// Parses a contact reference, suggesting the closest known one.
+    ///
+    /// # Errors
+    /// The message and help line of an `unknown-contact` diagnostic.
+    pub fn contact_ref(&self, text: &str) -> Result<ContactRef, (String, String)> {
+        match text {
+            "cpam" => return Ok(ContactRef::Cpam),
+            "ars" => return Ok(ContactRef::Ars),
+            "ars-dd" => return Ok(ContactRef::ArsDepartement),
+            _ => {}
+        }
+        if let Some(i) = self.contacts.iter().position(|c| c.key == text) {
+            return Ok(ContactRef::Named(i));
+        }
+        let names = CONTACT_KINDS
+            .iter()
+            .copied()
+            .chain(self.contacts.iter().map(|c| c.key.as_str()));
+        let all: Vec<&str> = names.clone().collect();
+        Err((
+            format!("contact « {text} » inconnu"),
+            did_you_mean(text, names).unwrap_or_else(|| {
+                format!(
+                    "références acceptées : {} (contacts nommés : rules/referentiel/contacts.toml)",
+                    all.join(", ")
+                )
+            }),
+        ))
+    }
+}
+
+fn opt(t: &Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str) -> Option<String> {
+    t.str(ctx, key).map(|(s, _)| s.to_owned())
+}
+
+/// Reads `regions.toml`.
+pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
+    let doc = match super::walk::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => return ctx.diags.push(d),
+    };
+    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des régions", &["region"]);
+    for (t, span) in top.tables(ctx, "region") {
+        let what = "une région";
+        let t = Table::new(ctx, t, span, what, &["slug", "nom", "ars", "url", "email", "telephone", "adresse"]);
+        let (Some((slug, slug_span)), Some((nom, _)), Some((ars, _))) = (
+            t.req_str(ctx, "slug", what),
+            t.req_str(ctx, "nom", what),
+            t.req_str(ctx, "ars", what),
+        ) else {
+            continue;
+        };
+        if out.region_index(slug).is_some() {
+            ctx.error(Code::DuplicateId, slug_span, format!("région « {slug} » déjà définie"), None);
+            continue;
+        }
+        out.regions.push(Region {
+            slug: slug.to_owned(),
+            nom: nom.to_owned(),
+            ars: ars.to_owned(),
+            url: opt(&t, ctx, "url"),
+            email: opt(&t, ctx, "email"),
+            telephone: opt(&t, ctx, "telephone"),
+            adresse: opt(&t, ctx, "adresse"),
+        });
+    }
+}
+
+/// Reads `departements.toml` (after the regions).
+pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
+    let doc = match super::walk::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => return ctx.diags.push(d),
+    };
+    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des départements", &["departement"]);
+    for (t, span) in top.tables(ctx, "departement") {
+        let what = "un département";
+        let t = Table::new(ctx, t, span, what, &["code", "nom", "region", "cpam", "ameli", "email"]);
+        let (Some((code, code_span)), Some((nom, _)), Some((region, region_span)), Some((cpam, _))) = (
+            t.req_str(ctx, "code", what),
+            t.req_str(ctx, "nom", what),
+            t.req_str(ctx, "region", what),
+            t.req_str(ctx, "cpam", what),
+        ) else {
+            continue;
+        };
+        let Some(region_idx) = out.region_index(region) else {
+            let help = did_you_mean(region, out.regions.iter().map(|r| r.slug.as_str()));
+            ctx.error(Code::ValueOutOfDomain, region_span, format!("région « {region} » inconnue"), help);
+            continue;
+        };
+        if out.departements.iter().any(|d| d.code == code) {
+            ctx.error(Code::DuplicateId, code_span, format!("département « {code} » déjà défini"), None);
+            continue;
+        }
+        out.departements.push(Departement {
+            code: code.to_owned(),
+            nom: nom.to_owned(),
+            region: region_idx,
+            cpam: cpam.to_owned(),
+            ameli: opt(&t, ctx, "ameli"),
+            email: opt(&t, ctx, "email"),
+        });
+    }
+}
+
+/// Reads `contacts.toml`.
+pub fn read_contacts(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
+    let doc = match super::walk::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => return ctx.diags.push(d),
+    };
+    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des contacts", &["contact"]);
+    let Some(val) = top.get("contact") else { return };
+    // Contact keys are free names, so this table is read without a list of allowed keys.
+    let toml::de::DeValue::Table(contacts) = val.get_ref() else {
+        return ctx.type_mismatch("contact", val, "une table");
+    };
+    for (key, val) in contacts {
+        let what = "un contact";
+        let Some(t) = Table::of(ctx, key.get_ref(), val, what, &["organisme", "email", "telephone", "adresse", "url"]) else {
+            continue;
+        };
+        let Some((organisme, _)) = t.req_str(ctx, "organisme", what) else { continue };
+        out.contacts.push(NamedContact {
+            key: key.get_ref().to_string(),
+            organisme: organisme.to_owned(),
+            email: opt(&t, ctx, "email"),
+            telephone: opt(&t, ctx, "telephone"),
+            adresse: opt(&t, ctx, "adresse"),
+            url: opt(&t, ctx, "url"),
+        });
+    }
+}
+
+/// Checks that the reference data is complete enough to resolve profiles.
+pub fn check(refs: &Referentiel, file: &str, diags: &mut Vec<Diagnostic>) {
+    if refs.regions.is_empty() || refs.departements.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                Code::MissingKey,
+                file,
+                None,
+                "données de référence incomplètes : aucune région ou aucun département".into(),
+            )
+            .with_help("rules/referentiel/ doit contenir regions.toml et departements.toml"),
+        );
+    }
+}
