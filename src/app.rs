@@ -202,7 +202,11 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
 fn json_syntax(e: &serde_json::Error, line_offset: usize) -> String {
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
-    format!("JSON invalide (ligne {}, colonne {}) : {text}", e.line() + line_offset, e.column())
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "fin de l'entrée au milieu d'une valeur (accolade ou crochet non fermé ?)".to_owned(),
+        _ => format!("syntaxe incorrecte ({text})"),
+    };
+    format!("JSON invalide ligne {}, colonne {} : {what}", e.line() + line_offset, e.column())
 }
 
 /// One item of the input: where it was, and the profile or what is wrong with it.

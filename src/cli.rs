@@ -228,6 +228,69 @@ impl Args for ProfileArgs {
     }
 }
 
+/// A usage error in French (clap writes English), keeping clap's context: the flag, the value, the
+/// accepted values and the closest one.
+#[must_use]
+pub fn french_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let get = |k| match e.get(k) {
+        Some(V::String(s)) => Some(s.clone()),
+        Some(V::Strings(v)) if !v.is_empty() => Some(v.join(", ")),
+        _ => None,
+    };
+    let arg = get(K::InvalidArg).unwrap_or_default();
+    let mut msg = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let value = get(K::InvalidValue).unwrap_or_default();
+            let mut m = if value.is_empty() {
+                format!("{arg} attend une valeur")
+            } else {
+                format!("valeur « {value} » invalide pour {arg}")
+            };
+            if let Some(valid) = get(K::ValidValue) {
+                m.push_str(&format!("\n  valeurs acceptées : {valid}"));
+            }
+            if let Some(s) = get(K::SuggestedValue) {
+                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let value = get(K::InvalidValue).unwrap_or_default();
+            let why = std::error::Error::source(e).map_or_else(String::new, |s| format!(" : {s}"));
+            format!("valeur « {value} » invalide pour {arg}{why}")
+        }
+        ErrorKind::UnknownArgument => {
+            let mut m = format!("option ou argument inattendu « {arg} »");
+            if let Some(s) = get(K::SuggestedArg) {
+                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
+            } else if !arg.starts_with('-') {
+                m.push_str("\n  aide : une option oui/non s'écrit avec un signe égal : --qpv=non (ou --qpv pour oui)");
+            }
+            m
+        }
+        ErrorKind::InvalidSubcommand => {
+            let cmd = get(K::InvalidSubcommand).unwrap_or_default();
+            let mut m = format!("commande inconnue « {cmd} »");
+            if let Some(s) = get(K::SuggestedSubcommand) {
+                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
+            }
+            m.push_str("\n  commandes : check, list, show, validate");
+            m
+        }
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "commande manquante : check, list, show ou validate".to_owned()
+        }
+        ErrorKind::ArgumentConflict => format!("{arg} ne peut pas être utilisé ici"),
+        ErrorKind::NoEquals => format!("{arg} s'écrit avec un signe égal : --qpv=non"),
+        _ => return e.render().to_string(),
+    };
+    msg.insert_str(0, "erreur : ");
+    msg.push_str("\n\nPour plus d'informations : aides --help");
+    msg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,8 +319,17 @@ mod tests {
     }
 
     #[test]
-    fn bad_enum_value_is_a_usage_error() {
+    fn bad_enum_value_is_a_usage_error_in_french() {
         let err = Cli::try_parse_from(["aides", "check", "--zone", "ZIPP"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+        let text = french_error(&err);
+        assert!(text.contains("valeur « ZIPP » invalide pour --zone"), "{text}");
+        assert!(text.contains("vouliez-vous dire « ZIP » ?"), "{text}");
+    }
+
+    #[test]
+    fn tri_state_flag_without_equals_explains_the_syntax() {
+        let err = Cli::try_parse_from(["aides", "check", "--qpv", "non"]).unwrap_err();
+        assert!(french_error(&err).contains("--qpv=non"), "{}", french_error(&err));
     }
 }

@@ -263,7 +263,8 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The closest candidate within distance 2 (case-insensitive, `-` and `_` alike), if any.
+/// The closest candidate within distance 2 (1 for words of three letters or fewer, where 2 edits would
+/// match nearly anything), case-insensitive, `-` and `_` alike.
 #[must_use]
 pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
@@ -271,10 +272,11 @@ where
 {
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
     let word = norm(word);
+    let max = if word.chars().count() <= 3 { 1 } else { 2 };
     candidates
         .into_iter()
         .map(|c| (distance(&word, &norm(c)), c))
-        .filter(|(d, _)| *d <= 2)
+        .filter(|(d, _)| *d <= max)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -316,6 +318,8 @@ mod tests {
         assert_eq!(suggest("zonne", names), Some("zone"));
         assert_eq!(suggest("sector", names), Some("secteur"));
         assert_eq!(suggest("departement", names), None);
+        assert_eq!(suggest("999", ["09", "99"]), Some("99"));
+        assert_eq!(suggest("999", ["09", "01"]), None);
     }
 
     #[test]

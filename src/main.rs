@@ -9,9 +9,14 @@ fn main() -> ExitCode {
     let result = aides::run(std::env::args_os(), &mut out);
     let flushed = out.flush();
     match result {
-        Err(clap_error) => {
-            let _ = clap_error.print();
-            ExitCode::from(u8::try_from(clap_error.exit_code()).unwrap_or(2))
+        Err(clap_error) if clap_error.use_stderr() => {
+            let _ = writeln!(std::io::stderr(), "{}", aides::cli::french_error(&clap_error));
+            ExitCode::from(2)
+        }
+        Err(clap_output) => {
+            // --help and --version
+            let _ = clap_output.print();
+            ExitCode::SUCCESS
         }
         Ok(Ok(code)) => match flushed {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -48,16 +48,14 @@ fn statut_cell(s: Statut, style: Style) -> Cell {
     })
 }
 
-fn contact_text(a: &AideRapport<'_>) -> String {
+/// A contact on one line, with every detail the rule base knows (kept whole so it can be copied).
+fn contact_line(a: &AideRapport<'_>) -> String {
     let c = &a.contact;
-    let mut lines = vec![c.organisme.to_string()];
-    lines.extend(c.email.map(str::to_owned));
-    lines.extend(c.telephone.map(str::to_owned));
-    lines.extend(c.adresse.map(str::to_owned));
-    if c.email.is_none() {
-        lines.extend(c.url.map(str::to_owned));
-    }
-    lines.join("\n")
+    [Some(c.organisme.as_ref()), c.email, c.telephone, c.adresse, c.url]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Writes the report of one profile as a French table, with the questions and points of attention.
@@ -70,12 +68,17 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
         head = format!("Profil {id} · {head}");
     }
     writeln!(w, "{head}")?;
+    // Regional aids that only wait for the region are summed up in one line, not one row each.
+    let region_only = |a: &AideRapport<'_>| {
+        a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
+    };
     let shown: Vec<&AideRapport<'_>> = r
         .aides
         .iter()
-        .filter(|a| all || a.statut != Statut::NonEligible)
+        .filter(|a| (all || a.statut != Statut::NonEligible) && !region_only(a))
         .collect();
-    let hidden = r.aides.len() - shown.len();
+    let waiting: Vec<&AideRapport<'_>> = r.aides.iter().filter(|a| region_only(a)).collect();
+    let hidden = if all { 0 } else { r.aides.iter().filter(|a| a.statut == Statut::NonEligible).count() };
     if shown.is_empty() {
         writeln!(w, "\nAucune aide éligible ou à confirmer pour ce profil.")?;
     } else {
@@ -94,11 +97,24 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
                 Cell::new(format!("{}\n({})", a.nom, a.id)),
                 statut_cell(a.statut, style),
                 Cell::new(&a.montant.libelle),
-                Cell::new(format!("{}\n{}", a.financeur, contact_text(a))),
+                Cell::new(format!("{}\n{}", a.financeur, a.contact.organisme)),
                 Cell::new(last),
             ]);
         }
         writeln!(w, "{t}")?;
+        let mut contacts: Vec<String> = Vec::new();
+        for a in shown.iter().filter(|a| a.statut != Statut::NonEligible) {
+            let line = contact_line(a);
+            if !contacts.contains(&line) {
+                contacts.push(line);
+            }
+        }
+        if !contacts.is_empty() {
+            writeln!(w, "\nContacts :")?;
+            for c in contacts {
+                writeln!(w, "  {c}")?;
+            }
+        }
     }
     let confirm: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut == Statut::AConfirmer).collect();
     if !confirm.is_empty() {
@@ -114,9 +130,25 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             }
         }
     }
-    let noted: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut != Statut::NonEligible && !a.notes.is_empty()).collect();
+    if !waiting.is_empty() {
+        let mut regions: Vec<(&str, usize)> = Vec::new();
+        for a in &waiting {
+            let name = a.region.unwrap_or("?");
+            match regions.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => regions.push((name, 1)),
+            }
+        }
+        let list: Vec<String> = regions.iter().map(|(n, c)| format!("{n} : {c}")).collect();
+        writeln!(
+            w,
+            "\nAides régionales qui dépendent de votre région ({}) : précisez --departement pour les évaluer.",
+            list.join(", ")
+        )?;
+    }
+    let noted: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut == Statut::Eligible && !a.notes.is_empty()).collect();
     if !noted.is_empty() {
-        writeln!(w, "\nÀ savoir :")?;
+        writeln!(w, "\nÀ savoir (aides éligibles ; « aides show ID » pour le détail des autres) :")?;
         for a in noted {
             for n in a.notes {
                 writeln!(w, "  - {} : {n}", a.id)?;

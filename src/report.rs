@@ -33,6 +33,9 @@ pub struct AideRapport<'r> {
     pub statut: Statut,
     pub montant: Somme<'r>,
     pub financeur: &'static str,
+    /// Region slug of a regional aid; absent for national aids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<&'r str>,
     pub contact: Contact<'r>,
     pub conditions: Vec<ConditionRapport<'r>>,
     /// Profile fields whose value would decide an `a_confirmer` aid.

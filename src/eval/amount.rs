@@ -127,12 +127,16 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             let max = bounds.iter().map(|b| b.2).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max());
             let eur = if exact && cells.len() == 1 { bounds[0].0 } else { None };
             let step_label = if exact && steps.len() == 1 { steps[0].libelle.as_deref() } else { None };
-            let libelle = custom.or(step_label.map(Cow::Borrowed)).unwrap_or_else(|| {
-                Cow::Owned(match (eur, min, max) {
+            let libelle = custom.unwrap_or_else(|| {
+                let amount = match (eur, min, max) {
                     (Some(e), _, _) => euros(e),
                     (None, Some(a), Some(b)) if a != b => format!("de {} à {} selon le profil", euros(a), euros(b)),
                     (None, _, Some(b)) => format!("jusqu'à {}", euros(b)),
                     _ => "montant à préciser".to_owned(),
+                };
+                Cow::Owned(match step_label {
+                    Some(step) => format!("{amount} ({step})"),
+                    None => amount,
                 })
             });
             Somme { eur, min_eur: min, max_eur: max, libelle }

@@ -107,8 +107,13 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
     out
 }
 
-/// Evaluates every aid of the rule set: eligible first, then à confirmer, then non éligible, each group
-/// in catalogue order.
+/// Report order: by status (eligible, à confirmer, non éligible), then largest euro amount first, then
+/// catalogue order (the sort is stable).
+fn order_key(statut: Statut, m: &Somme<'_>) -> (Statut, std::cmp::Reverse<i64>) {
+    (statut, std::cmp::Reverse(m.max_eur.or(m.eur).unwrap_or(-1)))
+}
+
+/// Evaluates every aid of the rule set: eligible first, then à confirmer, then non éligible.
 #[must_use]
 pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDate) -> Rapport<'r> {
     let env = Env { profile, date_ref };
@@ -120,7 +125,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
             (v.statut, full(rules, aide, v, &env))
         })
         .collect();
-    aides.sort_by_key(|(s, _)| *s);
+    aides.sort_by_key(|(s, a)| order_key(*s, &a.montant));
     let total = total(aides.iter().map(|(s, a)| (a.aide, *s, &a.montant)));
     Rapport {
         date_reference: date_ref,
@@ -135,7 +140,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
 pub fn evaluate_compact<'r>(rules: &'r RuleSet, profile: &Profile, date_ref: NaiveDate) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
     let env = Env { profile, date_ref };
     let mut out: Vec<(&'r Aide, Verdict<'r>)> = rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
-    out.sort_by_key(|(_, v)| v.statut);
+    out.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
     let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     (out, t)
 }
@@ -168,6 +173,7 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         statut: v.statut,
         montant: v.montant,
         financeur: aide.financeur.as_str(),
+        region: aide.region.map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
         contact: rules.refs.contact(&aide.contact, aide.region, dep, region),
         conditions,
         manquants: v.manquants.iter().map(|f| f.name()).collect(),

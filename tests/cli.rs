@@ -1,0 +1,11 @@
+//! CLI tests as data: every `tests/cmd/*.toml` case (args, stdin, expected stdout/stderr and exit code,
+//! and an optional `<case>.in/` folder used as the working directory), and the examples of README.md.
+//! Refresh the expected files with `TRYCMD=overwrite cargo test --test cli`, then read the diff.
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new()
+        .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
+        .case("tests/cmd/*.toml")
+        .case("README.md");
+}
