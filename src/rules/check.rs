@@ -191,7 +191,7 @@ pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnos
 pub fn unreachable(rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for aide in &rules.aides {
-        out.extend(super::reach::check(aide));
+        out.extend(super::reach::check(aide, &rules.refs));
     }
     out
 }

@@ -1,11 +1,206 @@
 //! Finding conditions that can never be true: contradictory requirements on one field across the
-//! conditions of an aid (`zone = ZIP` and `zone = ZAC`), and `un_de` branches that contradict them.
+//! conditions of an aid (`zone = ZIP` in one, `zone = ZAC` in another, an installation window that ends
+//! before a condition's start date, more than 7 days a week), and `un_de` branches that contradict the
+//! aid's other conditions. Only what every eligible profile must satisfy is used: the leaves of the
+//! top-level conditions and of their `tous`; `un_de`, `non` and `premier_connu` add no requirement.
 
-use super::model::Aide;
-use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::ops::Range;
 
-/// The contradictions of one aid (filled in by the validation work).
+use chrono::NaiveDate;
+
+use super::model::{Aide, CmpOp, Leaf, Node, Operand, Scalar, Test};
+use super::referentiel::Referentiel;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::profile::{FieldId, Kind};
+
+/// What an eligible profile may hold in one field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Allowed {
+    /// Closed set, as a bit mask of domain indices (booleans: bit 0 false, bit 1 true).
+    Mask(u128),
+    /// Numbers (dates as day numbers): low and high bound, each with "inclusive".
+    Range { lo: f64, lo_in: bool, hi: f64, hi_in: bool },
+}
+
+impl Allowed {
+    fn is_empty(self) -> bool {
+        match self {
+            Allowed::Mask(m) => m == 0,
+            Allowed::Range { lo, lo_in, hi, hi_in } => lo > hi || (lo == hi && !(lo_in && hi_in)),
+        }
+    }
+
+    fn meet(self, other: Allowed) -> Allowed {
+        match (self, other) {
+            (Allowed::Mask(a), Allowed::Mask(b)) => Allowed::Mask(a & b),
+            (Allowed::Range { lo: a, lo_in: ai, hi: b, hi_in: bi }, Allowed::Range { lo: c, lo_in: ci, hi: d, hi_in: di }) => {
+                let (lo, lo_in) = if a > c { (a, ai) } else if c > a { (c, ci) } else { (a, ai && ci) };
+                let (hi, hi_in) = if b < d { (b, bi) } else if d < b { (d, di) } else { (b, bi && di) };
+                Allowed::Range { lo, lo_in, hi, hi_in }
+            }
+            _ => self,
+        }
+    }
+}
+
+fn domain_size(field: FieldId, refs: &Referentiel) -> Option<usize> {
+    match field.def().kind {
+        Kind::Choice(v) => Some(v.len()),
+        Kind::IntChoice(v) => Some(v.len()),
+        Kind::Departement => Some(refs.departements.len()),
+        Kind::Region => Some(refs.regions.len()),
+        Kind::Bool => Some(2),
+        _ => None,
+    }
+}
+
+fn full(field: FieldId, refs: &Referentiel) -> Option<Allowed> {
+    if let Some(n) = domain_size(field, refs) {
+        let mask = if n >= 128 { u128::MAX } else { (1u128 << n) - 1 };
+        return Some(Allowed::Mask(mask));
+    }
+    match field.def().kind {
+        Kind::Number { min, max, min_exclusive, .. } => Some(Allowed::Range { lo: min, lo_in: !min_exclusive, hi: max, hi_in: true }),
+        #[allow(clippy::cast_precision_loss)]
+        Kind::Integer { min } => Some(Allowed::Range { lo: min as f64, lo_in: true, hi: f64::INFINITY, hi_in: true }),
+        Kind::Date => Some(Allowed::Range { lo: f64::NEG_INFINITY, lo_in: true, hi: f64::INFINITY, hi_in: true }),
+        _ => None,
+    }
+}
+
+fn day(d: NaiveDate) -> f64 {
+    f64::from(chrono::Datelike::num_days_from_ce(&d))
+}
+
+fn point(o: Operand) -> Option<f64> {
+    match o {
+        Operand::Num(x) => Some(x),
+        Operand::Date(d) => Some(day(d)),
+        Operand::Rel { .. } => None,
+    }
+}
+
+/// What one leaf requires, if it can be said as an `Allowed`.
+fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
+    let all = full(leaf.field, refs)?;
+    let bit = |s: Scalar| match s {
+        Scalar::Choice(i) => Some(1u128 << i),
+        Scalar::Bool(b) => Some(1u128 << u8::from(b)),
+        _ => None,
+    };
+    let range = |lo: f64, lo_in: bool, hi: f64, hi_in: bool| Some(Allowed::Range { lo, lo_in, hi, hi_in });
+    let inf = f64::INFINITY;
+    match (&leaf.test, all) {
+        (Test::Eq(s), Allowed::Mask(_)) => bit(*s).map(Allowed::Mask),
+        (Test::Ne(s), Allowed::Mask(m)) => bit(*s).map(|b| Allowed::Mask(m & !b)),
+        (Test::In(x), Allowed::Mask(_)) => Some(Allowed::Mask(*x)),
+        (Test::NotIn(x), Allowed::Mask(m)) => Some(Allowed::Mask(m & !x)),
+        (Test::Eq(Scalar::Num(x)), Allowed::Range { .. }) => range(*x, true, *x, true),
+        (Test::Eq(Scalar::Date(d)), Allowed::Range { .. }) => range(day(*d), true, day(*d), true),
+        (Test::Cmp(op, o), Allowed::Range { .. }) => {
+            let x = point(*o)?;
+            match op {
+                CmpOp::Ge => range(x, true, inf, true),
+                CmpOp::Gt => range(x, false, inf, true),
+                CmpOp::Le => range(-inf, true, x, true),
+                CmpOp::Lt => range(-inf, true, x, false),
+            }
+        }
+        (Test::Between(a, b), Allowed::Range { .. }) => range(point(*a)?, true, point(*b)?, true),
+        _ => None,
+    }
+    .map(|r| all.meet(r))
+}
+
+/// The leaves a node requires of every profile that makes it true.
+fn required<'a>(node: &'a Node, out: &mut Vec<&'a Leaf>) {
+    match node {
+        Node::Leaf(l) => out.push(l),
+        Node::All(children) => children.iter().for_each(|c| required(c, out)),
+        _ => {}
+    }
+}
+
+fn first_span(node: &Node) -> Option<Range<usize>> {
+    match node {
+        Node::Leaf(l) => Some(l.span.clone()),
+        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().find_map(first_span),
+        Node::Not(n) => first_span(n),
+        Node::Reference(..) => None,
+    }
+}
+
+type State<'a> = BTreeMap<FieldId, (Allowed, &'a str)>;
+
+/// Adds a node's requirements to `state`; returns the field and the label of the earlier condition it
+/// contradicts, if any.
+fn add<'a>(state: &mut State<'a>, node: &Node, label: &'a str, refs: &Referentiel) -> Option<(FieldId, &'a str)> {
+    let mut leaves = Vec::new();
+    required(node, &mut leaves);
+    for leaf in leaves {
+        let Some(req) = requirement(leaf, refs) else { continue };
+        let (current, by) = state.get(&leaf.field).copied().unwrap_or((req, label));
+        let met = current.meet(req);
+        if met.is_empty() {
+            return Some((leaf.field, by));
+        }
+        state.insert(leaf.field, (met, label));
+    }
+    None
+}
+
+/// The contradictions of one aid.
 #[must_use]
-pub fn check(_aide: &Aide) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut state = State::new();
+    for c in &aide.conditions {
+        if let Some((field, by)) = add(&mut state, &c.node, &c.libelle, refs) {
+            let against = if by == c.libelle { "elle-même".to_owned() } else { format!("« {by} »") };
+            out.push(
+                Diagnostic::error(
+                    Code::UnreachableCondition,
+                    &aide.file,
+                    Some(c.span.clone()),
+                    format!(
+                        "l'aide ne peut jamais être éligible : la condition « {} » contredit {against} sur le champ « {} »",
+                        c.libelle,
+                        field.name()
+                    ),
+                )
+                .with_help("vérifiez la source : deux conditions exigent des valeurs incompatibles ; l'une est sans doute un « un_de »"),
+            );
+            return out;
+        }
+    }
+    // Each `un_de` branch against everything the other conditions require.
+    for (i, c) in aide.conditions.iter().enumerate() {
+        let Node::Any(branches) = &c.node else { continue };
+        let mut others = State::new();
+        for (j, o) in aide.conditions.iter().enumerate() {
+            if i != j {
+                add(&mut others, &o.node, &o.libelle, refs);
+            }
+        }
+        for b in branches {
+            let mut st = others.clone();
+            if let Some((field, by)) = add(&mut st, b, &c.libelle, refs) {
+                out.push(
+                    Diagnostic::warning(
+                        Code::UnreachableCondition,
+                        &aide.file,
+                        first_span(b).or(Some(c.span.clone())),
+                        format!(
+                            "branche jamais vraie dans « {} » : elle contredit « {by} » sur le champ « {} »",
+                            c.libelle,
+                            field.name()
+                        ),
+                    )
+                    .with_help("retirez cette branche, ou corrigez la condition qu'elle contredit"),
+                );
+            }
+        }
+    }
+    out
 }
