@@ -497,9 +497,13 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
     let rules = &loaded.rules;
     let region = args.region.as_deref().map(|r| region_arg(r, &rules.refs)).transpose()?;
     let items = output::list_items(rules, region);
+    let note = region.and_then(|r| eval::region_sans_aide(rules, r));
     match args.format {
-        ListFormat::Table => output::list_table(out, &items, style()),
-        ListFormat::Json => output::json(out, &items),
+        ListFormat::Table => output::list_table(out, &items, style()).and_then(|()| match &note {
+            Some(n) => writeln!(out, "\n{n}"),
+            None => Ok(()),
+        }),
+        ListFormat::Json => output::json(out, &serde_json::json!({ "aides": items, "couverture": note })),
     }
     .map_err(Error::stdout)?;
     Ok(0)

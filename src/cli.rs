@@ -13,13 +13,33 @@ use crate::profile::{FIELDS, FieldId, Kind, parse_date};
 const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que soit le résultat), \
 1 entrée ou règles invalides, 2 erreur d'utilisation.";
 
+const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+
 /// Les aides à l'installation des médecins : lesquelles, combien, à quelles conditions, avant quand,
 /// et qui contacter (CPAM ou ARS).
 #[derive(Debug, Parser)]
-#[command(name = "aides", version, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(
+    name = "aides",
+    version,
+    after_help = EXIT_CODES,
+    max_term_width = 100,
+    help_template = TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Affiche l'aide
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Affiche la version
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,19 +48,19 @@ pub enum Command {
     ///
     /// Chaque champ du profil est facultatif : un champ absent est inconnu, pas faux. Les aides dont une
     /// condition dépend d'un champ inconnu sont « à confirmer », avec les options qui les décideraient.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Check(CheckArgs),
     /// Liste les aides de la base : id, nom, financeur, montant, période, région
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     List(ListArgs),
     /// Montre une aide en entier : conditions, montant, versements, engagements, contact, sources
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Show(ShowArgs),
     /// Vérifie des fichiers de règles et exécute leurs exemples (pour la CI)
     ///
     /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / AIDES_RULES). Sort en
     /// erreur (code 1) au moindre problème de gravité « erreur ».
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Validate(ValidateArgs),
 }
 
@@ -87,8 +107,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
     pub input: Option<String>,
 
-    /// Format de sortie
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table, help_heading = "Entrée/sortie")]
+    /// Format de sortie : table, json (un objet ; un tableau pour plusieurs profils) ou ndjson (un objet
+    /// compact par profil et par ligne)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie")]
     pub format: CheckFormat,
 
     /// Date de référence AAAA-MM-JJ (par défaut : aujourd'hui)
@@ -113,7 +134,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "RÉGION")]
     pub region: Option<String>,
 
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    /// Format de sortie : table ou json
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true)]
     pub format: ListFormat,
 
     #[command(flatten)]
@@ -125,7 +147,8 @@ pub struct ShowArgs {
     /// Identifiant de l'aide (voir `aides list`)
     pub id: String,
 
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    /// Format de sortie : table (texte) ou json
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true)]
     pub format: ListFormat,
 
     #[command(flatten)]
@@ -138,7 +161,9 @@ pub struct ValidateArgs {
     #[arg(value_name = "CHEMIN")]
     pub paths: Vec<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    /// Format : text (comme un compilateur), json (un objet par diagnostic et par ligne) ou github
+    /// (annotations GitHub Actions)
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text, hide_possible_values = true, hide_default_value = true)]
     pub format: ValidateFormat,
 
     /// Erreur stale-rule pour toute règle vérifiée il y a plus de JOURS jours (verifie_le)
@@ -183,10 +208,14 @@ fn field_arg(id: FieldId) -> Arg {
             .value_parser(PossibleValuesParser::new(["oui", "non", "true", "false"]))
             .hide_possible_values(true),
         Kind::Choice(values) => {
-            let arg = arg.value_parser(PossibleValuesParser::new(values.iter().copied()));
-            if values.len() > 6 { arg.hide_possible_values(true).value_name("SPÉCIALITÉ") } else { arg }
+            let arg = arg.value_parser(PossibleValuesParser::new(values.iter().copied())).hide_possible_values(true);
+            if values.len() > 6 {
+                arg.value_name("SPÉCIALITÉ")
+            } else {
+                arg.value_name(values.join("|"))
+            }
         }
-        Kind::IntChoice(_) => arg.value_parser(PossibleValuesParser::new(["1", "2"])),
+        Kind::IntChoice(_) => arg.value_parser(PossibleValuesParser::new(["1", "2"])).hide_possible_values(true).value_name("1|2"),
         Kind::Date => arg.value_name("AAAA-MM-JJ").value_parser(|s: &str| date_arg(s).map(|_| s.to_owned())),
         Kind::Number { .. } | Kind::Integer { .. } => arg.value_name("N"),
         Kind::List(values) => arg.value_name(format!("{}|aucun", values.join(","))),

@@ -164,6 +164,9 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             writeln!(w, "\nTotal des aides éligibles (versements uniques) : de {} à {max}", crate::eval::amount::euros(r.total.min_eur))?;
         }
     }
+    if let Some(c) = &r.couverture {
+        writeln!(w, "\n{c}")?;
+    }
     if hidden > 0 {
         writeln!(w, "\n{hidden} aide(s) non éligible(s) masquée(s) : --all pour les voir avec la condition non remplie.")?;
     }

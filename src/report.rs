@@ -22,6 +22,9 @@ pub struct Rapport<'r> {
     pub aides: Vec<AideRapport<'r>>,
     /// Over eligible aids.
     pub total: Total,
+    /// What the rule base does not cover for this profile (a region without regional aids).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub couverture: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

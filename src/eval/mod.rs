@@ -132,7 +132,31 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         id: profile.label(),
         aides: aides.into_iter().map(|(_, a)| a).collect(),
         total,
+        couverture: couverture(rules, profile),
     }
+}
+
+/// The sentence saying that the rule base holds no regional aid for the profile's region, if so.
+#[must_use]
+pub fn couverture(rules: &RuleSet, profile: &Profile) -> Option<String> {
+    let Some(Value::Choice(r)) = profile.get(ids::REGION) else {
+        return None;
+    };
+    region_sans_aide(rules, *r)
+}
+
+/// "No regional aid for this region in the rule base yet; ask its ARS", or `None` when it has some.
+#[must_use]
+pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
+    if rules.aides.iter().any(|a| a.region == Some(region)) {
+        return None;
+    }
+    let r = &rules.refs.regions[usize::from(region)];
+    let url = r.url.as_deref().map_or(String::new(), |u| format!(" ({u})"));
+    Some(format!(
+        "La base de règles ne contient pas encore d'aide régionale (ARS) pour la région {} : seules les aides nationales sont évaluées. Renseignez-vous auprès de l'{}{url}.",
+        r.nom, r.ars
+    ))
 }
 
 /// The lean report of batch mode: statut, amount and missing fields per aid.
