@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::cli::{CheckArgs, CheckFormat, Cli, Command, ListArgs, ListFormat, RulesArg, ShowArgs, ValidateArgs, ValidateFormat};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, Command, ListArgs, ListFormat, RulesArg, ShowArgs, ValidateArgs,
+    ValidateFormat,
+};
 use crate::diagnostic::{self, Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
 use crate::eval;
@@ -39,7 +42,10 @@ fn style() -> Style {
     let tty = io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let width = if tty { comfy_width() } else { None };
-    Style { color: tty && !no_color, width }
+    Style {
+        color: tty && !no_color,
+        width,
+    }
 }
 
 fn comfy_width() -> Option<u16> {
@@ -64,7 +70,12 @@ fn load(rules: &RulesArg) -> Result<Loaded> {
         None => rules::embedded(),
     };
     if loaded.has_errors() {
-        let errors: Vec<Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let errors: Vec<Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         let mut rendered = render_all(&errors, &loaded.rules);
         rendered.push_str(&format!(
             "\nla base de règles contient {} erreur(s) : corrigez-les (aides validate {}) avant de l'utiliser",
@@ -96,7 +107,8 @@ fn input_error(context: &str, e: &FieldError) -> String {
 fn flags_profile(args: &CheckArgs, refs: &Referentiel) -> Result<Profile> {
     let mut p = Profile::default();
     for (field, text) in &args.profil.values {
-        let value = profile::parse_value(*field, &Raw::Str(text), refs).map_err(|e| flag_error(&e))?;
+        let value =
+            profile::parse_value(*field, &Raw::Str(text), refs).map_err(|e| flag_error(&e))?;
         p.set(*field, Some(value));
     }
     Ok(p)
@@ -128,7 +140,10 @@ fn json_to_raw(v: &serde_json::Value) -> Raw<'_> {
     match v {
         serde_json::Value::Null => Raw::Null,
         serde_json::Value::Bool(b) => Raw::Bool(*b),
-        serde_json::Value::Number(n) => n.as_i64().map_or_else(|| n.as_f64().map_or(Raw::Other("un nombre"), Raw::Float), Raw::Int),
+        serde_json::Value::Number(n) => n.as_i64().map_or_else(
+            || n.as_f64().map_or(Raw::Other("un nombre"), Raw::Float),
+            Raw::Int,
+        ),
         serde_json::Value::String(s) => Raw::Str(s),
         serde_json::Value::Array(items) => Raw::List(items.iter().map(json_to_raw).collect()),
         serde_json::Value::Object(_) => Raw::Other("un objet"),
@@ -142,7 +157,10 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
         f.write_str("un profil (objet JSON)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         let mut profile = Profile::default();
         let mut error = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
@@ -168,7 +186,10 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
         Ok(error.map_or(Ok(profile), Err))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Err(not_an_object("une liste")))
     }
@@ -203,10 +224,16 @@ fn json_syntax(e: &serde_json::Error, line_offset: usize) -> String {
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
     let what = match e.classify() {
-        serde_json::error::Category::Eof => "fin de l'entrée au milieu d'une valeur (accolade ou crochet non fermé ?)".to_owned(),
+        serde_json::error::Category::Eof => {
+            "fin de l'entrée au milieu d'une valeur (accolade ou crochet non fermé ?)".to_owned()
+        }
         _ => format!("syntaxe incorrecte ({text})"),
     };
-    format!("JSON invalide ligne {}, colonne {} : {what}", e.line() + line_offset, e.column())
+    format!(
+        "JSON invalide ligne {}, colonne {} : {what}",
+        e.line() + line_offset,
+        e.column()
+    )
 }
 
 /// One item of the input: where it was, and the profile or what is wrong with it.
@@ -224,7 +251,10 @@ fn stream_profiles(
     refs: &Referentiel,
     each: &mut dyn FnMut(Item) -> Result<()>,
 ) -> Result<()> {
-    let io_err = |source| Error::Io { path: "--input".into(), source };
+    let io_err = |source| Error::Io {
+        path: "--input".into(),
+        source,
+    };
     // Find the first non-blank byte to tell an array from objects.
     let first = loop {
         let buf = reader.fill_buf().map_err(io_err)?;
@@ -233,18 +263,15 @@ fn stream_profiles(
                 message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
             });
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => {
-                let b = buf[i];
-                break b;
-            }
-            None => {
-                let n = buf.len();
-                reader.consume(n);
-            }
+        if let Some(i) = buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            break buf[i];
         }
+        let n = buf.len();
+        reader.consume(n);
     };
-    let wrap = |r: std::result::Result<Profile, FieldError>, ctx: &str| r.map_err(|e| input_error(ctx, &e));
+    let wrap = |r: std::result::Result<Profile, FieldError>, ctx: &str| {
+        r.map_err(|e| input_error(ctx, &e))
+    };
     if first == b'[' {
         return stream_array(reader, refs, each, &wrap);
     }
@@ -263,42 +290,68 @@ fn stream_profiles(
             continue;
         }
         let mut de = serde_json::Deserializer::from_str(&line);
-        let parsed = ProfileSeed { refs }.deserialize(&mut de).and_then(|p| de.end().map(|()| p));
+        let parsed = ProfileSeed { refs }
+            .deserialize(&mut de)
+            .and_then(|p| de.end().map(|()| p));
         match parsed {
-            Ok(p) => each(Item { ligne: n, in_array: false, profile: wrap(p, &format!("ligne {n}")) })?,
+            Ok(p) => each(Item {
+                ligne: n,
+                in_array: false,
+                profile: wrap(p, &format!("ligne {n}")),
+            })?,
             Err(e) if e.is_eof() => {
                 let mut rest = std::mem::take(&mut line);
                 reader.read_to_string(&mut rest).map_err(io_err)?;
                 let start = n;
-                let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+                let mut stream =
+                    serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
                 for value in stream.by_ref() {
                     match value {
                         Ok(v) => {
-                            let p = ProfileSeed { refs }.deserialize(v).map_err(|e| Error::Input { message: e.to_string() })?;
-                            each(Item { ligne: start, in_array: false, profile: wrap(p, "profil") })?;
+                            let p =
+                                ProfileSeed { refs }
+                                    .deserialize(v)
+                                    .map_err(|e| Error::Input {
+                                        message: e.to_string(),
+                                    })?;
+                            each(Item {
+                                ligne: start,
+                                in_array: false,
+                                profile: wrap(p, "profil"),
+                            })?;
                         }
                         Err(e) => {
-                            return Err(Error::Input { message: format!("--input : {}", json_syntax(&e, start - 1)) });
+                            return Err(Error::Input {
+                                message: format!("--input : {}", json_syntax(&e, start - 1)),
+                            });
                         }
                     }
                 }
                 return Ok(());
             }
-            Err(e) => each(Item { ligne: n, in_array: false, profile: Err(json_syntax(&e, n - 1)) })?,
+            Err(e) => each(Item {
+                ligne: n,
+                in_array: false,
+                profile: Err(json_syntax(&e, n - 1)),
+            })?,
         }
     }
 }
+
+/// Turns a profile's field error into the message of its input line.
+type Wrap<'a> = dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>
+    + 'a;
 
 fn stream_array(
     reader: &mut dyn BufRead,
     refs: &Referentiel,
     each: &mut dyn FnMut(Item) -> Result<()>,
-    wrap: &dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>,
+    wrap: &Wrap<'_>,
 ) -> Result<()> {
     struct Elements<'a, 'b> {
         refs: &'a Referentiel,
         each: &'a mut dyn FnMut(Item) -> Result<()>,
-        wrap: &'a dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>,
+        wrap: &'a Wrap<'a>,
         failure: &'b RefCell<Option<Error>>,
     }
     impl<'de> Visitor<'de> for Elements<'_, '_> {
@@ -310,7 +363,11 @@ fn stream_array(
             let mut i = 0;
             while let Some(p) = seq.next_element_seed(ProfileSeed { refs: self.refs })? {
                 i += 1;
-                let item = Item { ligne: i, in_array: true, profile: (self.wrap)(p, &format!("profil n° {i} du tableau")) };
+                let item = Item {
+                    ligne: i,
+                    in_array: true,
+                    profile: (self.wrap)(p, &format!("profil n° {i} du tableau")),
+                };
                 if let Err(e) = (self.each)(item) {
                     *self.failure.borrow_mut() = Some(e);
                     return Err(de::Error::custom("arrêt"));
@@ -322,19 +379,29 @@ fn stream_array(
     let failure = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = de
-        .deserialize_seq(Elements { refs, each, wrap, failure: &failure })
+        .deserialize_seq(Elements {
+            refs,
+            each,
+            wrap,
+            failure: &failure,
+        })
         .and_then(|()| de.end());
     if let Some(e) = failure.into_inner() {
         return Err(e);
     }
-    result.map_err(|e| Error::Input { message: format!("--input : {}", json_syntax(&e, 0)) })
+    result.map_err(|e| Error::Input {
+        message: format!("--input : {}", json_syntax(&e, 0)),
+    })
 }
 
 fn open_input(path: &str) -> Result<Box<dyn BufRead>> {
     if path == "-" {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
-    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(Box::new(BufReader::new(file)))
 }
 
@@ -357,51 +424,60 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
     // The first item is held until the second shows whether this is a batch.
     let mut pending: Option<Item> = None;
     let mut batch = false;
-    let mut emit = |item: Item, batch: bool, count: &mut usize, out: &mut dyn Write| -> Result<()> {
-        *count += 1;
-        let profile = item.profile.and_then(|mut p| {
-            p.overlay(&flags);
-            p.resolve_region(&rules.refs).map(|()| p).map_err(|e| input_error(&format!("ligne {}", item.ligne), &e))
-        });
-        match profile {
-            Ok(p) => {
-                if batch && args.format == CheckFormat::Json && *count > 1 {
-                    out.write_all(b",\n").map_err(Error::stdout)?;
-                }
-                if batch && args.format == CheckFormat::Table && *count > 1 {
-                    writeln!(out).map_err(Error::stdout)?;
-                }
-                let rapport_needed = args.format != CheckFormat::Ndjson || args.detail;
-                if rapport_needed {
-                    let rapport = eval::evaluate(rules, &p, date);
-                    write_one(args, &rapport, rules, &p, date, style, out).map_err(Error::stdout)?;
-                } else {
-                    write_compact(args.all, rules, &p, date, out).map_err(Error::stdout)?;
-                }
-                Ok(())
-            }
-            Err(message) if !batch => Err(Error::Input { message: format!("--input : {message}") }),
-            Err(message) => {
-                failed = true;
-                let ligne = LigneErreur { ligne: item.ligne, erreur: message };
-                match args.format {
-                    CheckFormat::Table => {
-                        let where_ = if item.in_array { "profil n°" } else { "ligne" };
-                        let _ = where_;
-                        writeln!(io::stderr(), "erreur : {}", ligne.erreur).map_err(Error::stdout)
+    let mut emit =
+        |item: Item, batch: bool, count: &mut usize, out: &mut dyn Write| -> Result<()> {
+            *count += 1;
+            let profile = item.profile.and_then(|mut p| {
+                p.overlay(&flags);
+                p.resolve_region(&rules.refs)
+                    .map(|()| p)
+                    .map_err(|e| input_error(&format!("ligne {}", item.ligne), &e))
+            });
+            match profile {
+                Ok(p) => {
+                    if batch && args.format == CheckFormat::Json && *count > 1 {
+                        out.write_all(b",\n").map_err(Error::stdout)?;
                     }
-                    CheckFormat::Json => {
-                        if *count > 1 {
-                            out.write_all(b",\n").map_err(Error::stdout)?;
+                    if batch && args.format == CheckFormat::Table && *count > 1 {
+                        writeln!(out).map_err(Error::stdout)?;
+                    }
+                    let rapport_needed = args.format != CheckFormat::Ndjson || args.detail;
+                    if rapport_needed {
+                        let rapport = eval::evaluate(rules, &p, date);
+                        write_one(args, &rapport, rules, &p, date, style, out)
+                            .map_err(Error::stdout)?;
+                    } else {
+                        write_compact(args.all, rules, &p, date, out).map_err(Error::stdout)?;
+                    }
+                    Ok(())
+                }
+                Err(message) if !batch => Err(Error::Input {
+                    message: format!("--input : {message}"),
+                }),
+                Err(message) => {
+                    failed = true;
+                    // One line per error in batch output: the help goes after a semicolon.
+                    let ligne = LigneErreur {
+                        ligne: item.ligne,
+                        erreur: message.replace("\n  aide : ", " ; aide : "),
+                    };
+                    match args.format {
+                        CheckFormat::Table => writeln!(io::stderr(), "erreur : {}", ligne.erreur)
+                            .map_err(Error::stdout),
+                        CheckFormat::Json => {
+                            if *count > 1 {
+                                out.write_all(b",\n").map_err(Error::stdout)?;
+                            }
+                            let text = serde_json::to_string_pretty(&ligne).unwrap_or_default();
+                            out.write_all(text.as_bytes()).map_err(Error::stdout)
                         }
-                        let text = serde_json::to_string_pretty(&ligne).unwrap_or_default();
-                        out.write_all(text.as_bytes()).map_err(Error::stdout)
+                        CheckFormat::Ndjson => {
+                            output::json_line(out, &ligne).map_err(Error::stdout)
+                        }
                     }
-                    CheckFormat::Ndjson => output::json_line(out, &ligne).map_err(Error::stdout),
                 }
             }
-        }
-    };
+        };
     let mut started = false;
     stream_profiles(&mut *reader, &rules.refs, &mut |item| {
         if item.in_array && !batch {
@@ -444,7 +520,13 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
     Ok(u8::from(failed))
 }
 
-fn write_compact(all: bool, rules: &RuleSet, p: &Profile, date: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
+fn write_compact(
+    all: bool,
+    rules: &RuleSet,
+    p: &Profile,
+    date: NaiveDate,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (verdicts, total) = eval::evaluate_compact(rules, p, date);
     let compact = Compact {
         id: p.label(),
@@ -485,17 +567,31 @@ fn write_one(
 
 fn region_arg(region: &str, refs: &Referentiel) -> Result<u16> {
     refs.region_index(region).ok_or_else(|| {
-        let help = did_you_mean(region, refs.regions.iter().map(|r| r.slug.as_str())).unwrap_or_else(|| {
-            format!("régions : {}", refs.regions.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>().join(", "))
-        });
-        Error::Usage { message: format!("option --region : région « {region} » inconnue\n  aide : {help}") }
+        let help = did_you_mean(region, refs.regions.iter().map(|r| r.slug.as_str()))
+            .unwrap_or_else(|| {
+                format!(
+                    "régions : {}",
+                    refs.regions
+                        .iter()
+                        .map(|r| r.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        Error::Usage {
+            message: format!("option --region : région « {region} » inconnue\n  aide : {help}"),
+        }
     })
 }
 
 fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
-    let region = args.region.as_deref().map(|r| region_arg(r, &rules.refs)).transpose()?;
+    let region = args
+        .region
+        .as_deref()
+        .map(|r| region_arg(r, &rules.refs))
+        .transpose()?;
     let items = output::list_items(rules, region);
     let note = region.and_then(|r| eval::region_sans_aide(rules, r));
     match args.format {
@@ -503,7 +599,10 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
             Some(n) => writeln!(out, "\n{n}"),
             None => Ok(()),
         }),
-        ListFormat::Json => output::json(out, &serde_json::json!({ "aides": items, "couverture": note })),
+        ListFormat::Json => output::json(
+            out,
+            &serde_json::json!({ "aides": items, "couverture": note }),
+        ),
     }
     .map_err(Error::stdout)?;
     Ok(0)
@@ -515,7 +614,9 @@ fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<u8> {
     let Some(aide) = rules.aide(&args.id) else {
         let help = did_you_mean(&args.id, rules.aides.iter().map(|a| a.id.as_str()))
             .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
-        return Err(Error::Input { message: format!("aide « {} » inconnue\n  aide : {help}", args.id) });
+        return Err(Error::Input {
+            message: format!("aide « {} » inconnue\n  aide : {help}", args.id),
+        });
     };
     match args.format {
         ListFormat::Table => output::show_text(out, aide, &rules.refs),
@@ -542,7 +643,8 @@ fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> R
         diags.extend(check::coverage_warnings(rules, cov));
     }
     diags.sort_by(|a, b| {
-        (a.file.as_str(), a.span.as_ref().map_or(0, |s| s.start)).cmp(&(b.file.as_str(), b.span.as_ref().map_or(0, |s| s.start)))
+        (a.file.as_str(), a.span.as_ref().map_or(0, |s| s.start))
+            .cmp(&(b.file.as_str(), b.span.as_ref().map_or(0, |s| s.start)))
     });
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
@@ -567,7 +669,11 @@ fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> R
             writeln!(
                 w,
                 "{} : {} fichier(s), {} aide(s), {exemples} exemple(s) ; {errors} erreur(s), {warnings} avertissement(s)",
-                if errors == 0 { "validation réussie" } else { "validation en échec" },
+                if errors == 0 {
+                    "validation réussie"
+                } else {
+                    "validation en échec"
+                },
                 rules.sources.len(),
                 rules.aides.len(),
             )?;
@@ -581,5 +687,9 @@ fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> R
 /// The reference date as the user would write it (used in messages).
 #[must_use]
 pub fn paths_display(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -58,7 +58,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Vérifie des fichiers de règles et exécute leurs exemples (pour la CI)
     ///
-    /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / AIDES_RULES). Sort en
+    /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / `AIDES_RULES`). Sort en
     /// erreur (code 1) au moindre problème de gravité « erreur ».
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Validate(ValidateArgs),
@@ -68,7 +68,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct RulesArg {
     /// Dossier de règles à utiliser à la place des règles intégrées
-    #[arg(long, env = "AIDES_RULES", value_name = "DOSSIER", help_heading = "Règles")]
+    #[arg(
+        long,
+        env = "AIDES_RULES",
+        value_name = "DOSSIER",
+        help_heading = "Règles"
+    )]
     pub rules: Option<PathBuf>,
 }
 
@@ -94,7 +99,7 @@ pub enum ValidateFormat {
     Text,
     /// Un objet JSON par diagnostic et par ligne
     Json,
-    /// Annotations GitHub Actions (::error file=…,line=…,col=…::…)
+    /// Annotations GitHub Actions (`::error` `file=…,line=…,col=…::`…)
     Github,
 }
 
@@ -166,7 +171,7 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text, hide_possible_values = true, hide_default_value = true)]
     pub format: ValidateFormat,
 
-    /// Erreur stale-rule pour toute règle vérifiée il y a plus de JOURS jours (verifie_le)
+    /// Erreur stale-rule pour toute règle vérifiée il y a plus de JOURS jours (`verifie_le`)
     #[arg(long, value_name = "JOURS")]
     pub max_age: Option<u32>,
 
@@ -208,15 +213,22 @@ fn field_arg(id: FieldId) -> Arg {
             .value_parser(PossibleValuesParser::new(["oui", "non", "true", "false"]))
             .hide_possible_values(true),
         Kind::Choice(values) => {
-            let arg = arg.value_parser(PossibleValuesParser::new(values.iter().copied())).hide_possible_values(true);
+            let arg = arg
+                .value_parser(PossibleValuesParser::new(values.iter().copied()))
+                .hide_possible_values(true);
             if values.len() > 6 {
                 arg.value_name("SPÉCIALITÉ")
             } else {
                 arg.value_name(values.join("|"))
             }
         }
-        Kind::IntChoice(_) => arg.value_parser(PossibleValuesParser::new(["1", "2"])).hide_possible_values(true).value_name("1|2"),
-        Kind::Date => arg.value_name("AAAA-MM-JJ").value_parser(|s: &str| date_arg(s).map(|_| s.to_owned())),
+        Kind::IntChoice(_) => arg
+            .value_parser(PossibleValuesParser::new(["1", "2"]))
+            .hide_possible_values(true)
+            .value_name("1|2"),
+        Kind::Date => arg
+            .value_name("AAAA-MM-JJ")
+            .value_parser(|s: &str| date_arg(s).map(|_| s.to_owned())),
         Kind::Number { .. } | Kind::Integer { .. } => arg.value_name("N"),
         Kind::List(values) => arg.value_name(format!("{}|aucun", values.join(","))),
         Kind::Departement => arg.value_name("CODE"),
@@ -226,7 +238,9 @@ fn field_arg(id: FieldId) -> Arg {
 }
 
 fn ids() -> impl Iterator<Item = FieldId> {
-    (0..FIELDS.len()).filter_map(|i| u8::try_from(i).ok()).map(FieldId)
+    (0..FIELDS.len())
+        .filter_map(|i| u8::try_from(i).ok())
+        .map(FieldId)
 }
 
 impl FromArgMatches for ProfileArgs {
@@ -332,8 +346,11 @@ mod tests {
 
     #[test]
     fn tri_state_flags() {
-        let cli = Cli::try_parse_from(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"]).unwrap();
-        let Command::Check(args) = cli.command else { panic!("check") };
+        let cli = Cli::try_parse_from(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"])
+            .unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("check")
+        };
         let get = |name: &str| {
             args.profil
                 .values
@@ -352,13 +369,20 @@ mod tests {
         let err = Cli::try_parse_from(["aides", "check", "--zone", "ZIPP"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let text = french_error(&err);
-        assert!(text.contains("valeur « ZIPP » invalide pour --zone"), "{text}");
+        assert!(
+            text.contains("valeur « ZIPP » invalide pour --zone"),
+            "{text}"
+        );
         assert!(text.contains("vouliez-vous dire « ZIP » ?"), "{text}");
     }
 
     #[test]
     fn tri_state_flag_without_equals_explains_the_syntax() {
         let err = Cli::try_parse_from(["aides", "check", "--qpv", "non"]).unwrap_err();
-        assert!(french_error(&err).contains("--qpv=non"), "{}", french_error(&err));
+        assert!(
+            french_error(&err).contains("--qpv=non"),
+            "{}",
+            french_error(&err)
+        );
     }
 }

@@ -165,34 +165,31 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         diag.code.as_str(),
         diag.message
     );
-    match (source, diag.span.as_ref()) {
-        (Some(src), Some(span)) => {
-            let (line, col) = line_col(src, span.start);
-            let gutter = " ".repeat(line.to_string().len());
-            let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", diag.file);
-            let text = src.lines().nth(line - 1).unwrap_or("");
-            let start = floor_char_boundary(src, span.start.min(src.len()));
-            let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = line_start + text.len();
-            let end = floor_char_boundary(src, span.end.clamp(start, line_end));
-            let width = src[start..end].chars().count().max(1);
-            let _ = writeln!(out, "{gutter} |");
-            let _ = writeln!(out, "{line} | {text}");
-            let _ = writeln!(
-                out,
-                "{gutter} | {}{}",
-                " ".repeat(col - 1),
-                "^".repeat(width)
-            );
-            if let Some(help) = &diag.help {
-                let _ = writeln!(out, "{gutter} = aide : {help}");
-            }
+    if let (Some(src), Some(span)) = (source, diag.span.as_ref()) {
+        let (line, col) = line_col(src, span.start);
+        let gutter = " ".repeat(line.to_string().len());
+        let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", diag.file);
+        let text = src.lines().nth(line - 1).unwrap_or("");
+        let start = floor_char_boundary(src, span.start.min(src.len()));
+        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = line_start + text.len();
+        let end = floor_char_boundary(src, span.end.clamp(start, line_end));
+        let width = src[start..end].chars().count().max(1);
+        let _ = writeln!(out, "{gutter} |");
+        let _ = writeln!(out, "{line} | {text}");
+        let _ = writeln!(
+            out,
+            "{gutter} | {}{}",
+            " ".repeat(col - 1),
+            "^".repeat(width)
+        );
+        if let Some(help) = &diag.help {
+            let _ = writeln!(out, "{gutter} = aide : {help}");
         }
-        _ => {
-            let _ = writeln!(out, " --> {}", diag.file);
-            if let Some(help) = &diag.help {
-                let _ = writeln!(out, "  = aide : {help}");
-            }
+    } else {
+        let _ = writeln!(out, " --> {}", diag.file);
+        if let Some(help) = &diag.help {
+            let _ = writeln!(out, "  = aide : {help}");
         }
     }
     out
@@ -298,7 +295,11 @@ mod tests {
     fn codes_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for code in Code::ALL {
-            assert!(seen.insert(code.as_str()), "code {} repeated", code.as_str());
+            assert!(
+                seen.insert(code.as_str()),
+                "code {} repeated",
+                code.as_str()
+            );
         }
     }
 

@@ -41,7 +41,10 @@ impl Error {
     }
 
     pub(crate) fn stdout(source: io::Error) -> Self {
-        Error::Io { path: "sortie standard".into(), source }
+        Error::Io {
+            path: "sortie standard".into(),
+            source,
+        }
     }
 }
 

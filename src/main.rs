@@ -10,7 +10,11 @@ fn main() -> ExitCode {
     let flushed = out.flush();
     match result {
         Err(clap_error) if clap_error.use_stderr() => {
-            let _ = writeln!(std::io::stderr(), "{}", aides::cli::french_error(&clap_error));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                aides::cli::french_error(&clap_error)
+            );
             ExitCode::from(2)
         }
         Err(clap_output) => {

@@ -7,7 +7,7 @@ use comfy_table::presets::UTF8_FULL;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
 
-use crate::eval::amount::fr_num;
+use crate::eval::amount::{euros, fr_num};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::report::{AideRapport, Rapport};
 use crate::rules::compile::fr_date;
@@ -27,11 +27,11 @@ fn table(style: Style, header: &[&str]) -> Table {
     t.load_style(UTF8_FULL.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(style.width.unwrap_or(110))
-        .set_header(header.iter().map(|h| Cell::new(h)));
-    if !style.color {
-        t.force_no_tty();
-    } else {
+        .set_header(header.iter().map(Cell::new));
+    if style.color {
         t.enforce_styling();
+    } else {
+        t.force_no_tty();
     }
     t
 }
@@ -51,11 +51,17 @@ fn statut_cell(s: Statut, style: Style) -> Cell {
 /// A contact on one line, with every detail the rule base knows (kept whole so it can be copied).
 fn contact_line(a: &AideRapport<'_>) -> String {
     let c = &a.contact;
-    [Some(c.organisme.as_ref()), c.email, c.telephone, c.adresse, c.url]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ")
+    [
+        Some(c.organisme.as_ref()),
+        c.email,
+        c.telephone,
+        c.adresse,
+        c.url,
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 /// Writes the report of one profile as a French table, with the questions and points of attention.
@@ -78,20 +84,40 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
         .filter(|a| (all || a.statut != Statut::NonEligible) && !region_only(a))
         .collect();
     let waiting: Vec<&AideRapport<'_>> = r.aides.iter().filter(|a| region_only(a)).collect();
-    let hidden = if all { 0 } else { r.aides.iter().filter(|a| a.statut == Statut::NonEligible).count() };
+    let hidden = if all {
+        0
+    } else {
+        r.aides
+            .iter()
+            .filter(|a| a.statut == Statut::NonEligible)
+            .count()
+    };
     if shown.is_empty() {
         writeln!(w, "\nAucune aide éligible ou à confirmer pour ce profil.")?;
     } else {
-        let mut t = table(style, &["Aide", "Statut", "Montant", "Financeur et contact", "Échéance ou motif"]);
+        let mut t = table(
+            style,
+            &[
+                "Aide",
+                "Statut",
+                "Montant",
+                "Financeur et contact",
+                "Échéance ou motif",
+            ],
+        );
         for a in &shown {
             let last = if a.statut == Statut::NonEligible {
-                a.raison.map_or_else(String::new, |r| format!("non rempli : {r}"))
+                a.raison
+                    .map_or_else(String::new, |r| format!("non rempli : {r}"))
             } else {
                 a.echeances
                     .iter()
                     .find(|e| e.date >= r.date_reference)
                     .or(a.echeances.last())
-                    .map_or_else(|| "—".to_owned(), |e| format!("{} : {}", fr_date(e.date), e.libelle))
+                    .map_or_else(
+                        || "—".to_owned(),
+                        |e| format!("{} : {}", fr_date(e.date), e.libelle),
+                    )
             };
             t.add_row(vec![
                 Cell::new(format!("{}\n({})", a.nom, a.id)),
@@ -116,7 +142,10 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             }
         }
     }
-    let confirm: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut == Statut::AConfirmer).collect();
+    let confirm: Vec<&&AideRapport<'_>> = shown
+        .iter()
+        .filter(|a| a.statut == Statut::AConfirmer)
+        .collect();
     if !confirm.is_empty() {
         writeln!(w, "\nÀ préciser pour décider des aides à confirmer :")?;
         let mut seen: Vec<&str> = Vec::new();
@@ -124,7 +153,11 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             for (q, m) in a.questions.iter().zip(&a.manquants) {
                 if !seen.contains(m) {
                     seen.push(m);
-                    let for_aids: Vec<&str> = confirm.iter().filter(|b| b.manquants.contains(m)).map(|b| b.id).collect();
+                    let for_aids: Vec<&str> = confirm
+                        .iter()
+                        .filter(|b| b.manquants.contains(m))
+                        .map(|b| b.id)
+                        .collect();
                     writeln!(w, "  {q}    ({})", for_aids.join(", "))?;
                 }
             }
@@ -146,29 +179,52 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             list.join(", ")
         )?;
     }
-    let noted: Vec<&&AideRapport<'_>> = shown.iter().filter(|a| a.statut == Statut::Eligible && !a.notes.is_empty()).collect();
+    let noted: Vec<&&AideRapport<'_>> = shown
+        .iter()
+        .filter(|a| a.statut == Statut::Eligible && !a.notes.is_empty())
+        .collect();
     if !noted.is_empty() {
-        writeln!(w, "\nÀ savoir (aides éligibles ; « aides show ID » pour le détail des autres) :")?;
+        writeln!(
+            w,
+            "\nÀ savoir (aides éligibles ; « aides show ID » pour le détail des autres) :"
+        )?;
         for a in noted {
             for n in a.notes {
                 writeln!(w, "  - {} : {n}", a.id)?;
             }
         }
     }
-    let eligible = r.aides.iter().filter(|a| a.statut == Statut::Eligible).count();
+    let eligible = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::Eligible)
+        .count();
     if eligible > 0 {
-        let max = r.total.max_eur.map_or_else(|| "sans plafond connu".to_owned(), crate::eval::amount::euros);
+        let max = r.total.max_eur.map_or_else(
+            || "sans plafond connu".to_owned(),
+            crate::eval::amount::euros,
+        );
         if Some(r.total.min_eur) == r.total.max_eur {
-            writeln!(w, "\nTotal des aides éligibles (versements uniques) : {max}")?;
+            writeln!(
+                w,
+                "\nTotal des aides éligibles (versements uniques) : {max}"
+            )?;
         } else {
-            writeln!(w, "\nTotal des aides éligibles (versements uniques) : de {} à {max}", crate::eval::amount::euros(r.total.min_eur))?;
+            writeln!(
+                w,
+                "\nTotal des aides éligibles (versements uniques) : de {} à {max}",
+                euros(r.total.min_eur)
+            )?;
         }
     }
     if let Some(c) = &r.couverture {
         writeln!(w, "\n{c}")?;
     }
     if hidden > 0 {
-        writeln!(w, "\n{hidden} aide(s) non éligible(s) masquée(s) : --all pour les voir avec la condition non remplie.")?;
+        writeln!(
+            w,
+            "\n{hidden} aide(s) non éligible(s) masquée(s) : --all pour les voir avec la condition non remplie."
+        )?;
     }
     Ok(())
 }
@@ -209,12 +265,17 @@ pub fn montant_text(aide: &Aide) -> String {
     if let Some(l) = &aide.montant.libelle {
         return l.clone();
     }
-    use crate::eval::amount::euros;
     match &aide.montant.kind {
         MontantKind::Fixe(n) => euros(*n),
         MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
         MontantKind::SansMontant => "pas de montant en euros".into(),
-        MontantKind::ParUnite { eur_par_unite, unites_max, unite, periode, .. } => {
+        MontantKind::ParUnite {
+            eur_par_unite,
+            unites_max,
+            unite,
+            periode,
+            ..
+        } => {
             let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
             let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
             format!("{} par {unite}{cap}", euros(*eur_par_unite))
@@ -227,8 +288,14 @@ pub fn montant_text(aide: &Aide) -> String {
                     crate::rules::model::Cell::Eur(n) | crate::rules::model::Cell::Max(n) => *n,
                 })
                 .collect();
-            let (min, max) = (cells.iter().min().copied().unwrap_or(0), cells.iter().max().copied().unwrap_or(0));
-            let all_max = paliers.iter().flat_map(|p| p.cells.iter()).all(|(_, c)| matches!(c, crate::rules::model::Cell::Max(_)));
+            let (min, max) = (
+                cells.iter().min().copied().unwrap_or(0),
+                cells.iter().max().copied().unwrap_or(0),
+            );
+            let all_max = paliers
+                .iter()
+                .flat_map(|p| p.cells.iter())
+                .all(|(_, c)| matches!(c, crate::rules::model::Cell::Max(_)));
             if all_max {
                 format!("jusqu'à {}", euros(max))
             } else if min == max {
@@ -249,8 +316,12 @@ pub fn periode_text(aide: &Aide) -> String {
         parts.push(format!("depuis le {}", fr_date(d)));
     }
     match (p.installation_du, p.installation_au) {
-        (Some(a), Some(b)) => parts.push(format!("installation du {} au {}", fr_date(a), fr_date(b))),
-        (Some(a), None) if Some(a) != p.en_vigueur_du => parts.push(format!("installation dès le {}", fr_date(a))),
+        (Some(a), Some(b)) => {
+            parts.push(format!("installation du {} au {}", fr_date(a), fr_date(b)));
+        }
+        (Some(a), None) if Some(a) != p.en_vigueur_du => {
+            parts.push(format!("installation dès le {}", fr_date(a)));
+        }
         (None, Some(b)) => parts.push(format!("installation jusqu'au {}", fr_date(b))),
         _ => {}
     }
@@ -260,7 +331,11 @@ pub fn periode_text(aide: &Aide) -> String {
     if let Some(d) = p.signature_au_plus_tard {
         parts.push(format!("signature au plus tard le {}", fr_date(d)));
     }
-    if parts.is_empty() { "sans limite publiée".into() } else { parts.join(" ; ") }
+    if parts.is_empty() {
+        "sans limite publiée".into()
+    } else {
+        parts.join(" ; ")
+    }
 }
 
 /// Items of `aides list`.
@@ -274,7 +349,9 @@ pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
             id: &a.id,
             nom: &a.nom,
             financeur: a.financeur.as_str(),
-            region: a.region.map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
+            region: a
+                .region
+                .map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
             categorie: a.categorie,
             montant: montant_text(a),
             periode: periode_text(a),
@@ -287,14 +364,24 @@ pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
 /// # Errors
 /// When writing fails.
 pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io::Result<()> {
-    let mut t = table(style, &["Id", "Aide", "Financeur", "Région", "Montant", "Période"]);
+    let mut t = table(
+        style,
+        &["Id", "Aide", "Financeur", "Région", "Montant", "Période"],
+    );
     for i in items {
         let region = match (i.region, i.categorie) {
             (Some(r), _) => r.to_owned(),
             (None, crate::rules::model::Categorie::Abrogee) => "nationale (abrogée)".to_owned(),
             (None, _) => "nationale".to_owned(),
         };
-        t.add_row(vec![i.id, i.nom, i.financeur, &region, &i.montant, &i.periode]);
+        t.add_row(vec![
+            i.id,
+            i.nom,
+            i.financeur,
+            &region,
+            &i.montant,
+            &i.periode,
+        ]);
     }
     writeln!(w, "{t}")
 }
@@ -320,7 +407,9 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
         match o {
             Operand::Num(x) => fr_num(x),
             Operand::Date(d) => fr_date(d),
-            Operand::Rel { field, months } if months % 12 == 0 => format!("{} + {} an(s)", field.name(), months / 12),
+            Operand::Rel { field, months } if months % 12 == 0 => {
+                format!("{} + {} an(s)", field.name(), months / 12)
+            }
             Operand::Rel { field, months } => {
                 let _ = f;
                 format!("{} + {months} mois", field.name())
@@ -328,14 +417,33 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
         }
     };
     let mask = |f: FieldId, m: u128| -> String {
-        let v: Vec<String> = (0..128u16).filter(|i| m & (1u128 << i) != 0).map(|i| value(f, Scalar::Choice(i))).collect();
+        let v: Vec<String> = (0..128u16)
+            .filter(|i| m & (1u128 << i) != 0)
+            .map(|i| value(f, Scalar::Choice(i)))
+            .collect();
         v.join(", ")
     };
     match node {
-        Node::All(c) => format!("({})", c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" et ")),
-        Node::Any(c) => format!("({})", c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" ou ")),
+        Node::All(c) => format!(
+            "({})",
+            c.iter()
+                .map(|n| describe(n, refs))
+                .collect::<Vec<_>>()
+                .join(" et ")
+        ),
+        Node::Any(c) => format!(
+            "({})",
+            c.iter()
+                .map(|n| describe(n, refs))
+                .collect::<Vec<_>>()
+                .join(" ou ")
+        ),
         Node::Not(n) => format!("non {}", describe(n, refs)),
-        Node::FirstKnown(c) => c.iter().map(|n| describe(n, refs)).collect::<Vec<_>>().join(" ; à défaut "),
+        Node::FirstKnown(c) => c
+            .iter()
+            .map(|n| describe(n, refs))
+            .collect::<Vec<_>>()
+            .join(" ; à défaut "),
         Node::Reference(op, d) => format!("date de référence {} {}", op_text(*op), fr_date(*d)),
         Node::Leaf(l) => {
             let f = l.field;
@@ -346,10 +454,15 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
                 Test::In(m) => format!("{name} parmi {}", mask(f, *m)),
                 Test::NotIn(m) => format!("{name} hors de {}", mask(f, *m)),
                 Test::ContainsAny(m) => {
-                    format!("{name} contient l'un de {}", display_value(f, &Value::Set(*m), refs))
+                    format!(
+                        "{name} contient l'un de {}",
+                        display_value(f, &Value::Set(*m), refs)
+                    )
                 }
                 Test::Cmp(op, o) => format!("{name} {} {}", op_text(*op), operand(f, *o)),
-                Test::Between(a, b) => format!("{name} entre {} et {}", operand(f, *a), operand(f, *b)),
+                Test::Between(a, b) => {
+                    format!("{name} entre {} et {}", operand(f, *a), operand(f, *b))
+                }
             }
         }
     }
@@ -373,21 +486,33 @@ pub fn contact_ref_text(aide: &Aide, refs: &Referentiel) -> String {
             || "l'ARS de la région d'exercice".into(),
             |r| {
                 let r = &refs.regions[usize::from(r)];
-                [Some(r.ars.as_str()), r.email.as_deref(), r.telephone.as_deref(), r.adresse.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        ),
-        ContactRef::ArsDepartement => "la direction départementale de l'ARS du département d'exercice".into(),
-        ContactRef::Named(i) => {
-            let c = &refs.contacts[*i];
-            [Some(c.organisme.as_str()), c.email.as_deref(), c.telephone.as_deref(), c.url.as_deref()]
+                [
+                    Some(r.ars.as_str()),
+                    r.email.as_deref(),
+                    r.telephone.as_deref(),
+                    r.adresse.as_deref(),
+                ]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ")
+            },
+        ),
+        ContactRef::ArsDepartement => {
+            "la direction départementale de l'ARS du département d'exercice".into()
+        }
+        ContactRef::Named(i) => {
+            let c = &refs.contacts[*i];
+            [
+                Some(c.organisme.as_str()),
+                c.email.as_deref(),
+                c.telephone.as_deref(),
+                c.url.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
         }
     }
 }
@@ -400,8 +525,14 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
     writeln!(w, "{} ({})", aide.nom, aide.id)?;
     writeln!(w, "{}", aide.resume)?;
     writeln!(w)?;
-    let region = aide.region.map_or("toute la France".to_owned(), |r| refs.regions[usize::from(r)].nom.clone());
-    writeln!(w, "Financeur : {} · Territoire : {region}", aide.financeur.as_str())?;
+    let region = aide.region.map_or("toute la France".to_owned(), |r| {
+        refs.regions[usize::from(r)].nom.clone()
+    });
+    writeln!(
+        w,
+        "Financeur : {} · Territoire : {region}",
+        aide.financeur.as_str()
+    )?;
     writeln!(w, "Public : {}", aide.public)?;
     writeln!(w, "Période : {}", periode_text(aide))?;
     writeln!(w, "Montant : {}", montant_text(aide))?;
@@ -412,7 +543,13 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
         writeln!(w, "      {}", describe(&c.node, refs))?;
     }
     let sections: [(&str, Vec<String>); 4] = [
-        ("Versements", aide.versements.iter().map(|v| format!("{} % {}", fmt_num(v.part_pct), v.quand)).collect()),
+        (
+            "Versements",
+            aide.versements
+                .iter()
+                .map(|v| format!("{} % {}", fmt_num(v.part_pct), v.quand))
+                .collect(),
+        ),
         ("Engagements", aide.engagements.clone()),
         ("Cumul", aide.cumul.clone()),
         ("À savoir", aide.notes.clone()),
@@ -437,7 +574,10 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
     }
     writeln!(w, "\nSources :")?;
     for s in &aide.sources {
-        let art = s.article.as_deref().map_or(String::new(), |a| format!(" ({a})"));
+        let art = s
+            .article
+            .as_deref()
+            .map_or(String::new(), |a| format!(" ({a})"));
         writeln!(w, "  - {}{art} : {}", s.titre, s.url)?;
     }
     if let Some((d, _)) = aide.verifie_le {
@@ -477,17 +617,28 @@ pub fn show_json(aide: &Aide, refs: &Referentiel) -> serde_json::Value {
 ///
 /// # Errors
 /// When writing fails.
-pub fn coverage_table(w: &mut dyn Write, cov: &[crate::rules::check::AideCoverage], style: Style) -> io::Result<()> {
+pub fn coverage_table(
+    w: &mut dyn Write,
+    cov: &[crate::rules::check::AideCoverage],
+    style: Style,
+) -> io::Result<()> {
     for a in cov {
         writeln!(w, "\n{} ({} exemples)", a.id, a.exemples)?;
-        let mut t = table(style, &["Condition", "vrai", "faux", "inconnu", "deux sens"]);
+        let mut t = table(
+            style,
+            &["Condition", "vrai", "faux", "inconnu", "deux sens"],
+        );
         for c in &a.conditions {
             t.add_row(vec![
                 c.libelle.clone(),
                 c.vrai.to_string(),
                 c.faux.to_string(),
                 c.inconnu.to_string(),
-                if c.both_ways() { "oui".into() } else { "NON".into() },
+                if c.both_ways() {
+                    "oui".into()
+                } else {
+                    "NON".into()
+                },
             ]);
         }
         writeln!(w, "{t}")?;

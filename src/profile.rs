@@ -31,7 +31,9 @@ pub enum Kind {
         step: Option<f64>,
     },
     /// A whole number `>= min`.
-    Integer { min: i64 },
+    Integer {
+        min: i64,
+    },
     Date,
     /// A list of values of a closed set (`[]` means none).
     List(&'static [&'static str]),
@@ -123,34 +125,162 @@ const PCT: Kind = Kind::Number {
 
 /// The profile vocabulary (SPEC §2), in the order of the spec.
 pub static FIELDS: &[Field] = &[
-    Field { name: "id", kind: Kind::Text, help: "Libellé libre, repris dans la sortie (traitement par lots)" },
-    Field { name: "departement", kind: Kind::Departement, help: "Département du cabinet (principal, ou secondaire pour un cabinet secondaire) : 45, 2A, 971…" },
-    Field { name: "region", kind: Kind::Region, help: "Région du cabinet (déduite du département quand il est donné)" },
-    Field { name: "zone", kind: Kind::Choice(&["ZIP", "ZAC", "ZAR"]), help: "Zonage médecin de la commune du cabinet (ZAR : toute autre zone)" },
-    Field { name: "qpv", kind: Kind::Bool, help: "Cabinet situé dans un quartier prioritaire de la politique de la ville" },
-    Field { name: "exercice", kind: Kind::Choice(&["liberal", "salarie"]), help: "Mode d'exercice" },
-    Field { name: "specialite", kind: Kind::Choice(SPECIALITES), help: "Spécialité (medecine-generale, pediatrie…)" },
-    Field { name: "secteur", kind: Kind::IntChoice(&[1, 2]), help: "Secteur conventionnel" },
-    Field { name: "optam", kind: Kind::Bool, help: "Adhésion à l'OPTAM ou à l'OPTAM-ACO (secteur 2)" },
-    Field { name: "projet", kind: Kind::Choice(&["installation", "cabinet-secondaire", "consultations-avancees", "assistant-partage", "structure"]), help: "Objet de la demande" },
-    Field { name: "primo_installation", kind: Kind::Bool, help: "Première installation en libéral conventionné (cabinet principal)" },
-    Field { name: "date_installation", kind: Kind::Date, help: "Date d'installation (ou d'ouverture du cabinet secondaire)" },
-    Field { name: "cabinet_ex_nihilo", kind: Kind::Bool, help: "Cabinet secondaire créé ex nihilo (pas la reprise du cabinet d'un confrère)" },
-    Field { name: "jours_par_semaine", kind: Kind::Number { min: 0.0, max: 7.0, min_exclusive: true, step: Some(0.5) }, help: "Jours d'activité par semaine dans la zone (par demi-journées : 2.5, 3…)" },
-    Field { name: "exercice_coordonne", kind: Kind::List(&["msp", "psla", "cpts", "esp", "cds"]), help: "Structures d'exercice coordonné dont vous êtes membre (aucune : liste vide)" },
-    Field { name: "projet_exercice_coordonne", kind: Kind::Bool, help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)" },
-    Field { name: "pdsa", kind: Kind::Bool, help: "Participation à la permanence des soins ambulatoires (gardes)" },
-    Field { name: "distance_ancien_cabinet_km", kind: Kind::Number { min: 0.0, max: 20_000.0, min_exclusive: false, step: None }, help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km" },
-    Field { name: "aide_installation_10_ans", kind: Kind::Bool, help: "Aide à l'installation reçue au cours des 10 dernières années" },
-    Field { name: "date_derniere_aide", kind: Kind::Date, help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)" },
-    Field { name: "date_demande", kind: Kind::Date, help: "Date de dépôt de la demande (par défaut : la date de référence)" },
-    Field { name: "part_honoraires_cliniques", kind: PCT, help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %" },
-    Field { name: "demi_journees_par_mois", kind: Kind::Integer { min: 0 }, help: "Consultations avancées : demi-journées par mois en ZIP" },
-    Field { name: "part_ambulatoire_pct", kind: PCT, help: "Assistant partagé : part du temps en consultations ambulatoires, en %" },
-    Field { name: "structure", kind: Kind::Choice(&["esp", "msp", "cds", "cpts"]), help: "Avec le projet « structure » : la structure à financer" },
-    Field { name: "projet_sante_valide", kind: Kind::Bool, help: "Projet de santé de la structure déposé ou validé par l'ARS" },
-    Field { name: "equipe_cds", kind: Kind::Choice(&["reduite", "pluriprofessionnelle"]), help: "Équipe du centre de santé" },
-    Field { name: "population_cpts", kind: Kind::Integer { min: 0 }, help: "Habitants couverts par la CPTS" },
+    Field {
+        name: "id",
+        kind: Kind::Text,
+        help: "Libellé libre, repris dans la sortie (traitement par lots)",
+    },
+    Field {
+        name: "departement",
+        kind: Kind::Departement,
+        help: "Département du cabinet (principal, ou secondaire pour un cabinet secondaire) : 45, 2A, 971…",
+    },
+    Field {
+        name: "region",
+        kind: Kind::Region,
+        help: "Région du cabinet (déduite du département quand il est donné)",
+    },
+    Field {
+        name: "zone",
+        kind: Kind::Choice(&["ZIP", "ZAC", "ZAR"]),
+        help: "Zonage médecin de la commune du cabinet (ZAR : toute autre zone)",
+    },
+    Field {
+        name: "qpv",
+        kind: Kind::Bool,
+        help: "Cabinet situé dans un quartier prioritaire de la politique de la ville",
+    },
+    Field {
+        name: "exercice",
+        kind: Kind::Choice(&["liberal", "salarie"]),
+        help: "Mode d'exercice",
+    },
+    Field {
+        name: "specialite",
+        kind: Kind::Choice(SPECIALITES),
+        help: "Spécialité (medecine-generale, pediatrie…)",
+    },
+    Field {
+        name: "secteur",
+        kind: Kind::IntChoice(&[1, 2]),
+        help: "Secteur conventionnel",
+    },
+    Field {
+        name: "optam",
+        kind: Kind::Bool,
+        help: "Adhésion à l'OPTAM ou à l'OPTAM-ACO (secteur 2)",
+    },
+    Field {
+        name: "projet",
+        kind: Kind::Choice(&[
+            "installation",
+            "cabinet-secondaire",
+            "consultations-avancees",
+            "assistant-partage",
+            "structure",
+        ]),
+        help: "Objet de la demande",
+    },
+    Field {
+        name: "primo_installation",
+        kind: Kind::Bool,
+        help: "Première installation en libéral conventionné (cabinet principal)",
+    },
+    Field {
+        name: "date_installation",
+        kind: Kind::Date,
+        help: "Date d'installation (ou d'ouverture du cabinet secondaire)",
+    },
+    Field {
+        name: "cabinet_ex_nihilo",
+        kind: Kind::Bool,
+        help: "Cabinet secondaire créé ex nihilo (pas la reprise du cabinet d'un confrère)",
+    },
+    Field {
+        name: "jours_par_semaine",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 7.0,
+            min_exclusive: true,
+            step: Some(0.5),
+        },
+        help: "Jours d'activité par semaine dans la zone (par demi-journées : 2.5, 3…)",
+    },
+    Field {
+        name: "exercice_coordonne",
+        kind: Kind::List(&["msp", "psla", "cpts", "esp", "cds"]),
+        help: "Structures d'exercice coordonné dont vous êtes membre (aucune : liste vide)",
+    },
+    Field {
+        name: "projet_exercice_coordonne",
+        kind: Kind::Bool,
+        help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)",
+    },
+    Field {
+        name: "pdsa",
+        kind: Kind::Bool,
+        help: "Participation à la permanence des soins ambulatoires (gardes)",
+    },
+    Field {
+        name: "distance_ancien_cabinet_km",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 20_000.0,
+            min_exclusive: false,
+            step: None,
+        },
+        help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km",
+    },
+    Field {
+        name: "aide_installation_10_ans",
+        kind: Kind::Bool,
+        help: "Aide à l'installation reçue au cours des 10 dernières années",
+    },
+    Field {
+        name: "date_derniere_aide",
+        kind: Kind::Date,
+        help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)",
+    },
+    Field {
+        name: "date_demande",
+        kind: Kind::Date,
+        help: "Date de dépôt de la demande (par défaut : la date de référence)",
+    },
+    Field {
+        name: "part_honoraires_cliniques",
+        kind: PCT,
+        help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %",
+    },
+    Field {
+        name: "demi_journees_par_mois",
+        kind: Kind::Integer { min: 0 },
+        help: "Consultations avancées : demi-journées par mois en ZIP",
+    },
+    Field {
+        name: "part_ambulatoire_pct",
+        kind: PCT,
+        help: "Assistant partagé : part du temps en consultations ambulatoires, en %",
+    },
+    Field {
+        name: "structure",
+        kind: Kind::Choice(&["esp", "msp", "cds", "cpts"]),
+        help: "Avec le projet « structure » : la structure à financer",
+    },
+    Field {
+        name: "projet_sante_valide",
+        kind: Kind::Bool,
+        help: "Projet de santé de la structure déposé ou validé par l'ARS",
+    },
+    Field {
+        name: "equipe_cds",
+        kind: Kind::Choice(&["reduite", "pluriprofessionnelle"]),
+        help: "Équipe du centre de santé",
+    },
+    Field {
+        name: "population_cpts",
+        kind: Kind::Integer { min: 0 },
+        help: "Habitants couverts par la CPTS",
+    },
 ];
 
 /// Number of fields; a profile is an array of this many slots.
@@ -326,22 +456,43 @@ impl Raw<'_> {
 pub fn expected(field: FieldId, refs: &Referentiel) -> String {
     match field.def().kind {
         Kind::Text => "une chaîne".into(),
-        Kind::Departement => "un code de département entre guillemets : \"45\", \"2A\", \"971\"".into(),
-        Kind::Region => format!("une région parmi {}", quoted(refs.regions.iter().map(|r| r.slug.as_str()))),
+        Kind::Departement => {
+            "un code de département entre guillemets : \"45\", \"2A\", \"971\"".into()
+        }
+        Kind::Region => format!(
+            "une région parmi {}",
+            quoted(refs.regions.iter().map(|r| r.slug.as_str()))
+        ),
         Kind::Choice(values) => format!("une valeur parmi {}", quoted(values.iter().copied())),
         Kind::IntChoice(values) => {
             let v: Vec<String> = values.iter().map(ToString::to_string).collect();
             format!("un entier parmi {}", v.join(", "))
         }
         Kind::Bool => "true ou false".into(),
-        Kind::Number { min, max, min_exclusive, step } => {
-            let low = if min_exclusive { "supérieur à" } else { "d'au moins" };
+        Kind::Number {
+            min,
+            max,
+            min_exclusive,
+            step,
+        } => {
+            let low = if min_exclusive {
+                "supérieur à"
+            } else {
+                "d'au moins"
+            };
             let step = step.map_or(String::new(), |s| format!(", par pas de {}", fmt_num(s)));
-            format!("un nombre {low} {} et d'au plus {}{step}", fmt_num(min), fmt_num(max))
+            format!(
+                "un nombre {low} {} et d'au plus {}{step}",
+                fmt_num(min),
+                fmt_num(max)
+            )
         }
         Kind::Integer { min } => format!("un entier d'au moins {min}"),
         Kind::Date => "une date AAAA-MM-JJ, par exemple 2026-03-01".into(),
-        Kind::List(values) => format!("une liste de valeurs parmi {} (liste vide : aucune)", quoted(values.iter().copied())),
+        Kind::List(values) => format!(
+            "une liste de valeurs parmi {} (liste vide : aucune)",
+            quoted(values.iter().copied())
+        ),
     }
 }
 
@@ -367,22 +518,22 @@ pub fn fmt_num(x: f64) -> String {
 pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
     let help = || "format attendu AAAA-MM-JJ, par exemple 2026-03-01".to_owned();
     let parts: Vec<&str> = text.trim().split('-').collect();
-    let nums: Option<Vec<u32>> = if parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-    {
-        parts.iter().map(|p| p.parse().ok()).collect()
-    } else {
-        None
-    };
+    let nums: Option<Vec<u32>> =
+        if parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2 {
+            parts.iter().map(|p| p.parse().ok()).collect()
+        } else {
+            None
+        };
     let Some(n) = nums else {
         return Err((format!("« {text} » n'est pas une date"), help()));
     };
     let year = i32::try_from(n[0]).unwrap_or(0);
     NaiveDate::from_ymd_opt(year, n[1], n[2]).ok_or_else(|| {
         let msg = if (1..=12).contains(&n[1]) {
-            format!("la date {text} n'existe pas (ce mois n'a pas de {}e jour)", n[2])
+            format!(
+                "la date {text} n'existe pas (ce mois n'a pas de {}e jour)",
+                n[2]
+            )
         } else {
             format!("la date {text} n'existe pas (mois {} invalide)", n[1])
         };
@@ -405,7 +556,11 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
     let wrong_type = || FieldError {
         wrong_type: true,
         ..err(
-            format!("{} reçu, {} attendu", raw.type_name(), expected(field, refs)),
+            format!(
+                "{} reçu, {} attendu",
+                raw.type_name(),
+                expected(field, refs)
+            ),
             None,
         )
     };
@@ -417,10 +572,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             .ok_or_else(|| {
                 err(
                     format!("département « {s} » inconnu"),
-                    Some(did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).map_or_else(
-                        || "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned(),
-                        |s| s,
-                    )),
+                    Some(did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned())),
                 )
             }),
         (Kind::Departement, Raw::Int(n)) => {
@@ -521,7 +673,13 @@ fn choice_index(values: &[&str], s: &str) -> Option<u16> {
 }
 
 fn check_number(field: FieldId, x: f64, refs: &Referentiel) -> Result<Value, FieldError> {
-    let Kind::Number { min, max, min_exclusive, step } = field.def().kind else {
+    let Kind::Number {
+        min,
+        max,
+        min_exclusive,
+        step,
+    } = field.def().kind
+    else {
         unreachable!("check_number on a non-number field")
     };
     let low_ok = if min_exclusive { x > min } else { x >= min };
@@ -624,7 +782,10 @@ pub fn unknown_key(key: &str) -> FieldError {
         field: key.to_owned(),
         message: "champ inconnu".into(),
         help: Some(did_you_mean(key, field_names()).unwrap_or_else(|| {
-            format!("champs acceptés : {}", field_names().collect::<Vec<_>>().join(", "))
+            format!(
+                "champs acceptés : {}",
+                field_names().collect::<Vec<_>>().join(", ")
+            )
         })),
         wrong_type: false,
     }
@@ -648,13 +809,20 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for f in FIELDS {
             assert!(seen.insert(f.name), "{} repeated", f.name);
-            assert!(f.name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
+            assert!(
+                f.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            );
         }
     }
 
     #[test]
     fn dates_tell_impossible_from_malformed() {
-        assert_eq!(parse_date("2026-03-01"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
+        assert_eq!(
+            parse_date("2026-03-01"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        );
         let (m, _) = parse_date("2026-02-30").unwrap_err();
         assert!(m.contains("n'existe pas"), "{m}");
         let (m, h) = parse_date("01/03/2026").unwrap_err();

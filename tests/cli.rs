@@ -6,6 +6,12 @@
 fn cli_cases() {
     trycmd::TestCases::new()
         .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
-        .case("tests/cmd/*.toml")
+        .case("tests/cmd/*.toml");
+}
+
+#[test]
+fn readme_examples() {
+    trycmd::TestCases::new()
+        .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
         .case("README.md");
 }

@@ -25,7 +25,7 @@ pub fn euros(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -67,7 +67,13 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             max_eur: None,
             libelle: custom.unwrap_or(Cow::Borrowed("pas de montant en euros")),
         },
-        MontantKind::ParUnite { champ, eur_par_unite, unites_max, unite, periode } => {
+        MontantKind::ParUnite {
+            champ,
+            eur_par_unite,
+            unites_max,
+            unite,
+            periode,
+        } => {
             let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
             let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
             let base = format!("{} par {unite}{cap}", euros(*eur_par_unite));
@@ -82,7 +88,11 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                         min_eur: Some(total),
                         max_eur: Some(total),
                         libelle: custom.unwrap_or_else(|| {
-                            Cow::Owned(format!("{}{per} ({counted} × {} ; {base})", euros(total), euros(*eur_par_unite)))
+                            Cow::Owned(format!(
+                                "{}{per} ({counted} × {} ; {base})",
+                                euros(total),
+                                euros(*eur_par_unite)
+                            ))
                         }),
                     }
                 }
@@ -94,7 +104,11 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 },
             }
         }
-        MontantKind::Bareme { par, colonne, paliers } => {
+        MontantKind::Bareme {
+            par,
+            colonne,
+            paliers,
+        } => {
             let x = par.and_then(|f| env.num(f));
             let col = colonne.and_then(|f| match env.scalar(f) {
                 Some(Scalar::Choice(c)) => Some(c),
@@ -123,14 +137,32 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 };
             }
             let bounds: Vec<_> = cells.iter().map(|c| cell_bounds(*c)).collect();
-            let min = bounds.iter().map(|b| b.1).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().min());
-            let max = bounds.iter().map(|b| b.2).collect::<Option<Vec<_>>>().and_then(|v| v.into_iter().max());
-            let eur = if exact && cells.len() == 1 { bounds[0].0 } else { None };
-            let step_label = if exact && steps.len() == 1 { steps[0].libelle.as_deref() } else { None };
+            let min = bounds
+                .iter()
+                .map(|b| b.1)
+                .collect::<Option<Vec<_>>>()
+                .and_then(|v| v.into_iter().min());
+            let max = bounds
+                .iter()
+                .map(|b| b.2)
+                .collect::<Option<Vec<_>>>()
+                .and_then(|v| v.into_iter().max());
+            let eur = if exact && cells.len() == 1 {
+                bounds[0].0
+            } else {
+                None
+            };
+            let step_label = if exact && steps.len() == 1 {
+                steps[0].libelle.as_deref()
+            } else {
+                None
+            };
             let libelle = custom.unwrap_or_else(|| {
                 let amount = match (eur, min, max) {
                     (Some(e), _, _) => euros(e),
-                    (None, Some(a), Some(b)) if a != b => format!("de {} à {} selon le profil", euros(a), euros(b)),
+                    (None, Some(a), Some(b)) if a != b => {
+                        format!("de {} à {} selon le profil", euros(a), euros(b))
+                    }
                     (None, _, Some(b)) => format!("jusqu'à {}", euros(b)),
                     _ => "montant à préciser".to_owned(),
                 };
@@ -139,7 +171,12 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                     None => amount,
                 })
             });
-            Somme { eur, min_eur: min, max_eur: max, libelle }
+            Somme {
+                eur,
+                min_eur: min,
+                max_eur: max,
+                libelle,
+            }
         }
     }
 }

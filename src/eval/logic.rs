@@ -80,9 +80,8 @@ impl Env<'_> {
             Some(Value::Date(d)) => Some(Scalar::Date(*d)),
             Some(Value::Choice(c)) => Some(Scalar::Choice(*c)),
             Some(Value::Set(s)) => Some(Scalar::Set(*s)),
-            Some(Value::Text(_)) => None,
             None if field == ids::DATE_DEMANDE => Some(Scalar::Date(self.date_ref)),
-            None => None,
+            Some(Value::Text(_)) | None => None,
         }
     }
 
@@ -175,9 +174,15 @@ fn eval_leaf(leaf: &Leaf, env: &Env<'_>) -> Tri {
     match &leaf.test {
         Test::Eq(v) => Tri::from_bool(actual == *v),
         Test::Ne(v) => Tri::from_bool(actual != *v),
-        Test::In(mask) => Tri::from_bool(matches!(actual, Scalar::Choice(i) if mask & (1u128 << i) != 0)),
-        Test::NotIn(mask) => Tri::from_bool(!matches!(actual, Scalar::Choice(i) if mask & (1u128 << i) != 0)),
-        Test::ContainsAny(mask) => Tri::from_bool(matches!(actual, Scalar::Set(s) if s & mask != 0)),
+        Test::In(mask) => {
+            Tri::from_bool(matches!(actual, Scalar::Choice(i) if mask & (1u128 << i) != 0))
+        }
+        Test::NotIn(mask) => {
+            Tri::from_bool(!matches!(actual, Scalar::Choice(i) if mask & (1u128 << i) != 0))
+        }
+        Test::ContainsAny(mask) => {
+            Tri::from_bool(matches!(actual, Scalar::Set(s) if s & mask != 0))
+        }
         Test::Cmp(op, operand) => tri(order(actual, *operand, env).map(|o| compare(*op, o))),
         Test::Between(a, b) => {
             let low = order(actual, *a, env).map(|o| compare(CmpOp::Ge, o));
@@ -268,7 +273,11 @@ mod tests {
     }
 
     fn leaf(name: &str, test: Test) -> Node {
-        Node::Leaf(Leaf { field: field_id(name).unwrap(), test, span: 0..0 })
+        Node::Leaf(Leaf {
+            field: field_id(name).unwrap(),
+            test,
+            span: 0..0,
+        })
     }
 
     fn date(s: &str) -> NaiveDate {
@@ -288,11 +297,23 @@ mod tests {
         let qpv = leaf("qpv", Test::Eq(Scalar::Bool(true)));
         let pdsa = leaf("pdsa", Test::Eq(Scalar::Bool(true)));
         let p = profile(&[("qpv", Value::Bool(true))]);
-        let env = Env { profile: &p, date_ref: date("2026-01-01") };
-        assert_eq!(eval(&Node::All(vec![qpv.clone(), pdsa.clone()]), &env), Inconnu);
-        assert_eq!(eval(&Node::Any(vec![qpv.clone(), pdsa.clone()]), &env), Vrai);
+        let env = Env {
+            profile: &p,
+            date_ref: date("2026-01-01"),
+        };
+        assert_eq!(
+            eval(&Node::All(vec![qpv.clone(), pdsa.clone()]), &env),
+            Inconnu
+        );
+        assert_eq!(
+            eval(&Node::Any(vec![qpv.clone(), pdsa.clone()]), &env),
+            Vrai
+        );
         assert_eq!(eval(&Node::Not(Box::new(qpv.clone())), &env), Faux);
-        assert_eq!(eval(&Node::FirstKnown(vec![pdsa.clone(), qpv.clone()]), &env), Vrai);
+        assert_eq!(
+            eval(&Node::FirstKnown(vec![pdsa.clone(), qpv.clone()]), &env),
+            Vrai
+        );
         let mut out = Vec::new();
         missing(&Node::All(vec![qpv.clone(), pdsa.clone()]), &env, &mut out);
         assert_eq!(out, vec![field_id("pdsa").unwrap()]);
@@ -305,16 +326,46 @@ mod tests {
     fn ten_year_rule_expires_after_the_anniversary_day() {
         let rule = leaf(
             "date_demande",
-            Test::Cmp(CmpOp::Gt, Operand::Rel { field: field_id("date_derniere_aide").unwrap(), months: 120 }),
+            Test::Cmp(
+                CmpOp::Gt,
+                Operand::Rel {
+                    field: field_id("date_derniere_aide").unwrap(),
+                    months: 120,
+                },
+            ),
         );
         let p = profile(&[("date_derniere_aide", Value::Date(date("2016-11-23")))]);
-        let on_day = Env { profile: &p, date_ref: date("2026-11-23") };
-        let next_day = Env { profile: &p, date_ref: date("2026-11-24") };
+        let on_day = Env {
+            profile: &p,
+            date_ref: date("2026-11-23"),
+        };
+        let next_day = Env {
+            profile: &p,
+            date_ref: date("2026-11-24"),
+        };
         assert_eq!(eval(&rule, &on_day), Faux);
         assert_eq!(eval(&rule, &next_day), Vrai);
         let leap = profile(&[("date_derniere_aide", Value::Date(date("2016-02-29")))]);
-        assert_eq!(eval(&rule, &Env { profile: &leap, date_ref: date("2026-02-28") }), Faux);
-        assert_eq!(eval(&rule, &Env { profile: &leap, date_ref: date("2026-03-01") }), Vrai);
+        assert_eq!(
+            eval(
+                &rule,
+                &Env {
+                    profile: &leap,
+                    date_ref: date("2026-02-28")
+                }
+            ),
+            Faux
+        );
+        assert_eq!(
+            eval(
+                &rule,
+                &Env {
+                    profile: &leap,
+                    date_ref: date("2026-03-01")
+                }
+            ),
+            Vrai
+        );
     }
 
     #[test]
@@ -326,10 +377,19 @@ mod tests {
     #[test]
     fn date_demande_defaults_to_the_reference_date() {
         let p = Profile::default();
-        let env = Env { profile: &p, date_ref: date("2026-07-01") };
-        let deadline = leaf("date_demande", Test::Cmp(CmpOp::Le, Operand::Date(date("2026-06-30"))));
+        let env = Env {
+            profile: &p,
+            date_ref: date("2026-07-01"),
+        };
+        let deadline = leaf(
+            "date_demande",
+            Test::Cmp(CmpOp::Le, Operand::Date(date("2026-06-30"))),
+        );
         assert_eq!(eval(&deadline, &env), Faux);
-        let env = Env { profile: &p, date_ref: date("2026-06-30") };
+        let env = Env {
+            profile: &p,
+            date_ref: date("2026-06-30"),
+        };
         assert_eq!(eval(&deadline, &env), Vrai);
     }
 
@@ -337,10 +397,19 @@ mod tests {
     fn relative_date_with_unknown_base_is_unknown_and_asked() {
         let within = leaf(
             "date_demande",
-            Test::Cmp(CmpOp::Le, Operand::Rel { field: field_id("date_installation").unwrap(), months: 6 }),
+            Test::Cmp(
+                CmpOp::Le,
+                Operand::Rel {
+                    field: field_id("date_installation").unwrap(),
+                    months: 6,
+                },
+            ),
         );
         let p = Profile::default();
-        let env = Env { profile: &p, date_ref: date("2026-01-01") };
+        let env = Env {
+            profile: &p,
+            date_ref: date("2026-01-01"),
+        };
         assert_eq!(eval(&within, &env), Inconnu);
         let mut out = Vec::new();
         missing(&within, &env, &mut out);

@@ -43,7 +43,12 @@ pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
             }
         }
     }
-    Verdict { statut, resultats, manquants, montant: amount::compute(&aide.montant, env) }
+    Verdict {
+        statut,
+        resultats,
+        manquants,
+        montant: amount::compute(&aide.montant, env),
+    }
 }
 
 /// Whether an aid's amount counts in the total: a one-off euro amount (monthly amounts and
@@ -51,14 +56,21 @@ pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
 fn counts_in_total(aide: &Aide) -> bool {
     !matches!(
         aide.montant.kind,
-        MontantKind::SansMontant | MontantKind::ParUnite { periode: Some(_), .. }
+        MontantKind::SansMontant
+            | MontantKind::ParUnite {
+                periode: Some(_),
+                ..
+            }
     )
 }
 
 /// Sums the eligible aids' one-off amounts (`min_eur` unknown counts as 0; `max_eur` unknown makes the
 /// total's ceiling unknown).
 fn total<'a>(items: impl Iterator<Item = (&'a Aide, Statut, &'a Somme<'a>)>) -> Total {
-    let mut t = Total { min_eur: 0, max_eur: Some(0) };
+    let mut t = Total {
+        min_eur: 0,
+        max_eur: Some(0),
+    };
     for (aide, statut, somme) in items {
         if statut != Statut::Eligible || !counts_in_total(aide) {
             continue;
@@ -75,10 +87,16 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
     let mut out = Vec::new();
     let p = &aide.periode;
     if let Some(d) = p.demande_au_plus_tard {
-        out.push(Echeance { libelle: "Dépôt de la demande (date limite)".into(), date: d });
+        out.push(Echeance {
+            libelle: "Dépôt de la demande (date limite)".into(),
+            date: d,
+        });
     }
     if let Some(d) = p.signature_au_plus_tard {
-        out.push(Echeance { libelle: "Signature du contrat (date limite)".into(), date: d });
+        out.push(Echeance {
+            libelle: "Signature du contrat (date limite)".into(),
+            date: d,
+        });
     }
     let relative = |field: FieldId, months: u32| -> Option<NaiveDate> {
         match env.profile.get(field) {
@@ -92,13 +110,21 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             Quand::Depuis(f, m) => relative(f, m),
         };
         if let Some(date) = date {
-            out.push(Echeance { libelle: e.libelle.as_str().into(), date });
+            out.push(Echeance {
+                libelle: e.libelle.as_str().into(),
+                date,
+            });
         }
     }
     for v in &aide.versements {
         if let Some(date) = v.depuis.and_then(|(f, m)| relative(f, m)) {
             out.push(Echeance {
-                libelle: format!("Versement ({} %) : {}", crate::profile::fmt_num(v.part_pct), v.quand).into(),
+                libelle: format!(
+                    "Versement ({} %) : {}",
+                    crate::profile::fmt_num(v.part_pct),
+                    v.quand
+                )
+                .into(),
                 date,
             });
         }
@@ -152,7 +178,10 @@ pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
         return None;
     }
     let r = &rules.refs.regions[usize::from(region)];
-    let url = r.url.as_deref().map_or(String::new(), |u| format!(" ({u})"));
+    let url = r
+        .url
+        .as_deref()
+        .map_or(String::new(), |u| format!(" ({u})"));
     Some(format!(
         "La base de règles ne contient pas encore d'aide régionale (ARS) pour la région {} : seules les aides nationales sont évaluées. Renseignez-vous auprès de l'{}{url}.",
         r.nom, r.ars
@@ -161,9 +190,14 @@ pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
 
 /// The lean report of batch mode: statut, amount and missing fields per aid.
 #[must_use]
-pub fn evaluate_compact<'r>(rules: &'r RuleSet, profile: &Profile, date_ref: NaiveDate) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
+pub fn evaluate_compact<'r>(
+    rules: &'r RuleSet,
+    profile: &Profile,
+    date_ref: NaiveDate,
+) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
     let env = Env { profile, date_ref };
-    let mut out: Vec<(&'r Aide, Verdict<'r>)> = rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+    let mut out: Vec<(&'r Aide, Verdict<'r>)> =
+        rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
     out.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
     let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     (out, t)
@@ -188,7 +222,10 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         .conditions
         .iter()
         .zip(&v.resultats)
-        .map(|(c, r)| ConditionRapport { libelle: &c.libelle, resultat: *r })
+        .map(|(c, r)| ConditionRapport {
+            libelle: &c.libelle,
+            resultat: *r,
+        })
         .collect();
     AideRapport {
         aide,
@@ -197,7 +234,9 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         statut: v.statut,
         montant: v.montant,
         financeur: aide.financeur.as_str(),
-        region: aide.region.map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
+        region: aide
+            .region
+            .map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
         contact: rules.refs.contact(&aide.contact, aide.region, dep, region),
         conditions,
         manquants: v.manquants.iter().map(|f| f.name()).collect(),
@@ -206,6 +245,10 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         sources: &aide.sources,
         raison,
         notes: &aide.notes,
-        questions: v.manquants.iter().map(|f| crate::profile::flag_hint(*f)).collect(),
+        questions: v
+            .manquants
+            .iter()
+            .map(|f| crate::profile::flag_hint(*f))
+            .collect(),
     }
 }

@@ -31,11 +31,18 @@ fn fmt_opt(x: Option<i64>) -> String {
 /// Runs one example; `None` when it passes.
 #[must_use]
 pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
-    let env = Env { profile: &ex.profil, date_ref: ex.date };
+    let env = Env {
+        profile: &ex.profil,
+        date_ref: ex.date,
+    };
     let v = verdict(aide, &env);
     let mut problems = Vec::new();
     if v.statut != ex.statut {
-        problems.push(format!("statut attendu {}, obtenu {}", ex.statut.as_str(), v.statut.as_str()));
+        problems.push(format!(
+            "statut attendu {}, obtenu {}",
+            ex.statut.as_str(),
+            v.statut.as_str()
+        ));
     }
     for (what, expected, got) in [
         ("eur", ex.eur, v.montant.eur),
@@ -43,7 +50,11 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
         ("max_eur", ex.max_eur, v.montant.max_eur),
     ] {
         if expected.is_some() && expected != got {
-            problems.push(format!("{what} attendu {}, obtenu {}", fmt_opt(expected), fmt_opt(got)));
+            problems.push(format!(
+                "{what} attendu {}, obtenu {}",
+                fmt_opt(expected),
+                fmt_opt(got)
+            ));
         }
     }
     if let Some(expected) = &ex.manquants {
@@ -52,7 +63,11 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
         e.sort_unstable();
         g.sort_unstable();
         if e != g {
-            problems.push(format!("manquants attendus [{}], obtenus [{}]", e.join(", "), g.join(", ")));
+            problems.push(format!(
+                "manquants attendus [{}], obtenus [{}]",
+                e.join(", "),
+                g.join(", ")
+            ));
         }
     }
     if problems.is_empty() {
@@ -66,7 +81,10 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
         .map(|(c, r)| format!("« {} » : {}", c.libelle, r.as_str()))
         .collect();
     let help = if decisive.is_empty() {
-        format!("toutes les conditions sont vraies ; montant calculé : {}", v.montant.libelle)
+        format!(
+            "toutes les conditions sont vraies ; montant calculé : {}",
+            v.montant.libelle
+        )
     } else {
         format!("conditions non vraies : {}", decisive.join(" ; "))
     };
@@ -114,10 +132,18 @@ pub fn coverage(rules: &RuleSet) -> Vec<AideCoverage> {
             let mut conditions: Vec<ConditionCoverage> = aide
                 .conditions
                 .iter()
-                .map(|c| ConditionCoverage { libelle: c.libelle.clone(), vrai: 0, faux: 0, inconnu: 0 })
+                .map(|c| ConditionCoverage {
+                    libelle: c.libelle.clone(),
+                    vrai: 0,
+                    faux: 0,
+                    inconnu: 0,
+                })
                 .collect();
             for ex in &aide.exemples {
-                let env = Env { profile: &ex.profil, date_ref: ex.date };
+                let env = Env {
+                    profile: &ex.profil,
+                    date_ref: ex.date,
+                };
                 for (c, cov) in aide.conditions.iter().zip(conditions.iter_mut()) {
                     match crate::eval::logic::eval(&c.node, &env) {
                         Tri::Vrai => cov.vrai += 1,
@@ -126,7 +152,11 @@ pub fn coverage(rules: &RuleSet) -> Vec<AideCoverage> {
                     }
                 }
             }
-            AideCoverage { id: aide.id.clone(), exemples: aide.exemples.len(), conditions }
+            AideCoverage {
+                id: aide.id.clone(),
+                exemples: aide.exemples.len(),
+                conditions,
+            }
         })
         .collect()
 }
@@ -148,9 +178,14 @@ pub fn coverage_warnings(rules: &RuleSet, cov: &[AideCoverage]) -> Vec<Diagnosti
                         Code::UncoveredCondition,
                         &aide.file,
                         Some(cond.span.clone()),
-                        format!("condition « {} » {missing} dans les exemples de {}", cond.libelle, aide.id),
+                        format!(
+                            "condition « {} » {missing} dans les exemples de {}",
+                            cond.libelle, aide.id
+                        ),
                     )
-                    .with_help("ajoutez un [[exemples]] qui la rend vraie et un qui la rend fausse"),
+                    .with_help(
+                        "ajoutez un [[exemples]] qui la rend vraie et un qui la rend fausse",
+                    ),
                 );
             }
         }
@@ -163,7 +198,9 @@ pub fn coverage_warnings(rules: &RuleSet, cov: &[AideCoverage]) -> Vec<Diagnosti
 pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for aide in &rules.aides {
-        let Some((date, span)) = &aide.verifie_le else { continue };
+        let Some((date, span)) = &aide.verifie_le else {
+            continue;
+        };
         let age = (today - *date).num_days();
         if age > i64::from(max_age) {
             out.push(

@@ -1,5 +1,5 @@
 //! Loading a rule set: the same pure loader reads the embedded rules and a directory on disk, so both get
-//! the same checks and the same file:line:col diagnostics. `load_dir` is the only function here that
+//! the same checks and the same <file:line:col> diagnostics. `load_dir` is the only function here that
 //! touches the file system, and `app` is its only caller.
 
 pub mod check;
@@ -52,11 +52,10 @@ fn referentiel_kind(rel: &str) -> Option<usize> {
 
 fn placement(rel: &str) -> Placement<'_> {
     let parts: Vec<&str> = rel.split('/').collect();
-    let stem = parts.last().map_or("", |f| f.strip_suffix(".toml").unwrap_or(f));
-    let dossier_region = parts
-        .windows(3)
-        .find(|w| w[0] == "regions")
-        .map(|w| w[1]);
+    let stem = parts
+        .last()
+        .map_or("", |f| f.strip_suffix(".toml").unwrap_or(f));
+    let dossier_region = parts.windows(3).find(|w| w[0] == "regions").map(|w| w[1]);
     let categorie = if dossier_region.is_some() {
         Categorie::Regionale
     } else if parts.contains(&"abrogees") {
@@ -64,7 +63,11 @@ fn placement(rel: &str) -> Placement<'_> {
     } else {
         Categorie::Nationale
     };
-    Placement { categorie, dossier_region, stem }
+    Placement {
+        categorie,
+        dossier_region,
+        stem,
+    }
 }
 
 /// The embedded rule files.
@@ -149,10 +152,17 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
     aides.sort_by_key(|a| a.categorie);
     let sources = files
         .into_iter()
-        .map(|f| SourceText { name: f.name, text: f.text })
+        .map(|f| SourceText {
+            name: f.name,
+            text: f.text,
+        })
         .collect();
     Loaded {
-        rules: RuleSet { aides, refs, sources },
+        rules: RuleSet {
+            aides,
+            refs,
+            sources,
+        },
         diagnostics,
     }
 }
@@ -169,15 +179,27 @@ pub fn read_path(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     } else {
         found.push(path.to_path_buf());
     }
-    let root = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new("")) };
+    let root = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(Path::new(""))
+    };
     let mut out = Vec::new();
     for file in found {
         let name = file.display().to_string();
         match std::fs::read_to_string(&file) {
             Ok(text) => {
-                let rel = file.strip_prefix(root).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+                let rel = file
+                    .strip_prefix(root)
+                    .unwrap_or(&file)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 // A single file keeps its folder names so that `regions/<r>/` and `referentiel/` still apply.
-                let rel = if path.is_dir() { rel } else { name.replace('\\', "/") };
+                let rel = if path.is_dir() {
+                    rel
+                } else {
+                    name.replace('\\', "/")
+                };
                 out.push(SourceFile { rel, name, text });
             }
             Err(e) => diags.push(
@@ -194,8 +216,13 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
         Ok(e) => e,
         Err(e) => {
             diags.push(
-                Diagnostic::error(Code::Io, &dir.display().to_string(), None, format!("dossier illisible : {e}"))
-                    .with_help("indiquez un dossier de règles existant (par exemple rules/)"),
+                Diagnostic::error(
+                    Code::Io,
+                    &dir.display().to_string(),
+                    None,
+                    format!("dossier illisible : {e}"),
+                )
+                .with_help("indiquez un dossier de règles existant (par exemple rules/)"),
             );
             return;
         }
@@ -218,8 +245,13 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     for p in paths {
         if !p.exists() {
             diags.push(
-                Diagnostic::error(Code::Io, &p.display().to_string(), None, "chemin introuvable".into())
-                    .with_help("indiquez un dossier de règles (rules/) ou des fichiers .toml"),
+                Diagnostic::error(
+                    Code::Io,
+                    &p.display().to_string(),
+                    None,
+                    "chemin introuvable".into(),
+                )
+                .with_help("indiquez un dossier de règles (rules/) ou des fichiers .toml"),
             );
             continue;
         }

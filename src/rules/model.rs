@@ -161,7 +161,10 @@ pub enum Operand {
     Num(f64),
     Date(NaiveDate),
     /// Another date field plus a number of months (end-of-month clamped).
-    Rel { field: FieldId, months: u32 },
+    Rel {
+        field: FieldId,
+        months: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

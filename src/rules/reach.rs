@@ -20,24 +20,66 @@ enum Allowed {
     /// Closed set, as a bit mask of domain indices (booleans: bit 0 false, bit 1 true).
     Mask(u128),
     /// Numbers (dates as day numbers): low and high bound, each with "inclusive".
-    Range { lo: f64, lo_in: bool, hi: f64, hi_in: bool },
+    Range {
+        lo: f64,
+        lo_in: bool,
+        hi: f64,
+        hi_in: bool,
+    },
 }
 
 impl Allowed {
+    // Bounds are copied from rule literals, never computed: exact comparison is what is meant.
+    #[allow(clippy::float_cmp)]
     fn is_empty(self) -> bool {
         match self {
             Allowed::Mask(m) => m == 0,
-            Allowed::Range { lo, lo_in, hi, hi_in } => lo > hi || (lo == hi && !(lo_in && hi_in)),
+            Allowed::Range {
+                lo,
+                lo_in,
+                hi,
+                hi_in,
+            } => lo > hi || (lo == hi && !(lo_in && hi_in)),
         }
     }
 
     fn meet(self, other: Allowed) -> Allowed {
         match (self, other) {
             (Allowed::Mask(a), Allowed::Mask(b)) => Allowed::Mask(a & b),
-            (Allowed::Range { lo: a, lo_in: ai, hi: b, hi_in: bi }, Allowed::Range { lo: c, lo_in: ci, hi: d, hi_in: di }) => {
-                let (lo, lo_in) = if a > c { (a, ai) } else if c > a { (c, ci) } else { (a, ai && ci) };
-                let (hi, hi_in) = if b < d { (b, bi) } else if d < b { (d, di) } else { (b, bi && di) };
-                Allowed::Range { lo, lo_in, hi, hi_in }
+            (
+                Allowed::Range {
+                    lo: a,
+                    lo_in: ai,
+                    hi: b,
+                    hi_in: bi,
+                },
+                Allowed::Range {
+                    lo: c,
+                    lo_in: ci,
+                    hi: d,
+                    hi_in: di,
+                },
+            ) => {
+                let (lo, lo_in) = if a > c {
+                    (a, ai)
+                } else if c > a {
+                    (c, ci)
+                } else {
+                    (a, ai && ci)
+                };
+                let (hi, hi_in) = if b < d {
+                    (b, bi)
+                } else if d < b {
+                    (d, di)
+                } else {
+                    (b, bi && di)
+                };
+                Allowed::Range {
+                    lo,
+                    lo_in,
+                    hi,
+                    hi_in,
+                }
             }
             _ => self,
         }
@@ -57,14 +99,38 @@ fn domain_size(field: FieldId, refs: &Referentiel) -> Option<usize> {
 
 fn full(field: FieldId, refs: &Referentiel) -> Option<Allowed> {
     if let Some(n) = domain_size(field, refs) {
-        let mask = if n >= 128 { u128::MAX } else { (1u128 << n) - 1 };
+        let mask = if n >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << n) - 1
+        };
         return Some(Allowed::Mask(mask));
     }
     match field.def().kind {
-        Kind::Number { min, max, min_exclusive, .. } => Some(Allowed::Range { lo: min, lo_in: !min_exclusive, hi: max, hi_in: true }),
+        Kind::Number {
+            min,
+            max,
+            min_exclusive,
+            ..
+        } => Some(Allowed::Range {
+            lo: min,
+            lo_in: !min_exclusive,
+            hi: max,
+            hi_in: true,
+        }),
         #[allow(clippy::cast_precision_loss)]
-        Kind::Integer { min } => Some(Allowed::Range { lo: min as f64, lo_in: true, hi: f64::INFINITY, hi_in: true }),
-        Kind::Date => Some(Allowed::Range { lo: f64::NEG_INFINITY, lo_in: true, hi: f64::INFINITY, hi_in: true }),
+        Kind::Integer { min } => Some(Allowed::Range {
+            lo: min as f64,
+            lo_in: true,
+            hi: f64::INFINITY,
+            hi_in: true,
+        }),
+        Kind::Date => Some(Allowed::Range {
+            lo: f64::NEG_INFINITY,
+            lo_in: true,
+            hi: f64::INFINITY,
+            hi_in: true,
+        }),
         _ => None,
     }
 }
@@ -89,7 +155,14 @@ fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
         Scalar::Bool(b) => Some(1u128 << u8::from(b)),
         _ => None,
     };
-    let range = |lo: f64, lo_in: bool, hi: f64, hi_in: bool| Some(Allowed::Range { lo, lo_in, hi, hi_in });
+    let range = |lo: f64, lo_in: bool, hi: f64, hi_in: bool| {
+        Some(Allowed::Range {
+            lo,
+            lo_in,
+            hi,
+            hi_in,
+        })
+    };
     let inf = f64::INFINITY;
     match (&leaf.test, all) {
         (Test::Eq(s), Allowed::Mask(_)) => bit(*s).map(Allowed::Mask),
@@ -135,11 +208,18 @@ type State<'a> = BTreeMap<FieldId, (Allowed, &'a str)>;
 
 /// Adds a node's requirements to `state`; returns the field and the label of the earlier condition it
 /// contradicts, if any.
-fn add<'a>(state: &mut State<'a>, node: &Node, label: &'a str, refs: &Referentiel) -> Option<(FieldId, &'a str)> {
+fn add<'a>(
+    state: &mut State<'a>,
+    node: &Node,
+    label: &'a str,
+    refs: &Referentiel,
+) -> Option<(FieldId, &'a str)> {
     let mut leaves = Vec::new();
     required(node, &mut leaves);
     for leaf in leaves {
-        let Some(req) = requirement(leaf, refs) else { continue };
+        let Some(req) = requirement(leaf, refs) else {
+            continue;
+        };
         let (current, by) = state.get(&leaf.field).copied().unwrap_or((req, label));
         let met = current.meet(req);
         if met.is_empty() {
@@ -157,7 +237,11 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
     let mut state = State::new();
     for c in &aide.conditions {
         if let Some((field, by)) = add(&mut state, &c.node, &c.libelle, refs) {
-            let against = if by == c.libelle { "elle-même".to_owned() } else { format!("« {by} »") };
+            let against = if by == c.libelle {
+                "elle-même".to_owned()
+            } else {
+                format!("« {by} »")
+            };
             out.push(
                 Diagnostic::error(
                     Code::UnreachableCondition,
@@ -176,7 +260,9 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
     }
     // Each `un_de` branch against everything the other conditions require.
     for (i, c) in aide.conditions.iter().enumerate() {
-        let Node::Any(branches) = &c.node else { continue };
+        let Node::Any(branches) = &c.node else {
+            continue;
+        };
         let mut others = State::new();
         for (j, o) in aide.conditions.iter().enumerate() {
             if i != j {

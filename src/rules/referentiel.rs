@@ -94,7 +94,11 @@ impl Referentiel {
     #[must_use]
     pub fn departement_index(&self, code: &str) -> Option<u16> {
         let code = code.trim().to_uppercase();
-        let code = if code.len() == 1 { format!("0{code}") } else { code };
+        let code = if code.len() == 1 {
+            format!("0{code}")
+        } else {
+            code
+        };
         self.departements
             .iter()
             .position(|d| d.code == code)
@@ -120,7 +124,9 @@ impl Referentiel {
                     ..Contact::default()
                 },
                 None => Contact {
-                    organisme: Cow::Borrowed("CPAM de votre département d'exercice (précisez --departement)"),
+                    organisme: Cow::Borrowed(
+                        "CPAM de votre département d'exercice (précisez --departement)",
+                    ),
                     url: Some(AMELI),
                     ..Contact::default()
                 },
@@ -144,11 +150,17 @@ impl Referentiel {
             },
             ContactRef::ArsDepartement => {
                 let r = rule_region.or(region).or(dep.map(|d| d.region));
-                let ars = r.map_or("l'ARS de votre région", |r| self.regions[usize::from(r)].ars.as_str());
-                let url = r.map_or(Some(ARS_PORTAL), |r| self.regions[usize::from(r)].url.as_deref());
+                let ars = r.map_or("l'ARS de votre région", |r| {
+                    self.regions[usize::from(r)].ars.as_str()
+                });
+                let url = r.map_or(Some(ARS_PORTAL), |r| {
+                    self.regions[usize::from(r)].url.as_deref()
+                });
                 let organisme = match dep {
                     Some(d) => format!("Direction départementale de {ars} ({}, {})", d.nom, d.code),
-                    None => format!("Direction départementale de {ars} de votre département d'exercice (précisez --departement)"),
+                    None => format!(
+                        "Direction départementale de {ars} de votre département d'exercice (précisez --departement)"
+                    ),
                 };
                 Contact {
                     organisme: Cow::Owned(organisme),
@@ -210,10 +222,22 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
-    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des régions", &["region"]);
+    let top = Table::new(
+        ctx,
+        doc.get_ref(),
+        doc.span(),
+        "le fichier des régions",
+        &["region"],
+    );
     for (t, span) in top.tables(ctx, "region") {
         let what = "une région";
-        let t = Table::new(ctx, t, span, what, &["slug", "nom", "ars", "url", "email", "telephone", "adresse"]);
+        let t = Table::new(
+            ctx,
+            t,
+            span,
+            what,
+            &["slug", "nom", "ars", "url", "email", "telephone", "adresse"],
+        );
         let (Some((slug, slug_span)), Some((nom, _)), Some((ars, _))) = (
             t.req_str(ctx, "slug", what),
             t.req_str(ctx, "nom", what),
@@ -222,7 +246,12 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             continue;
         };
         if out.region_index(slug).is_some() {
-            ctx.error(Code::DuplicateId, slug_span, format!("région « {slug} » déjà définie"), None);
+            ctx.error(
+                Code::DuplicateId,
+                slug_span,
+                format!("région « {slug} » déjà définie"),
+                None,
+            );
             continue;
         }
         out.regions.push(Region {
@@ -243,10 +272,22 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
-    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des départements", &["departement"]);
+    let top = Table::new(
+        ctx,
+        doc.get_ref(),
+        doc.span(),
+        "le fichier des départements",
+        &["departement"],
+    );
     for (t, span) in top.tables(ctx, "departement") {
         let what = "un département";
-        let t = Table::new(ctx, t, span, what, &["code", "nom", "region", "cpam", "ameli", "email"]);
+        let t = Table::new(
+            ctx,
+            t,
+            span,
+            what,
+            &["code", "nom", "region", "cpam", "ameli", "email"],
+        );
         let (Some((code, code_span)), Some((nom, _)), Some((region, region_span)), Some((cpam, _))) = (
             t.req_str(ctx, "code", what),
             t.req_str(ctx, "nom", what),
@@ -257,11 +298,21 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         };
         let Some(region_idx) = out.region_index(region) else {
             let help = did_you_mean(region, out.regions.iter().map(|r| r.slug.as_str()));
-            ctx.error(Code::ValueOutOfDomain, region_span, format!("région « {region} » inconnue"), help);
+            ctx.error(
+                Code::ValueOutOfDomain,
+                region_span,
+                format!("région « {region} » inconnue"),
+                help,
+            );
             continue;
         };
         if out.departements.iter().any(|d| d.code == code) {
-            ctx.error(Code::DuplicateId, code_span, format!("département « {code} » déjà défini"), None);
+            ctx.error(
+                Code::DuplicateId,
+                code_span,
+                format!("département « {code} » déjà défini"),
+                None,
+            );
             continue;
         }
         out.departements.push(Departement {
@@ -281,18 +332,34 @@ pub fn read_contacts(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
-    let top = Table::new(ctx, doc.get_ref(), doc.span(), "le fichier des contacts", &["contact"]);
-    let Some(val) = top.get("contact") else { return };
+    let top = Table::new(
+        ctx,
+        doc.get_ref(),
+        doc.span(),
+        "le fichier des contacts",
+        &["contact"],
+    );
+    let Some(val) = top.get("contact") else {
+        return;
+    };
     // Contact keys are free names, so this table is read without a list of allowed keys.
     let toml::de::DeValue::Table(contacts) = val.get_ref() else {
         return ctx.type_mismatch("contact", val, "une table");
     };
     for (key, val) in contacts {
         let what = "un contact";
-        let Some(t) = Table::of(ctx, key.get_ref(), val, what, &["organisme", "email", "telephone", "adresse", "url"]) else {
+        let Some(t) = Table::of(
+            ctx,
+            key.get_ref(),
+            val,
+            what,
+            &["organisme", "email", "telephone", "adresse", "url"],
+        ) else {
             continue;
         };
-        let Some((organisme, _)) = t.req_str(ctx, "organisme", what) else { continue };
+        let Some((organisme, _)) = t.req_str(ctx, "organisme", what) else {
+            continue;
+        };
         out.contacts.push(NamedContact {
             key: key.get_ref().to_string(),
             organisme: organisme.to_owned(),

@@ -33,7 +33,13 @@ impl<'f> Ctx<'f> {
             .push(Diagnostic::error(code, self.file, Some(span), message).with_help_opt(help));
     }
 
-    pub fn warning(&mut self, code: Code, span: Range<usize>, message: String, help: Option<String>) {
+    pub fn warning(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
         self.diags
             .push(Diagnostic::warning(code, self.file, Some(span), message).with_help_opt(help));
     }
@@ -43,7 +49,10 @@ impl<'f> Ctx<'f> {
         self.error(
             Code::TypeMismatch,
             val.span(),
-            format!("« {key} » : {} reçu, {expected} attendu", type_name(val.get_ref())),
+            format!(
+                "« {key} » : {} reçu, {expected} attendu",
+                type_name(val.get_ref())
+            ),
             None,
         );
     }
@@ -117,9 +126,7 @@ impl<'t, 'i> Table<'t, 'i> {
     /// The span of a key (for messages about the key itself).
     #[must_use]
     pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
-        self.table
-            .get_key_value(key)
-            .map(|(k, _)| k.span())
+        self.table.get_key_value(key).map(|(k, _)| k.span())
     }
 
     fn missing(&self, ctx: &mut Ctx<'_>, key: &str, what: &str) {
@@ -141,7 +148,12 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    pub fn req_str(&self, ctx: &mut Ctx<'_>, key: &str, what: &str) -> Option<(&'t str, Range<usize>)> {
+    pub fn req_str(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        what: &str,
+    ) -> Option<(&'t str, Range<usize>)> {
         if self.get(key).is_none() {
             self.missing(ctx, key, what);
         }
@@ -150,16 +162,20 @@ impl<'t, 'i> Table<'t, 'i> {
 
     pub fn date(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(NaiveDate, Range<usize>)> {
         let val = self.get(key)?;
-        match as_date(val.get_ref()) {
-            Some(d) => Some((d, val.span())),
-            None => {
-                ctx.type_mismatch(key, val, "une date AAAA-MM-JJ (sans guillemets)");
-                None
-            }
+        if let Some(d) = as_date(val.get_ref()) {
+            Some((d, val.span()))
+        } else {
+            ctx.type_mismatch(key, val, "une date AAAA-MM-JJ (sans guillemets)");
+            None
         }
     }
 
-    pub fn req_date(&self, ctx: &mut Ctx<'_>, key: &str, what: &str) -> Option<(NaiveDate, Range<usize>)> {
+    pub fn req_date(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        what: &str,
+    ) -> Option<(NaiveDate, Range<usize>)> {
         if self.get(key).is_none() {
             self.missing(ctx, key, what);
         }
@@ -168,23 +184,21 @@ impl<'t, 'i> Table<'t, 'i> {
 
     pub fn int(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
         let val = self.get(key)?;
-        match as_int(val.get_ref()) {
-            Some(n) => Some((n, val.span())),
-            None => {
-                ctx.type_mismatch(key, val, "un entier");
-                None
-            }
+        if let Some(n) = as_int(val.get_ref()) {
+            Some((n, val.span()))
+        } else {
+            ctx.type_mismatch(key, val, "un entier");
+            None
         }
     }
 
     pub fn num(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(f64, Range<usize>)> {
         let val = self.get(key)?;
-        match as_num(val.get_ref()) {
-            Some(n) => Some((n, val.span())),
-            None => {
-                ctx.type_mismatch(key, val, "un nombre");
-                None
-            }
+        if let Some(n) = as_num(val.get_ref()) {
+            Some((n, val.span()))
+        } else {
+            ctx.type_mismatch(key, val, "un nombre");
+            None
         }
     }
 
@@ -261,7 +275,12 @@ pub fn as_num(v: &DeValue<'_>) -> Option<f64> {
     match v {
         #[allow(clippy::cast_precision_loss)]
         DeValue::Integer(_) => as_int(v).map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse().ok().filter(|x: &f64| x.is_finite()),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite()),
         _ => None,
     }
 }
