@@ -96,7 +96,11 @@ fn flag_error(e: &FieldError) -> Error {
 }
 
 fn input_error(context: &str, e: &FieldError) -> String {
-    let mut message = format!("{context} : champ « {} » : {}", e.field, e.message);
+    let mut message = if profile::field_id(&e.field).is_some() || !e.field.starts_with('(') {
+        format!("{context} : champ « {} » : {}", e.field, e.message)
+    } else {
+        format!("{context} : {}", e.message)
+    };
     if let Some(h) = &e.help {
         message.push_str(&format!("\n  aide : {h}"));
     }
@@ -245,12 +249,13 @@ struct Item {
 }
 
 /// Streams the profiles of `reader` (one object, an array, or NDJSON) to `each`, with constant memory.
-/// Returns `Err` for an input that cannot be read at all (a syntax error outside NDJSON).
+/// Returns whether the input was a JSON array, or `Err` for an input that cannot be read at all (a
+/// syntax error outside NDJSON).
 fn stream_profiles(
     reader: &mut dyn BufRead,
     refs: &Referentiel,
     each: &mut dyn FnMut(Item) -> Result<()>,
-) -> Result<()> {
+) -> Result<bool> {
     let io_err = |source| Error::Io {
         path: "--input".into(),
         source,
@@ -273,7 +278,7 @@ fn stream_profiles(
         r.map_err(|e| input_error(ctx, &e))
     };
     if first == b'[' {
-        return stream_array(reader, refs, each, &wrap);
+        return stream_array(reader, refs, each, &wrap).map(|()| true);
     }
     // NDJSON, or one (possibly multi-line) object: read line by line; a line that is an incomplete
     // value switches to reading the rest as a stream of values.
@@ -283,7 +288,7 @@ fn stream_profiles(
         line.clear();
         let read = reader.read_line(&mut line).map_err(io_err)?;
         if read == 0 {
-            return Ok(());
+            return Ok(false);
         }
         n += 1;
         if line.trim().is_empty() {
@@ -327,7 +332,7 @@ fn stream_profiles(
                         }
                     }
                 }
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => each(Item {
                 ligne: n,
@@ -414,110 +419,145 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
     let Some(input) = &args.input else {
         let mut p = flags;
         p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
-        let rapport = eval::evaluate(rules, &p, date);
-        write_one(args, &rapport, rules, &p, date, style, out).map_err(Error::stdout)?;
+        write_profile(args, rules, &p, date, style, false, out).map_err(Error::stdout)?;
         return Ok(0);
     };
     let mut reader = open_input(input)?;
-    let mut failed = false;
-    let mut count = 0usize;
-    // The first item is held until the second shows whether this is a batch.
-    let mut pending: Option<Item> = None;
-    let mut batch = false;
-    let mut emit =
-        |item: Item, batch: bool, count: &mut usize, out: &mut dyn Write| -> Result<()> {
-            *count += 1;
-            let profile = item.profile.and_then(|mut p| {
-                p.overlay(&flags);
-                p.resolve_region(&rules.refs)
-                    .map(|()| p)
-                    .map_err(|e| input_error(&format!("ligne {}", item.ligne), &e))
-            });
-            match profile {
-                Ok(p) => {
-                    if batch && args.format == CheckFormat::Json && *count > 1 {
-                        out.write_all(b",\n").map_err(Error::stdout)?;
-                    }
-                    if batch && args.format == CheckFormat::Table && *count > 1 {
-                        writeln!(out).map_err(Error::stdout)?;
-                    }
-                    let rapport_needed = args.format != CheckFormat::Ndjson || args.detail;
-                    if rapport_needed {
-                        let rapport = eval::evaluate(rules, &p, date);
-                        write_one(args, &rapport, rules, &p, date, style, out)
-                            .map_err(Error::stdout)?;
-                    } else {
-                        write_compact(args.all, rules, &p, date, out).map_err(Error::stdout)?;
-                    }
-                    Ok(())
-                }
-                Err(message) if !batch => Err(Error::Input {
-                    message: format!("--input : {message}"),
-                }),
-                Err(message) => {
-                    failed = true;
-                    // One line per error in batch output: the help goes after a semicolon.
-                    let ligne = LigneErreur {
-                        ligne: item.ligne,
-                        erreur: message.replace("\n  aide : ", " ; aide : "),
-                    };
-                    match args.format {
-                        CheckFormat::Table => writeln!(io::stderr(), "erreur : {}", ligne.erreur)
-                            .map_err(Error::stdout),
-                        CheckFormat::Json => {
-                            if *count > 1 {
-                                out.write_all(b",\n").map_err(Error::stdout)?;
-                            }
-                            let text = serde_json::to_string_pretty(&ligne).unwrap_or_default();
-                            out.write_all(text.as_bytes()).map_err(Error::stdout)
-                        }
-                        CheckFormat::Ndjson => {
-                            output::json_line(out, &ligne).map_err(Error::stdout)
-                        }
-                    }
-                }
-            }
-        };
-    let mut started = false;
-    stream_profiles(&mut *reader, &rules.refs, &mut |item| {
-        if item.in_array && !batch {
-            batch = true;
-        }
-        match pending.take() {
-            None if !started && !item.in_array => {
-                started = true;
-                pending = Some(item);
+    let mut batch = Batch {
+        args,
+        rules,
+        flags: &flags,
+        date,
+        style,
+        state: State::Empty,
+        written: 0,
+        failed: false,
+    };
+    let array = stream_profiles(&mut *reader, &rules.refs, &mut |item| batch.push(item, out))?;
+    if array && matches!(batch.state, State::Empty) {
+        // An empty array is an empty batch: `[]` in JSON.
+        batch.open(out)?;
+        batch.state = State::Batch;
+    }
+    batch.finish(out)?;
+    Ok(u8::from(batch.failed))
+}
+
+/// Whether the input is one profile or a batch: known from the second profile (or an array).
+enum State {
+    Empty,
+    /// One profile read, held until the next one (or the end) tells.
+    One(Item),
+    Batch,
+}
+
+/// Writes the results of `--input`, one profile at a time.
+struct Batch<'a> {
+    args: &'a CheckArgs,
+    rules: &'a RuleSet,
+    flags: &'a Profile,
+    date: NaiveDate,
+    style: Style,
+    state: State,
+    written: usize,
+    failed: bool,
+}
+
+impl Batch<'_> {
+    fn push(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
+        match std::mem::replace(&mut self.state, State::Batch) {
+            State::Empty if !item.in_array => {
+                self.state = State::One(item);
                 Ok(())
             }
-            None => {
-                if !started && args.format == CheckFormat::Json {
-                    out.write_all(b"[\n").map_err(Error::stdout)?;
-                }
-                started = true;
-                batch = true;
-                emit(item, true, &mut count, out)
+            State::Empty => {
+                self.open(out)?;
+                self.emit(item, out)
             }
-            Some(first) => {
-                batch = true;
-                if args.format == CheckFormat::Json {
-                    out.write_all(b"[\n").map_err(Error::stdout)?;
-                }
-                emit(first, true, &mut count, out)?;
-                emit(item, true, &mut count, out)
+            State::One(first) => {
+                self.open(out)?;
+                self.emit(first, out)?;
+                self.emit(item, out)
+            }
+            State::Batch => self.emit(item, out),
+        }
+    }
+
+    fn open(&self, out: &mut dyn Write) -> Result<()> {
+        if self.args.format == CheckFormat::Json {
+            out.write_all(b"[\n").map_err(Error::stdout)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
+        match std::mem::replace(&mut self.state, State::Empty) {
+            State::One(only) => {
+                let p = self.profile(only).map_err(|message| Error::Input {
+                    message: format!("--input : {message}"),
+                })?;
+                write_profile(self.args, self.rules, &p, self.date, self.style, false, out)
+                    .map_err(Error::stdout)
+            }
+            State::Batch if self.args.format == CheckFormat::Json => {
+                let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
+                out.write_all(end).map_err(Error::stdout)
+            }
+            State::Batch | State::Empty => Ok(()),
+        }
+    }
+
+    /// The item's profile with the flags laid over it and its region resolved.
+    fn profile(&self, item: Item) -> std::result::Result<Profile, String> {
+        let ligne = item.ligne;
+        item.profile.and_then(|mut p| {
+            p.overlay(self.flags);
+            p.resolve_region(&self.rules.refs)
+                .map(|()| p)
+                .map_err(|e| input_error(&format!("ligne {ligne}"), &e))
+        })
+    }
+
+    /// Writes one batch item (a result, or the error that replaces it) after the right separator.
+    fn emit(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
+        let ligne = item.ligne;
+        let result = self.profile(item);
+        let format = self.args.format;
+        if self.written > 0 {
+            match format {
+                CheckFormat::Json => out.write_all(b",\n").map_err(Error::stdout)?,
+                CheckFormat::Table if result.is_ok() => writeln!(out).map_err(Error::stdout)?,
+                _ => {}
             }
         }
-    })?;
-    if let Some(only) = pending.take() {
-        emit(only, false, &mut count, out)?;
-    } else if batch && args.format == CheckFormat::Json {
-        out.write_all(b"\n]\n").map_err(Error::stdout)?;
-    } else if count == 0 && started {
-        // Unreachable in practice: an array with no element.
+        match result {
+            Ok(p) => {
+                self.written += 1;
+                write_profile(self.args, self.rules, &p, self.date, self.style, true, out)
+                    .map_err(Error::stdout)
+            }
+            Err(message) => {
+                self.failed = true;
+                // One line per error in batch output: the help goes after a semicolon.
+                let erreur = LigneErreur {
+                    ligne,
+                    erreur: message.replace("\n  aide : ", " ; aide : "),
+                };
+                match format {
+                    CheckFormat::Table => {
+                        writeln!(io::stderr(), "erreur : {}", erreur.erreur).map_err(Error::stdout)
+                    }
+                    CheckFormat::Json => {
+                        self.written += 1;
+                        let text = serde_json::to_string_pretty(&erreur)
+                            .map_err(|e| Error::stdout(e.into()))?;
+                        out.write_all(text.as_bytes()).map_err(Error::stdout)
+                    }
+                    CheckFormat::Ndjson => output::json_line(out, &erreur).map_err(Error::stdout),
+                }
+            }
+        }
     }
-    if batch && count == 0 && args.format == CheckFormat::Json {
-        out.write_all(b"[]\n").map_err(Error::stdout)?;
-    }
-    Ok(u8::from(failed))
 }
 
 fn write_compact(
@@ -541,27 +581,28 @@ fn write_compact(
     output::json_line(out, &compact)
 }
 
-fn write_one(
+/// Writes the result of one profile. In a JSON batch the object gets no newline: the caller separates.
+fn write_profile(
     args: &CheckArgs,
-    rapport: &crate::report::Rapport<'_>,
     rules: &RuleSet,
     p: &Profile,
     date: NaiveDate,
     style: Style,
+    batch: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if args.format == CheckFormat::Ndjson && !args.detail {
+        return write_compact(args.all, rules, p, date, out);
+    }
+    let rapport = eval::evaluate(rules, p, date);
     match args.format {
-        CheckFormat::Table => output::check_table(out, rapport, args.all, style),
-        CheckFormat::Json => {
-            let text = serde_json::to_string_pretty(rapport).map_err(io::Error::other)?;
-            out.write_all(text.as_bytes())?;
-            if args.input.is_none() {
-                writeln!(out)?;
-            }
-            Ok(())
+        CheckFormat::Table => output::check_table(out, &rapport, args.all, style),
+        CheckFormat::Json if batch => {
+            let text = serde_json::to_string_pretty(&rapport).map_err(io::Error::other)?;
+            out.write_all(text.as_bytes())
         }
-        CheckFormat::Ndjson if args.detail => output::json_line(out, rapport),
-        CheckFormat::Ndjson => write_compact(args.all, rules, p, date, out),
+        CheckFormat::Json => output::json(out, &rapport),
+        CheckFormat::Ndjson => output::json_line(out, &rapport),
     }
 }
 
