@@ -112,7 +112,7 @@ fn flags_profile(args: &CheckArgs, refs: &Referentiel) -> Result<Profile> {
     let mut p = Profile::default();
     for (field, text) in &args.profil.values {
         let value =
-            profile::parse_value(*field, &Raw::Str(text), refs).map_err(|e| flag_error(&e))?;
+            profile::parse_value(*field, &Raw::Flag(text), refs).map_err(|e| flag_error(&e))?;
         p.set(*field, Some(value));
     }
     Ok(p)
@@ -236,7 +236,7 @@ fn json_syntax(e: &serde_json::Error, line_offset: usize) -> String {
     format!(
         "JSON invalide ligne {}, colonne {} : {what}",
         e.line() + line_offset,
-        e.column()
+        e.column().max(1)
     )
 }
 
@@ -403,9 +403,11 @@ fn open_input(path: &str) -> Result<Box<dyn BufRead>> {
     if path == "-" {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
+    let file = std::fs::File::open(path).map_err(|source| Error::Input {
+        message: format!(
+            "--input : {path} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
+            crate::error::fr_io(&source)
+        ),
     })?;
     Ok(Box::new(BufReader::new(file)))
 }
@@ -447,7 +449,7 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
 enum State {
     Empty,
     /// One profile read, held until the next one (or the end) tells.
-    One(Item),
+    One(Box<Item>),
     Batch,
 }
 
@@ -467,7 +469,7 @@ impl Batch<'_> {
     fn push(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
         match std::mem::replace(&mut self.state, State::Batch) {
             State::Empty if !item.in_array => {
-                self.state = State::One(item);
+                self.state = State::One(Box::new(item));
                 Ok(())
             }
             State::Empty => {
@@ -476,7 +478,7 @@ impl Batch<'_> {
             }
             State::One(first) => {
                 self.open(out)?;
-                self.emit(first, out)?;
+                self.emit(*first, out)?;
                 self.emit(item, out)
             }
             State::Batch => self.emit(item, out),
@@ -493,7 +495,7 @@ impl Batch<'_> {
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
         match std::mem::replace(&mut self.state, State::Empty) {
             State::One(only) => {
-                let p = self.profile(only).map_err(|message| Error::Input {
+                let p = self.profile(*only).map_err(|message| Error::Input {
                     message: format!("--input : {message}"),
                 })?;
                 write_profile(self.args, self.rules, &p, self.date, self.style, false, out)

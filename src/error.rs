@@ -14,7 +14,7 @@ pub enum Error {
     #[error("{message}")]
     Input { message: String },
     /// Reading or writing failed.
-    #[error("{path} : {source}")]
+    #[error("{path} : {}", fr_io(source))]
     Io {
         path: String,
         #[source]
@@ -49,3 +49,15 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error in French for the common cases (the system's text otherwise).
+#[must_use]
+pub fn fr_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "fichier ou dossier introuvable".to_owned(),
+        io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
+        io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
+        io::ErrorKind::InvalidData => "contenu illisible (le texte doit être en UTF-8)".to_owned(),
+        _ => e.to_string(),
+    }
+}

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL;
-use comfy_table::{Cell, Color, ContentArrangement, Table};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use serde::Serialize;
 
 use crate::eval::amount::{euros, fr_num};
@@ -26,7 +26,7 @@ fn table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(style.width.unwrap_or(110))
+        .set_width(style.width.unwrap_or(120))
         .set_header(header.iter().map(Cell::new));
     if style.color {
         t.enforce_styling();
@@ -34,6 +34,15 @@ fn table(style: Style, header: &[&str]) -> Table {
         t.force_no_tty();
     }
     t
+}
+
+/// Keeps aid ids whole in the first column, so that they can be copied for `aides show ID`.
+fn keep_ids_whole<'a>(t: &mut Table, ids: impl Iterator<Item = &'a str>) {
+    let longest = ids.map(|id| id.chars().count()).max().unwrap_or(0).min(40);
+    if let Some(col) = t.column_mut(0) {
+        let width = u16::try_from(longest + 2).unwrap_or(42);
+        col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+    }
 }
 
 fn statut_cell(s: Statut, style: Style) -> Cell {
@@ -81,9 +90,10 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
     let shown: Vec<&AideRapport<'_>> = r
         .aides
         .iter()
-        .filter(|a| (all || a.statut != Statut::NonEligible) && !region_only(a))
+        .filter(|a| all || (a.statut != Statut::NonEligible && !region_only(a)))
         .collect();
-    let waiting: Vec<&AideRapport<'_>> = r.aides.iter().filter(|a| region_only(a)).collect();
+    let waiting: Vec<&AideRapport<'_>> =
+        r.aides.iter().filter(|a| !all && region_only(a)).collect();
     let hidden = if all {
         0
     } else {
@@ -127,6 +137,7 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
                 Cell::new(last),
             ]);
         }
+        keep_ids_whole(&mut t, shown.iter().map(|a| a.id));
         writeln!(w, "{t}")?;
         let mut contacts: Vec<String> = Vec::new();
         for a in shown.iter().filter(|a| a.statut != Statut::NonEligible) {
@@ -166,16 +177,16 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
     if !waiting.is_empty() {
         let mut regions: Vec<(&str, usize)> = Vec::new();
         for a in &waiting {
-            let name = a.region.unwrap_or("?");
+            let name = a.region_nom.unwrap_or("?");
             match regions.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, c)) => *c += 1,
                 None => regions.push((name, 1)),
             }
         }
-        let list: Vec<String> = regions.iter().map(|(n, c)| format!("{n} : {c}")).collect();
+        let list: Vec<String> = regions.iter().map(|(n, c)| format!("{c} en {n}")).collect();
         writeln!(
             w,
-            "\nAides régionales qui dépendent de votre région ({}) : précisez --departement pour les évaluer.",
+            "\nAides régionales à évaluer selon votre région ({}) : précisez --departement (--all les montre).",
             list.join(", ")
         )?;
     }
@@ -366,7 +377,7 @@ pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
 pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io::Result<()> {
     let mut t = table(
         style,
-        &["Id", "Aide", "Financeur", "Région", "Montant", "Période"],
+        &["Aide (id)", "Financeur", "Région", "Montant", "Période"],
     );
     for i in items {
         let region = match (i.region, i.categorie) {
@@ -375,14 +386,14 @@ pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io
             (None, _) => "nationale".to_owned(),
         };
         t.add_row(vec![
-            i.id,
-            i.nom,
-            i.financeur,
-            &region,
-            &i.montant,
-            &i.periode,
+            format!("{}\n{}", i.id, i.nom),
+            i.financeur.to_owned(),
+            region,
+            i.montant.clone(),
+            i.periode.clone(),
         ]);
     }
+    keep_ids_whole(&mut t, items.iter().map(|i| i.id));
     writeln!(w, "{t}")
 }
 
@@ -623,7 +634,7 @@ pub fn coverage_table(
     style: Style,
 ) -> io::Result<()> {
     for a in cov {
-        writeln!(w, "\n{} ({} exemples)", a.id, a.exemples)?;
+        writeln!(w, "\n{} ({} exemple(s))", a.id, a.exemples)?;
         let mut t = table(
             style,
             &["Condition", "vrai", "faux", "inconnu", "deux sens"],

@@ -379,7 +379,7 @@ impl Profile {
                     refs.regions[usize::from(dep.region)].nom
                 ),
                 help: Some(format!(
-                    "indiquez region = \"{}\", ou retirez la région : elle est déduite du département",
+                    "la région se déduit du département : retirez-la, ou donnez {}",
                     refs.regions[usize::from(dep.region)].slug
                 )),
                 wrong_type: false,
@@ -430,6 +430,8 @@ pub enum Raw<'a> {
     Int(i64),
     Float(f64),
     Str(&'a str),
+    /// Text typed on the command line: converted to the field's type (`1`, `oui`, `2.5`, `msp,cpts`).
+    Flag(&'a str),
     Date(NaiveDate),
     List(Vec<Raw<'a>>),
     /// Anything else (a table, an object…), with its type name for the message.
@@ -443,11 +445,34 @@ impl Raw<'_> {
             Raw::Bool(_) => "un booléen",
             Raw::Int(_) => "un entier",
             Raw::Float(_) => "un nombre",
-            Raw::Str(_) => "une chaîne",
+            Raw::Str(_) | Raw::Flag(_) => "une chaîne",
             Raw::Date(_) => "une date",
             Raw::List(_) => "une liste",
             Raw::Other(t) => t,
         }
+    }
+}
+
+/// A value of the field as it is written in JSON (and in rule files, dates aside).
+#[must_use]
+pub fn example_literal(field: FieldId) -> String {
+    match field.def().kind {
+        Kind::Text => "\"p-0001\"".into(),
+        Kind::Departement => "\"45\"".into(),
+        Kind::Region => "\"occitanie\"".into(),
+        Kind::Choice(values) => format!(
+            "\"{}\"",
+            values
+                .iter()
+                .find(|v| **v == "medecine-generale")
+                .unwrap_or(&values[0])
+        ),
+        Kind::IntChoice(values) => values[0].to_string(),
+        Kind::Bool => "true".into(),
+        Kind::Number { .. } => "2.5".into(),
+        Kind::Integer { .. } => "4".into(),
+        Kind::Date => "\"2026-03-01\" en JSON, 2026-03-01 en TOML".into(),
+        Kind::List(values) => format!("[\"{}\"]", values[0]),
     }
 }
 
@@ -556,14 +581,18 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
     let wrong_type = || FieldError {
         wrong_type: true,
         ..err(
-            format!(
-                "{} reçu, {} attendu",
-                raw.type_name(),
-                expected(field, refs)
-            ),
-            None,
+            format!("attend {}, pas {}", expected(field, refs), raw.type_name()),
+            Some(format!("par exemple : {}", example_literal(field))),
         )
     };
+    if let Raw::Flag(s) = raw
+        && matches!(
+            def.kind,
+            Kind::Text | Kind::Departement | Kind::Region | Kind::Choice(_) | Kind::Date
+        )
+    {
+        return parse_value(field, &Raw::Str(s), refs);
+    }
     match (def.kind, raw) {
         (Kind::Text, Raw::Str(s)) => Ok(Value::Text((*s).into())),
         (Kind::Departement, Raw::Str(s)) => refs
@@ -575,12 +604,6 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                     Some(did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned())),
                 )
             }),
-        (Kind::Departement, Raw::Int(n)) => {
-            let code = format!("{n:02}");
-            refs.departement_index(&code).map(Value::Choice).ok_or_else(|| {
-                err(format!("département {n} inconnu"), Some("un code de département entre guillemets : \"45\", \"2A\", \"971\"".into()))
-            })
-        }
         (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
             err(
                 format!("région « {s} » inconnue"),
@@ -599,12 +622,12 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             .and_then(|i| u16::try_from(i).ok())
             .map(Value::Choice)
             .ok_or_else(|| err(format!("valeur {n} non acceptée"), Some(expected(field, refs)))),
-        (Kind::IntChoice(values), Raw::Str(s)) => match s.trim().parse::<i64>() {
+        (Kind::IntChoice(values), Raw::Flag(s)) => match s.trim().parse::<i64>() {
             Ok(n) if values.contains(&n) => parse_value(field, &Raw::Int(n), refs),
             _ => Err(err(format!("valeur « {s} » non acceptée"), Some(expected(field, refs)))),
         },
         (Kind::Bool, Raw::Bool(b)) => Ok(Value::Bool(*b)),
-        (Kind::Bool, Raw::Str(s)) => parse_oui_non(s)
+        (Kind::Bool, Raw::Flag(s)) => parse_oui_non(s)
             .map(Value::Bool)
             .ok_or_else(|| err(format!("« {s} » n'est pas oui/non"), Some("true ou false (oui/non en ligne de commande)".into()))),
         (Kind::Number { .. }, Raw::Int(n)) => {
@@ -625,7 +648,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             #[allow(clippy::cast_possible_truncation)]
             parse_value(field, &Raw::Int(*x as i64), refs)
         }
-        (Kind::Number { .. } | Kind::Integer { .. }, Raw::Str(s)) => {
+        (Kind::Number { .. } | Kind::Integer { .. }, Raw::Flag(s)) => {
             let t = s.trim().replace(',', ".");
             if let Ok(n) = t.parse::<i64>() {
                 parse_value(field, &Raw::Int(n), refs)
@@ -653,7 +676,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             }
             Ok(Value::Set(set))
         }
-        (Kind::List(_), Raw::Str(s)) => {
+        (Kind::List(_), Raw::Flag(s)) => {
             let t = s.trim();
             if t.is_empty() || t == "aucun" || t == "aucune" {
                 return Ok(Value::Set(0));

@@ -36,9 +36,9 @@ pub struct AideRapport<'r> {
     pub statut: Statut,
     pub montant: Somme<'r>,
     pub financeur: &'static str,
-    /// Region slug of a regional aid; absent for national aids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<&'r str>,
+    /// The region's name, for tables.
+    #[serde(skip)]
+    pub region_nom: Option<&'r str>,
     pub contact: Contact<'r>,
     pub conditions: Vec<ConditionRapport<'r>>,
     /// Profile fields whose value would decide an `a_confirmer` aid.
@@ -46,6 +46,9 @@ pub struct AideRapport<'r> {
     pub engagements: &'r [String],
     pub echeances: Vec<Echeance<'r>>,
     pub sources: &'r [Reference],
+    /// Region slug of a regional aid; absent for national aids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<&'r str>,
     /// For a `non_eligible` aid: the first condition that failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raison: Option<&'r str>,

@@ -30,7 +30,11 @@ fn today() -> chrono::NaiveDate {
 #[test]
 fn shipped_rules_load_without_diagnostics() {
     let loaded = rules::embedded();
-    let texts: Vec<String> = loaded.diagnostics.iter().map(|d| format!("{d:?}")).collect();
+    let texts: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| format!("{d:?}"))
+        .collect();
     assert!(texts.is_empty(), "{texts:#?}");
     assert_eq!(loaded.rules.refs.departements.len(), 101);
     assert_eq!(loaded.rules.refs.regions.len(), 18);
@@ -69,7 +73,12 @@ fn every_condition_is_exercised_both_ways() {
             a.conditions
                 .iter()
                 .filter(|c| !c.both_ways())
-                .map(move |c| format!("{} : {} (vrai {}, faux {})", a.id, c.libelle, c.vrai, c.faux))
+                .map(move |c| {
+                    format!(
+                        "{} : {} (vrai {}, faux {})",
+                        a.id, c.libelle, c.vrai, c.faux
+                    )
+                })
         })
         .collect();
     assert!(missing.is_empty(), "{missing:#?}");
@@ -82,7 +91,11 @@ fn shipped_rules_were_checked_within_a_year() {
     let later: chrono::NaiveDate = "2030-01-01".parse().unwrap();
     let stale = check::freshness(&loaded.rules, later, 365);
     assert_eq!(stale.len(), CATALOGUE.len());
-    assert!(stale.iter().all(|d| d.code == Code::StaleRule && d.severity == Severity::Erreur));
+    assert!(
+        stale
+            .iter()
+            .all(|d| d.code == Code::StaleRule && d.severity == Severity::Erreur)
+    );
 }
 
 fn one_rule(conditions: &str) -> Vec<SourceFile> {
@@ -109,7 +122,11 @@ date = 2026-03-01
 statut = "a_confirmer"
 "#
     );
-    vec![SourceFile { rel: "national/essai.toml".into(), name: "essai.toml".into(), text }]
+    vec![SourceFile {
+        rel: "national/essai.toml".into(),
+        name: "essai.toml".into(),
+        text,
+    }]
 }
 
 #[test]
@@ -122,7 +139,11 @@ fn contradictory_conditions_are_an_error() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, Code::UnreachableCondition);
     assert!(diags[0].is_error());
-    assert!(diags[0].message.contains("« ZAC » contredit « ZIP »"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("« ZAC » contredit « ZIP »"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]

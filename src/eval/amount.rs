@@ -19,21 +19,21 @@ pub struct Somme<'r> {
     pub libelle: Cow<'r, str>,
 }
 
-/// `10 000 €` (space as the thousands separator).
+/// `10 000 €`, with no-break spaces (thousands, and before the sign) so that tables never split it.
 #[must_use]
 pub fn euros(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
+            out.push('\u{a0}');
         }
         out.push(c);
     }
     if n < 0 {
         out.insert(0, '-');
     }
-    out.push_str(" €");
+    out.push_str("\u{a0}€");
     out
 }
 
@@ -129,11 +129,28 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 .collect();
             let exact = (par.is_none() || x.is_some()) && (colonne.is_none() || col.is_some());
             if cells.is_empty() {
+                // Outside every step (the conditions exclude it): show the whole scale as a range.
+                let all: Vec<(Option<i64>, Option<i64>, Option<i64>)> = paliers
+                    .iter()
+                    .flat_map(|p| p.cells.iter())
+                    .map(|(_, c)| cell_bounds(*c))
+                    .collect();
+                let min = all.iter().filter_map(|b| b.1).min();
+                let max = all.iter().filter_map(|b| b.2).max();
+                let libelle = match (min, max) {
+                    (Some(a), Some(b)) => format!(
+                        "hors barème pour ce profil (barème : de {} à {})",
+                        euros(a),
+                        euros(b)
+                    ),
+                    (_, Some(b)) => format!("hors barème pour ce profil (jusqu'à {})", euros(b)),
+                    _ => "hors barème pour ce profil".to_owned(),
+                };
                 return Somme {
                     eur: None,
-                    min_eur: None,
-                    max_eur: None,
-                    libelle: Cow::Borrowed("aucun palier du barème ne correspond à ce profil"),
+                    min_eur: min,
+                    max_eur: max,
+                    libelle: Cow::Owned(libelle),
                 };
             }
             let bounds: Vec<_> = cells.iter().map(|c| cell_bounds(*c)).collect();
@@ -193,8 +210,8 @@ mod tests {
 
     #[test]
     fn euros_group_thousands() {
-        assert_eq!(euros(10_000), "10 000 €");
-        assert_eq!(euros(200), "200 €");
-        assert_eq!(euros(1_200), "1 200 €");
+        assert_eq!(euros(10_000), "10\u{a0}000\u{a0}€");
+        assert_eq!(euros(200), "200\u{a0}€");
+        assert_eq!(euros(1_200), "1\u{a0}200\u{a0}€");
     }
 }

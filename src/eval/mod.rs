@@ -237,6 +237,9 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         region: aide
             .region
             .map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
+        region_nom: aide
+            .region
+            .map(|r| rules.refs.regions[usize::from(r)].nom.as_str()),
         contact: rules.refs.contact(&aide.contact, aide.region, dep, region),
         conditions,
         manquants: v.manquants.iter().map(|f| f.name()).collect(),

@@ -80,7 +80,7 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
         .filter(|(_, r)| **r != Tri::Vrai)
         .map(|(c, r)| format!("« {} » : {}", c.libelle, r.as_str()))
         .collect();
-    let help = if decisive.is_empty() {
+    let mut help = if decisive.is_empty() {
         format!(
             "toutes les conditions sont vraies ; montant calculé : {}",
             v.montant.libelle
@@ -88,6 +88,9 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
     } else {
         format!("conditions non vraies : {}", decisive.join(" ; "))
     };
+    help.push_str(
+        ". Si la règle suit la source, corrigez l'attendu de l'exemple ; sinon corrigez la règle (conditions ou [montant])",
+    );
     Some(
         Diagnostic::error(
             Code::ExampleMismatch,

@@ -1137,7 +1137,7 @@ fn check_scale(ctx: &mut Ctx<'_>, paliers: &mut [Palier]) {
         let (Some(a_de), Some(b_de)) = (a.de, b.de) else {
             continue;
         };
-        let fmt = profile::fmt_num;
+        let fmt = crate::eval::amount::fr_num;
         match a.jusqu_a {
             None => ctx.error(
                 Code::ScaleOverlap,
@@ -1148,7 +1148,7 @@ fn check_scale(ctx: &mut Ctx<'_>, paliers: &mut [Palier]) {
             Some(end) if end < b_de => ctx.error(
                 Code::ScaleGap,
                 b.span.clone(),
-                format!("trou dans le barème : aucune ligne de {} à {}", fmt(end), fmt(b_de)),
+                format!("trou dans le barème : aucun palier de {} à {}", fmt(end), fmt(b_de)),
                 Some(format!("faites commencer ce palier à de = {}, ou finir le précédent à jusqu_a = {}", fmt(end), fmt(b_de))),
             ),
             Some(end) if end > b_de => ctx.error(

@@ -126,25 +126,48 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
     let mut diagnostics = Vec::new();
     let refs = referentiel(&files, &mut diagnostics);
     let mut aides = Vec::new();
-    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut compiled = Vec::new();
     for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
         let place = placement(&f.rel);
         let mut ctx = Ctx::new(&f.name);
         let aide = compile::aide(&mut ctx, &f.text, &refs, &place);
-        if let Some(aide) = &aide {
-            if let Some((_, first)) = ids.iter().find(|(id, _)| *id == aide.id) {
-                ctx.error(
-                    Code::DuplicateId,
-                    aide.id_span.clone(),
-                    format!("l'id « {} » est déjà celui de {first}", aide.id),
-                    Some("chaque aide a un id unique, qui est aussi le nom de son fichier".into()),
-                );
-            } else {
-                ids.push((aide.id.clone(), f.name.clone()));
-            }
+        let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
+        compiled.push((aide, ctx.diags, stem_matches));
+    }
+    // A duplicated id is blamed on the file whose name does not match it (the copy), or, when every
+    // copy is well named (same name in two folders), on all but the first.
+    for i in 0..compiled.len() {
+        let Some(aide) = &compiled[i].0 else { continue };
+        let twins: Vec<usize> = (0..compiled.len())
+            .filter(|&j| j != i && compiled[j].0.as_ref().is_some_and(|b| b.id == aide.id))
+            .collect();
+        let Some(&other) = twins.first() else {
+            continue;
+        };
+        let blame = if compiled[i].2 {
+            twins.iter().any(|&j| compiled[j].2 && j < i)
+        } else {
+            true
+        };
+        if blame {
+            let first = compiled[other]
+                .0
+                .as_ref()
+                .map_or("", |b| b.file.as_str())
+                .to_owned();
+            let d = Diagnostic::error(
+                Code::DuplicateId,
+                &aide.file,
+                Some(aide.id_span.clone()),
+                format!("l'id « {} » est déjà celui de {first}", aide.id),
+            )
+            .with_help("chaque aide a un id unique, qui est aussi le nom de son fichier : renommez l'une des deux");
+            compiled[i].1.push(d);
         }
-        let ok = !ctx.diags.iter().any(Diagnostic::is_error);
-        diagnostics.extend(ctx.diags);
+    }
+    for (aide, diags, _) in compiled {
+        let ok = !diags.iter().any(Diagnostic::is_error);
+        diagnostics.extend(diags);
         if let (Some(aide), true) = (aide, ok) {
             aides.push(aide);
         }

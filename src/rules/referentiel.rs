@@ -150,8 +150,10 @@ impl Referentiel {
             },
             ContactRef::ArsDepartement => {
                 let r = rule_region.or(region).or(dep.map(|d| d.region));
-                let ars = r.map_or("l'ARS de votre région", |r| {
-                    self.regions[usize::from(r)].ars.as_str()
+                let ars = r.map_or("l'ARS de votre région".to_owned(), |r| {
+                    let name = &self.regions[usize::from(r)].ars;
+                    name.strip_prefix("ARS ")
+                        .map_or_else(|| name.clone(), |rest| format!("l'ARS {rest}"))
                 });
                 let url = r.map_or(Some(ARS_PORTAL), |r| {
                     self.regions[usize::from(r)].url.as_deref()

@@ -50,7 +50,7 @@ impl<'f> Ctx<'f> {
             Code::TypeMismatch,
             val.span(),
             format!(
-                "« {key} » : {} reçu, {expected} attendu",
+                "« {key} » attend {expected}, pas {}",
                 type_name(val.get_ref())
             ),
             None,
