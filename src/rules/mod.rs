@@ -4,8 +4,11 @@
 
 pub mod check;
 pub mod compile;
+mod conditions;
 pub mod embedded;
+mod exemples;
 pub mod model;
+mod montant;
 pub mod reach;
 pub mod referentiel;
 pub mod walk;
