@@ -540,14 +540,23 @@ impl Batch<'_> {
             }
             Err(message) => {
                 self.failed = true;
-                // One line per error in batch output: the help goes after a semicolon.
+                // One line per error in batch output: the help goes after a semicolon, and the
+                // position is the `ligne` key (the table, on stderr, keeps it in the text).
+                let text = message.replace("\n  aide : ", " ; aide : ");
+                let positionless = [
+                    format!("ligne {ligne} : "),
+                    format!("profil n° {ligne} du tableau : "),
+                ]
+                .iter()
+                .find_map(|p| text.strip_prefix(p.as_str()))
+                .map(str::to_owned);
                 let erreur = LigneErreur {
                     ligne,
-                    erreur: message.replace("\n  aide : ", " ; aide : "),
+                    erreur: positionless.unwrap_or_else(|| text.clone()),
                 };
                 match format {
                     CheckFormat::Table => {
-                        writeln!(io::stderr(), "erreur : {}", erreur.erreur).map_err(Error::stdout)
+                        writeln!(io::stderr(), "erreur : {text}").map_err(Error::stdout)
                     }
                     CheckFormat::Json => {
                         self.written += 1;
