@@ -246,10 +246,21 @@ pub struct Palier {
 /// A payment: which share, when.
 #[derive(Debug, Clone, Serialize)]
 pub struct Versement {
+    #[serde(serialize_with = "whole_if_integral")]
     pub part_pct: f64,
     pub quand: String,
     #[serde(skip)]
     pub depuis: Option<(FieldId, u32)>,
+}
+
+/// Writes `50` rather than `50.0` for a whole percentage.
+fn whole_if_integral<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    #[allow(clippy::cast_possible_truncation)]
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        s.serialize_i64(*x as i64)
+    } else {
+        s.serialize_f64(*x)
+    }
 }
 
 /// A deadline to list: a fixed date or one relative to a date field.
