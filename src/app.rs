@@ -618,21 +618,11 @@ fn write_profile(
 }
 
 fn region_arg(region: &str, refs: &Referentiel) -> Result<u16> {
-    refs.region_index(region).ok_or_else(|| {
-        let help = did_you_mean(region, refs.regions.iter().map(|r| r.slug.as_str()))
-            .unwrap_or_else(|| {
-                format!(
-                    "régions : {}",
-                    refs.regions
-                        .iter()
-                        .map(|r| r.slug.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
-        Error::Usage {
-            message: format!("option --region : région « {region} » inconnue\n  aide : {help}"),
-        }
+    refs.region_index(region).ok_or_else(|| Error::Usage {
+        message: format!(
+            "option --region : région « {region} » inconnue\n  aide : {}",
+            refs.region_help(region)
+        ),
     })
 }
 

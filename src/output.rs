@@ -286,11 +286,7 @@ pub fn montant_text(aide: &Aide) -> String {
             unite,
             periode,
             ..
-        } => {
-            let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
-            let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
-            format!("{} par {unite}{cap}", euros(*eur_par_unite))
-        }
+        } => crate::eval::amount::par_unite_label(*eur_par_unite, *unites_max, unite, *periode),
         MontantKind::Bareme { paliers, .. } => {
             let cells: Vec<i64> = paliers
                 .iter()

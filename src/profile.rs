@@ -607,7 +607,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
         (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
             err(
                 format!("région « {s} » inconnue"),
-                Some(did_you_mean(s, refs.regions.iter().map(|r| r.slug.as_str())).unwrap_or_else(|| expected(field, refs))),
+                Some(refs.region_help(s)),
             )
         }),
         (Kind::Choice(values), Raw::Str(s)) => choice_index(values, s).map(Value::Choice).ok_or_else(|| {

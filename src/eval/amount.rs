@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::logic::Env;
 use crate::profile::fmt_num;
-use crate::rules::model::{Cell, Montant, MontantKind, Palier, Scalar};
+use crate::rules::model::{Cell, Montant, MontantKind, Palier, Periodicite, Scalar};
 
 /// An amount as reported: `eur` when fixed by the known fields, else bounds; all `None` when the aid
 /// has no euro amount (the label says what it is).
@@ -75,8 +75,7 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             periode,
         } => {
             let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
-            let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
-            let base = format!("{} par {unite}{cap}", euros(*eur_par_unite));
+            let base = par_unite_label(*eur_par_unite, *unites_max, unite, *periode);
             match env.num(*champ) {
                 Some(x) => {
                     #[allow(clippy::cast_possible_truncation)]
@@ -196,6 +195,19 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             }
         }
     }
+}
+
+/// "200 € par demi-journée, au plus 6 par mois".
+#[must_use]
+pub fn par_unite_label(
+    eur_par_unite: i64,
+    unites_max: Option<i64>,
+    unite: &str,
+    periode: Option<Periodicite>,
+) -> String {
+    let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
+    let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
+    format!("{} par {unite}{cap}", euros(eur_par_unite))
 }
 
 /// `2.5` → `2,5` for French labels.

@@ -219,17 +219,7 @@ fn region(
         return None;
     };
     let Some(r) = refs.region_index(slug) else {
-        let help =
-            did_you_mean(slug, refs.regions.iter().map(|r| r.slug.as_str())).unwrap_or_else(|| {
-                format!(
-                    "régions : {}",
-                    refs.regions
-                        .iter()
-                        .map(|r| r.slug.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+        let help = refs.region_help(slug);
         ctx.error(
             Code::ValueOutOfDomain,
             span,
@@ -524,7 +514,27 @@ fn relative(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: Range<usize>) -> Option<
         }
         return None;
     }
-    let (f, fspan) = champ(ctx, t, "depuis")?;
+    date_plus_duree(ctx, t, "depuis", span)
+}
+
+/// `<key> = "<date field>"` with `mois = N` or `ans = N` (exactly one): the field and the months.
+pub(super) fn date_plus_duree(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    key: &str,
+    span: Range<usize>,
+) -> Option<(FieldId, u32)> {
+    let Some((f, fspan)) = champ(ctx, t, key) else {
+        if t.get(key).is_none() {
+            ctx.error(
+                Code::MissingKey,
+                span,
+                format!("date relative sans « {key} »"),
+                Some(format!("{key} = \"date_installation\", mois = 6")),
+            );
+        }
+        return None;
+    };
     if f.def().kind != Kind::Date {
         ctx.error(
             Code::TypeMismatch,
@@ -537,12 +547,21 @@ fn relative(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: Range<usize>) -> Option<
     let months = match (t.int(ctx, "mois"), t.int(ctx, "ans")) {
         (Some((m, s)), None) => (m, s),
         (None, Some((y, s))) => (y.saturating_mul(12), s),
-        _ => {
+        (None, None) => {
             ctx.error(
                 Code::MissingKey,
                 span,
-                "« depuis » demande soit « mois », soit « ans »".into(),
-                Some("mois = 3".into()),
+                "date relative sans durée".into(),
+                Some("ajoutez mois = N ou ans = N".into()),
+            );
+            return None;
+        }
+        (Some(_), Some((_, s))) => {
+            ctx.error(
+                Code::UnknownKey,
+                s,
+                "« mois » et « ans » ensemble".into(),
+                Some("gardez l'un des deux".into()),
             );
             return None;
         }
@@ -554,7 +573,7 @@ fn relative(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: Range<usize>) -> Option<
             Code::ValueOutOfDomain,
             months.1,
             "durée négative ou trop grande".into(),
-            None,
+            Some("une durée positive : mois = 6".into()),
         );
         None
     }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::compile::{champ, field_error, to_raw, to_scalar};
+use super::compile::{champ, date_plus_duree, field_error, to_raw, to_scalar};
 use super::model::{CmpOp, Leaf, Node, Operand, Scalar, Test};
 use super::referentiel::Referentiel;
 use super::walk::{Ctx, Table, Val};
@@ -314,61 +314,8 @@ fn operand(
             "une date relative",
             &["champ", "mois", "ans"],
         );
-        let (other, other_span) = champ(ctx, &t, "champ").or_else(|| {
-            if t.get("champ").is_none() {
-                ctx.error(
-                    Code::MissingKey,
-                    val.span(),
-                    "date relative sans « champ »".into(),
-                    Some("{ champ = \"date_installation\", mois = 6 }".into()),
-                );
-            }
-            None
-        })?;
-        if other.def().kind != Kind::Date {
-            ctx.error(
-                Code::TypeMismatch,
-                other_span,
-                format!("« {} » n'est pas un champ date", other.name()),
-                Some("champs date : date_installation, date_demande, date_derniere_aide".into()),
-            );
-            return None;
-        }
-        let months = match (t.int(ctx, "mois"), t.int(ctx, "ans")) {
-            (Some((m, s)), None) => (m, s),
-            (None, Some((y, s))) => (y.saturating_mul(12), s),
-            (None, None) => {
-                ctx.error(
-                    Code::MissingKey,
-                    val.span(),
-                    "date relative sans durée".into(),
-                    Some("ajoutez mois = N ou ans = N".into()),
-                );
-                return None;
-            }
-            (Some(_), Some((_, s))) => {
-                ctx.error(
-                    Code::UnknownKey,
-                    s,
-                    "« mois » et « ans » ensemble".into(),
-                    Some("gardez l'un des deux".into()),
-                );
-                return None;
-            }
-        };
-        let Ok(m) = u32::try_from(months.0) else {
-            ctx.error(
-                Code::ValueOutOfDomain,
-                months.1,
-                "durée négative ou trop grande".into(),
-                Some("une durée positive : mois = 6".into()),
-            );
-            return None;
-        };
-        return Some(Operand::Rel {
-            field: other,
-            months: m,
-        });
+        let (field, months) = date_plus_duree(ctx, &t, "champ", val.span())?;
+        return Some(Operand::Rel { field, months });
     }
     match scalar(ctx, field, val, refs)? {
         Scalar::Num(x) => Some(Operand::Num(x)),

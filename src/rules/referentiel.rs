@@ -90,6 +90,14 @@ impl Referentiel {
             .and_then(|i| u16::try_from(i).ok())
     }
 
+    /// The help for an unknown region: the closest slug, else every slug.
+    #[must_use]
+    pub fn region_help(&self, slug: &str) -> String {
+        let slugs = self.regions.iter().map(|r| r.slug.as_str());
+        did_you_mean(slug, slugs.clone())
+            .unwrap_or_else(|| format!("régions : {}", slugs.collect::<Vec<_>>().join(", ")))
+    }
+
     /// Accepts `45`, `2a`, and `5` for `05`.
     #[must_use]
     pub fn departement_index(&self, code: &str) -> Option<u16> {
@@ -299,7 +307,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             continue;
         };
         let Some(region_idx) = out.region_index(region) else {
-            let help = did_you_mean(region, out.regions.iter().map(|r| r.slug.as_str()));
+            let help = Some(out.region_help(region));
             ctx.error(
                 Code::ValueOutOfDomain,
                 region_span,
