@@ -223,18 +223,18 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
     }
 }
 
-/// A JSON syntax error in French, with its line and column.
-fn json_syntax(e: &serde_json::Error, line_offset: usize) -> String {
+/// A JSON syntax error in French: where (serde's line plus `line_offset`, and column) and what. An input
+/// that ends inside a value names the line where that value started.
+fn json_syntax(e: &serde_json::Error, line_offset: usize, started: usize) -> String {
+    if e.classify() == serde_json::error::Category::Eof {
+        return format!(
+            "JSON invalide : la valeur commencée ligne {started} n'est pas fermée (accolade ou crochet manquant ?)"
+        );
+    }
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
-    let what = match e.classify() {
-        serde_json::error::Category::Eof => {
-            "fin de l'entrée au milieu d'une valeur (accolade ou crochet non fermé ?)".to_owned()
-        }
-        _ => format!("syntaxe incorrecte ({text})"),
-    };
     format!(
-        "JSON invalide ligne {}, colonne {} : {what}",
+        "JSON invalide ligne {}, colonne {} : syntaxe incorrecte ({text})",
         e.line() + line_offset,
         e.column().max(1)
     )
@@ -284,6 +284,9 @@ fn stream_profiles(
     // value switches to reading the rest as a stream of values.
     let mut line = String::new();
     let mut n = 0;
+    // Only the first profile may span several lines (one pretty-printed object); after that the input
+    // is NDJSON, and a line cut short is a bad line like any other.
+    let mut first_line = true;
     loop {
         line.clear();
         let read = reader.read_line(&mut line).map_err(io_err)?;
@@ -304,7 +307,7 @@ fn stream_profiles(
                 in_array: false,
                 profile: wrap(p, &format!("ligne {n}")),
             })?,
-            Err(e) if e.is_eof() => {
+            Err(e) if e.is_eof() && first_line => {
                 let mut rest = std::mem::take(&mut line);
                 reader.read_to_string(&mut rest).map_err(io_err)?;
                 let start = n;
@@ -327,7 +330,7 @@ fn stream_profiles(
                         }
                         Err(e) => {
                             return Err(Error::Input {
-                                message: format!("--input : {}", json_syntax(&e, start - 1)),
+                                message: format!("--input : {}", json_syntax(&e, start - 1, start)),
                             });
                         }
                     }
@@ -337,9 +340,10 @@ fn stream_profiles(
             Err(e) => each(Item {
                 ligne: n,
                 in_array: false,
-                profile: Err(json_syntax(&e, n - 1)),
+                profile: Err(json_syntax(&e, n - 1, n)),
             })?,
         }
+        first_line = false;
     }
 }
 
@@ -395,7 +399,7 @@ fn stream_array(
         return Err(e);
     }
     result.map_err(|e| Error::Input {
-        message: format!("--input : {}", json_syntax(&e, 0)),
+        message: format!("--input : {}", json_syntax(&e, 0, 1)),
     })
 }
 
