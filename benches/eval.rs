@@ -272,7 +272,14 @@ fn bench_evaluate(c: &mut Criterion) {
     let mut g = quick(c, "evaluate_compact");
     for (name, p, d) in &profiles {
         g.bench_with_input(BenchmarkId::from_parameter(name), p, |b, p| {
-            b.iter(|| black_box(aides::eval::evaluate_compact(rules, black_box(p), *d)));
+            b.iter(|| {
+                black_box(aides::eval::evaluate_compact(
+                    rules,
+                    black_box(p),
+                    *d,
+                    false,
+                ))
+            });
         });
     }
     g.finish();

@@ -20,7 +20,7 @@ use crate::eval;
 use crate::output::{self, Style};
 use crate::profile::{self, FieldError, Profile, Raw};
 use crate::report::{AideCompacte, Compact, LigneErreur};
-use crate::rules::model::{RuleSet, Statut};
+use crate::rules::model::RuleSet;
 use crate::rules::referentiel::Referentiel;
 use crate::rules::{self, Loaded, check};
 
@@ -582,14 +582,13 @@ fn write_compact(
     date: NaiveDate,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (verdicts, total) = eval::evaluate_compact(rules, p, date);
+    let (verdicts, total) = eval::evaluate_compact(rules, p, date, all);
     let compact = Compact {
         id: p.label(),
         date_reference: date,
         total,
         aides: verdicts
             .into_iter()
-            .filter(|(_, v)| all || v.statut != Statut::NonEligible)
             .map(|(a, v)| AideCompacte::new(a, v))
             .collect(),
     };

@@ -11,7 +11,7 @@ use crate::eval::amount::{euros, fr_num};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::report::{AideRapport, Rapport};
 use crate::rules::compile::fr_date;
-use crate::rules::model::{Aide, CmpOp, MontantKind, Node, Operand, RuleSet, Scalar, Statut, Test};
+use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Statut, Test};
 use crate::rules::referentiel::{ContactRef, Referentiel};
 
 /// How to draw tables.
@@ -273,45 +273,7 @@ pub struct ListItem<'r> {
 /// The amount of an aid in words, independent of any profile.
 #[must_use]
 pub fn montant_text(aide: &Aide) -> String {
-    if let Some(l) = &aide.montant.libelle {
-        return l.clone();
-    }
-    match &aide.montant.kind {
-        MontantKind::Fixe(n) => euros(*n),
-        MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
-        MontantKind::SansMontant => "pas de montant en euros".into(),
-        MontantKind::ParUnite {
-            eur_par_unite,
-            unites_max,
-            unite,
-            periode,
-            ..
-        } => crate::eval::amount::par_unite_label(*eur_par_unite, *unites_max, unite, *periode),
-        MontantKind::Bareme { paliers, .. } => {
-            let cells: Vec<i64> = paliers
-                .iter()
-                .flat_map(|p| p.cells.iter())
-                .map(|(_, c)| match c {
-                    crate::rules::model::Cell::Eur(n) | crate::rules::model::Cell::Max(n) => *n,
-                })
-                .collect();
-            let (min, max) = (
-                cells.iter().min().copied().unwrap_or(0),
-                cells.iter().max().copied().unwrap_or(0),
-            );
-            let all_max = paliers
-                .iter()
-                .flat_map(|p| p.cells.iter())
-                .all(|(_, c)| matches!(c, crate::rules::model::Cell::Max(_)));
-            if all_max {
-                format!("jusqu'à {}", euros(max))
-            } else if min == max {
-                euros(min)
-            } else {
-                format!("de {} à {} (barème)", euros(min), euros(max))
-            }
-        }
-    }
+    aide.montant.label.clone()
 }
 
 /// The period of an aid in words.

@@ -44,6 +44,51 @@ fn cell_bounds(c: Cell) -> (Option<i64>, Option<i64>, Option<i64>) {
     }
 }
 
+/// The label of an amount independent of any profile (`aides list`, `show`, and unknown fields).
+#[must_use]
+pub fn static_label(kind: &MontantKind) -> String {
+    match kind {
+        MontantKind::Fixe(n) => euros(*n),
+        MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
+        MontantKind::SansMontant => "pas de montant en euros".into(),
+        MontantKind::ParUnite {
+            eur_par_unite,
+            unites_max,
+            unite,
+            periode,
+            ..
+        } => par_unite_label(*eur_par_unite, *unites_max, unite, *periode),
+        MontantKind::Bareme { paliers, .. } => {
+            let cells = || paliers.iter().flat_map(|p| p.cells.iter()).map(|(_, c)| *c);
+            let value = |c: Cell| match c {
+                Cell::Eur(n) | Cell::Max(n) => n,
+            };
+            let min = cells().map(value).min().unwrap_or(0);
+            let max = cells().map(value).max().unwrap_or(0);
+            if cells().all(|c| matches!(c, Cell::Max(_))) {
+                format!("jusqu'à {}", euros(max))
+            } else if min == max {
+                euros(min)
+            } else {
+                format!("de {} à {} (barème)", euros(min), euros(max))
+            }
+        }
+    }
+}
+
+/// The label of one scale cell, with its step's own label when it has one.
+#[must_use]
+pub fn cell_label(cell: Cell, step: Option<&str>) -> String {
+    let amount = match cell {
+        Cell::Eur(n) => euros(n),
+        Cell::Max(n) => format!("jusqu'à {}", euros(n)),
+    };
+    match step {
+        Some(step) => format!("{amount} ({step})"),
+        None => amount,
+    }
+}
+
 /// Computes an aid's amount for a profile.
 #[must_use]
 pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
@@ -53,19 +98,19 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             eur: Some(*n),
             min_eur: Some(*n),
             max_eur: Some(*n),
-            libelle: custom.unwrap_or_else(|| Cow::Owned(euros(*n))),
+            libelle: Cow::Borrowed(&m.label),
         },
         MontantKind::Plafond(n) => Somme {
             eur: None,
             min_eur: None,
             max_eur: Some(*n),
-            libelle: custom.unwrap_or_else(|| Cow::Owned(format!("jusqu'à {}", euros(*n)))),
+            libelle: Cow::Borrowed(&m.label),
         },
         MontantKind::SansMontant => Somme {
             eur: None,
             min_eur: None,
             max_eur: None,
-            libelle: custom.unwrap_or(Cow::Borrowed("pas de montant en euros")),
+            libelle: Cow::Borrowed(&m.label),
         },
         MontantKind::ParUnite {
             champ,
@@ -73,36 +118,34 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             unites_max,
             unite,
             periode,
-        } => {
-            let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
-            let base = par_unite_label(*eur_par_unite, *unites_max, unite, *periode);
-            match env.num(*champ) {
-                Some(x) => {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let n = x.floor() as i64;
-                    let counted = unites_max.map_or(n, |m| n.min(m));
-                    let total = counted * eur_par_unite;
-                    Somme {
-                        eur: Some(total),
-                        min_eur: Some(total),
-                        max_eur: Some(total),
-                        libelle: custom.unwrap_or_else(|| {
-                            Cow::Owned(format!(
-                                "{}{per} ({counted} × {} ; {base})",
-                                euros(total),
-                                euros(*eur_par_unite)
-                            ))
-                        }),
-                    }
+        } => match env.num(*champ) {
+            Some(x) => {
+                #[allow(clippy::cast_possible_truncation)]
+                let n = x.floor() as i64;
+                let counted = unites_max.map_or(n, |m| n.min(m));
+                let total = counted * eur_par_unite;
+                Somme {
+                    eur: Some(total),
+                    min_eur: Some(total),
+                    max_eur: Some(total),
+                    libelle: custom.unwrap_or_else(|| {
+                        let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
+                        let base = par_unite_label(*eur_par_unite, *unites_max, unite, *periode);
+                        Cow::Owned(format!(
+                            "{}{per} ({counted} × {} ; {base})",
+                            euros(total),
+                            euros(*eur_par_unite)
+                        ))
+                    }),
                 }
-                None => Somme {
-                    eur: None,
-                    min_eur: Some(0),
-                    max_eur: unites_max.map(|m| m * eur_par_unite),
-                    libelle: custom.unwrap_or(Cow::Owned(base)),
-                },
             }
-        }
+            None => Somme {
+                eur: None,
+                min_eur: Some(0),
+                max_eur: unites_max.map(|m| m * eur_par_unite),
+                libelle: Cow::Borrowed(&m.label),
+            },
+        },
         MontantKind::Bareme {
             par,
             colonne,
@@ -113,46 +156,38 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 Some(Scalar::Choice(c)) => Some(c),
                 _ => None,
             });
-            let steps: Vec<&Palier> = match x {
-                Some(x) => paliers
-                    .iter()
-                    .filter(|p| p.de.is_none_or(|de| x >= de) && p.jusqu_a.is_none_or(|j| x < j))
-                    .collect(),
-                None => paliers.iter().collect(),
+            // The cells that may apply: (step, index of the cell in the step).
+            let in_step = |p: &Palier| {
+                x.is_none_or(|x| p.de.is_none_or(|de| x >= de) && p.jusqu_a.is_none_or(|j| x < j))
             };
-            let cells: Vec<Cell> = steps
+            let cells: Vec<(&Palier, usize)> = paliers
                 .iter()
-                .flat_map(|p| p.cells.iter())
-                .filter(|(c, _)| col.is_none() || c.is_none() || *c == col)
-                .map(|(_, cell)| *cell)
+                .filter(|p| in_step(p))
+                .flat_map(|p| {
+                    p.cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (c, _))| col.is_none() || c.is_none() || *c == col)
+                        .map(move |(k, _)| (p, k))
+                })
                 .collect();
             let exact = (par.is_none() || x.is_some()) && (colonne.is_none() || col.is_some());
             if cells.is_empty() {
-                // Outside every step (the conditions exclude it): show the whole scale as a range.
-                let all: Vec<(Option<i64>, Option<i64>, Option<i64>)> = paliers
-                    .iter()
-                    .flat_map(|p| p.cells.iter())
-                    .map(|(_, c)| cell_bounds(*c))
-                    .collect();
-                let min = all.iter().filter_map(|b| b.1).min();
-                let max = all.iter().filter_map(|b| b.2).max();
-                let libelle = match (min, max) {
-                    (Some(a), Some(b)) => format!(
-                        "hors barème pour ce profil (barème : de {} à {})",
-                        euros(a),
-                        euros(b)
-                    ),
-                    (_, Some(b)) => format!("hors barème pour ce profil (jusqu'à {})", euros(b)),
-                    _ => "hors barème pour ce profil".to_owned(),
-                };
+                return hors_bareme(paliers);
+            }
+            if let ([(p, k)], true) = (cells.as_slice(), exact) {
+                let (e, lo, hi) = cell_bounds(p.cells[*k].1);
                 return Somme {
-                    eur: None,
-                    min_eur: min,
-                    max_eur: max,
-                    libelle: Cow::Owned(libelle),
+                    eur: e,
+                    min_eur: lo,
+                    max_eur: hi,
+                    libelle: custom.unwrap_or(Cow::Borrowed(&p.cell_labels[*k])),
                 };
             }
-            let bounds: Vec<_> = cells.iter().map(|c| cell_bounds(*c)).collect();
+            let bounds: Vec<_> = cells
+                .iter()
+                .map(|(p, k)| cell_bounds(p.cells[*k].1))
+                .collect();
             let min = bounds
                 .iter()
                 .map(|b| b.1)
@@ -163,32 +198,18 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 .map(|b| b.2)
                 .collect::<Option<Vec<_>>>()
                 .and_then(|v| v.into_iter().max());
-            let eur = if exact && cells.len() == 1 {
-                bounds[0].0
-            } else {
-                None
-            };
-            let step_label = if exact && steps.len() == 1 {
-                steps[0].libelle.as_deref()
-            } else {
-                None
-            };
             let libelle = custom.unwrap_or_else(|| {
-                let amount = match (eur, min, max) {
-                    (Some(e), _, _) => euros(e),
-                    (None, Some(a), Some(b)) if a != b => {
+                Cow::Owned(match (min, max) {
+                    (Some(a), Some(b)) if a != b => {
                         format!("de {} à {} selon le profil", euros(a), euros(b))
                     }
-                    (None, _, Some(b)) => format!("jusqu'à {}", euros(b)),
+                    (Some(a), Some(_)) => euros(a),
+                    (None, Some(b)) => format!("jusqu'à {}", euros(b)),
                     _ => "montant à préciser".to_owned(),
-                };
-                Cow::Owned(match step_label {
-                    Some(step) => format!("{amount} ({step})"),
-                    None => amount,
                 })
             });
             Somme {
-                eur,
+                eur: None,
                 min_eur: min,
                 max_eur: max,
                 libelle,
@@ -208,6 +229,32 @@ pub fn par_unite_label(
     let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
     let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
     format!("{} par {unite}{cap}", euros(eur_par_unite))
+}
+
+/// A profile outside every step (its conditions exclude it anyway): the whole scale as a range.
+fn hors_bareme(paliers: &[Palier]) -> Somme<'static> {
+    let all: Vec<(Option<i64>, Option<i64>, Option<i64>)> = paliers
+        .iter()
+        .flat_map(|p| p.cells.iter())
+        .map(|(_, c)| cell_bounds(*c))
+        .collect();
+    let min = all.iter().filter_map(|b| b.1).min();
+    let max = all.iter().filter_map(|b| b.2).max();
+    let libelle = match (min, max) {
+        (Some(a), Some(b)) => format!(
+            "hors barème pour ce profil (barème : de {} à {})",
+            euros(a),
+            euros(b)
+        ),
+        (_, Some(b)) => format!("hors barème pour ce profil (jusqu'à {})", euros(b)),
+        _ => "hors barème pour ce profil".to_owned(),
+    };
+    Somme {
+        eur: None,
+        min_eur: min,
+        max_eur: max,
+        libelle: Cow::Owned(libelle),
+    }
 }
 
 /// `2.5` → `2,5` for French labels.

@@ -188,16 +188,27 @@ pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
     ))
 }
 
-/// The lean report of batch mode: statut, amount and missing fields per aid.
+/// The lean report of batch mode: statut, amount and missing fields per aid, in report order. Without
+/// `all`, non éligible aids are left out, and the evaluation of each stops at its first false condition.
 #[must_use]
 pub fn evaluate_compact<'r>(
     rules: &'r RuleSet,
     profile: &Profile,
     date_ref: NaiveDate,
+    all: bool,
 ) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
     let env = Env { profile, date_ref };
-    let mut out: Vec<(&'r Aide, Verdict<'r>)> =
-        rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+    let fails = |a: &Aide| {
+        a.conditions
+            .iter()
+            .any(|c| eval(&c.node, &env) == Tri::Faux)
+    };
+    let mut out: Vec<(&'r Aide, Verdict<'r>)> = rules
+        .aides
+        .iter()
+        .filter(|a| all || !fails(a))
+        .map(|a| (a, verdict(a, &env)))
+        .collect();
     out.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
     let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     (out, t)

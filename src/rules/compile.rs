@@ -162,10 +162,7 @@ pub fn aide(
         );
         None
     }
-    .unwrap_or(Montant {
-        kind: MontantKind::SansMontant,
-        libelle: None,
-    });
+    .unwrap_or_else(|| Montant::new(MontantKind::SansMontant, None));
     let versements = versements(ctx, &top);
     let echeances = echeances(ctx, &top);
     let sources = sources(ctx, &top);

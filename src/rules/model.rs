@@ -186,6 +186,22 @@ pub struct Montant {
     pub kind: MontantKind,
     /// Overrides the generated label.
     pub libelle: Option<String>,
+    /// The label that does not depend on the profile (the custom one, else generated), made once.
+    pub label: String,
+}
+
+impl Montant {
+    #[must_use]
+    pub fn new(kind: MontantKind, libelle: Option<String>) -> Self {
+        let label = libelle
+            .clone()
+            .unwrap_or_else(|| crate::eval::amount::static_label(&kind));
+        Montant {
+            kind,
+            libelle,
+            label,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +255,8 @@ pub struct Palier {
     pub jusqu_a: Option<f64>,
     /// One cell, or one per value of the `colonne` field (domain index, cell).
     pub cells: Vec<(Option<u16>, Cell)>,
+    /// The label of each cell ("30 000 € (4,5 jours par semaine ou plus)"), made once.
+    pub cell_labels: Vec<String>,
     pub libelle: Option<String>,
     pub span: Range<usize>,
 }

@@ -131,7 +131,7 @@ pub(super) fn montant(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel) -> O
             MontantKind::SansMontant
         }
     };
-    Some(Montant { kind, libelle })
+    Some(Montant::new(kind, libelle))
 }
 
 fn number_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str) -> Option<FieldId> {
@@ -286,11 +286,17 @@ fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Mo
                 continue;
             }
         };
+        let libelle = p.str(ctx, "libelle").map(|(s, _)| s.to_owned());
+        let cell_labels = cells
+            .iter()
+            .map(|(_, c)| crate::eval::amount::cell_label(*c, libelle.as_deref()))
+            .collect();
         paliers.push(Palier {
             de,
             jusqu_a: jusqu_a.map(|j| j.0),
             cells,
-            libelle: p.str(ctx, "libelle").map(|(s, _)| s.to_owned()),
+            cell_labels,
+            libelle,
             span,
         });
     }

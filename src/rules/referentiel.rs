@@ -76,6 +76,8 @@ pub struct Referentiel {
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
+    /// Département code → index in `departements` (batch mode looks one up per profile).
+    pub par_code: std::collections::HashMap<String, u16>,
 }
 
 const AMELI: &str = "https://www.ameli.fr";
@@ -101,16 +103,16 @@ impl Referentiel {
     /// Accepts `45`, `2a`, and `5` for `05`.
     #[must_use]
     pub fn departement_index(&self, code: &str) -> Option<u16> {
+        if let Some(i) = self.par_code.get(code) {
+            return Some(*i);
+        }
         let code = code.trim().to_uppercase();
         let code = if code.len() == 1 {
             format!("0{code}")
         } else {
             code
         };
-        self.departements
-            .iter()
-            .position(|d| d.code == code)
-            .and_then(|i| u16::try_from(i).ok())
+        self.par_code.get(&code).copied()
     }
 
     /// Resolves a contact reference from the rule's region and the profile's département and region.
@@ -316,7 +318,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             );
             continue;
         };
-        if out.departements.iter().any(|d| d.code == code) {
+        if out.par_code.contains_key(code) {
             ctx.error(
                 Code::DuplicateId,
                 code_span,
@@ -324,6 +326,9 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
                 None,
             );
             continue;
+        }
+        if let Ok(i) = u16::try_from(out.departements.len()) {
+            out.par_code.insert(code.to_owned(), i);
         }
         out.departements.push(Departement {
             code: code.to_owned(),
