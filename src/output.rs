@@ -190,6 +190,24 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             list.join(", ")
         )?;
     }
+    let paid: Vec<&&AideRapport<'_>> = shown
+        .iter()
+        .filter(|a| a.statut == Statut::Eligible && !a.versements.is_empty())
+        .collect();
+    if !paid.is_empty() {
+        writeln!(w, "\nVersements :")?;
+        for a in paid {
+            let parts: Vec<String> = a
+                .versements
+                .iter()
+                .map(|v| match v.eur {
+                    Some(e) => format!("{} {}", euros(e), v.quand),
+                    None => format!("{} % {}", fmt_num(v.part_pct), v.quand),
+                })
+                .collect();
+            writeln!(w, "  - {} : {}", a.id, parts.join(" ; "))?;
+        }
+    }
     let noted: Vec<&&AideRapport<'_>> = shown
         .iter()
         .filter(|a| a.statut == Statut::Eligible && !a.notes.is_empty())

@@ -56,6 +56,17 @@ pub struct AideRapport<'r> {
     pub notes: &'r [String],
     /// The flags that would answer `manquants` (`--qpv ou --qpv=non`).
     pub questions: Vec<String>,
+    /// The payment schedule, with each payment's amount when the aid's amount is fixed.
+    pub versements: Vec<VersementRapport<'r>>,
+}
+
+/// One payment: its share, its amount when known, and when it is paid.
+#[derive(Debug, Serialize)]
+pub struct VersementRapport<'r> {
+    #[serde(serialize_with = "crate::rules::model::whole_if_integral")]
+    pub part_pct: f64,
+    pub eur: Option<i64>,
+    pub quand: &'r str,
 }
 
 #[derive(Debug, Serialize)]

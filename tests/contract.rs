@@ -289,11 +289,11 @@ fn check_aide(path: &str, aide: &J) {
         "echeances",
         "sources",
     ];
-    // Additions to SPEC §5 (not in its example; scripts must not depend on their absence): `region` (slug
-    // of a regional aid, absent for national ones; serialised after `financeur`), `raison` (first false
-    // condition of a non_eligible aid), `notes` (the rule base's decisions), `questions` (flags that answer
-    // `manquants`).
-    const AIDE_AJOUTS: [&str; 4] = ["region", "raison", "notes", "questions"];
+    // Additions to SPEC §5, after its keys (not in its example; scripts must not depend on their
+    // absence): `region` (slug of a regional aid, absent for national ones), `raison` (first false
+    // condition of a non_eligible aid), `notes` (the rule base's decisions), `questions` (flags that
+    // answer `manquants`), `versements` (payment schedule, with amounts when fixed).
+    const AIDE_AJOUTS: [&str; 5] = ["region", "raison", "notes", "questions", "versements"];
     let o = aide.obj(path);
     check_keys(path, o, &AIDE, &[], &AIDE_AJOUTS);
 
@@ -482,7 +482,7 @@ fn key_checker_catches_changes() {
             "echeances",
             "sources",
         ];
-        let additions = ["region", "raison", "notes", "questions"];
+        let additions = ["region", "raison", "notes", "questions", "versements"];
         let problem = |ks: &[&str]| {
             let obj: Vec<(String, J)> = ks.iter().map(|k| ((*k).to_owned(), J::Null)).collect();
             key_problem("aide", &obj, &contract, &[], &additions)

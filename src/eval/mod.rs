@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use self::amount::Somme;
 use self::logic::{Env, Tri, add_months, eval, missing};
 use crate::profile::{FieldId, Profile, Value, ids};
-use crate::report::{AideRapport, ConditionRapport, Echeance, Rapport, Total};
+use crate::report::{AideRapport, ConditionRapport, Echeance, Rapport, Total, VersementRapport};
 use crate::rules::model::{Aide, MontantKind, Quand, RuleSet, Statut};
 
 /// The outcome of one aid for one profile, before presentation.
@@ -215,6 +215,7 @@ pub fn evaluate_compact<'r>(
 }
 
 fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -> AideRapport<'r> {
+    let montant_eur = v.montant.eur;
     let dep = match env.profile.get(ids::DEPARTEMENT) {
         Some(Value::Choice(d)) => Some(*d),
         _ => None,
@@ -264,5 +265,21 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
             .iter()
             .map(|f| crate::profile::flag_hint(*f))
             .collect(),
+        versements: aide
+            .versements
+            .iter()
+            .map(|p| VersementRapport {
+                part_pct: p.part_pct,
+                eur: montant_eur.map(|e| part(e, p.part_pct)),
+                quand: &p.quand,
+            })
+            .collect(),
     }
+}
+
+/// `pct` % of `eur`, rounded to the euro.
+fn part(eur: i64, pct: f64) -> i64 {
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    let share = (eur as f64 * pct / 100.0).round() as i64;
+    share
 }

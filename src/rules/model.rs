@@ -273,7 +273,7 @@ pub struct Versement {
 
 /// Writes `50` rather than `50.0` for a whole percentage.
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
-fn whole_if_integral<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn whole_if_integral<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     #[allow(clippy::cast_possible_truncation)]
     if x.fract() == 0.0 && x.abs() < 1e15 {
         s.serialize_i64(*x as i64)
