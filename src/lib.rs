@@ -2,7 +2,8 @@
 //! which deadline, and whom to contact.
 //!
 //! The core is pure (no I/O, no clock, no printing): `profile` (the vocabulary and profiles), `rules`
-//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract).
+//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract),
+//! `input` (reading JSON profiles from a stream).
 //! The shell is `app` (all I/O) with `cli` (argument structs) and `output` (rendering).
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod input;
 pub mod output;
 pub mod profile;
 pub mod report;
