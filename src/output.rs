@@ -313,7 +313,7 @@ pub fn periode_text(aide: &Aide) -> String {
         _ => {}
     }
     if let Some(d) = p.demande_au_plus_tard {
-        parts.push(format!("demande avant le {} inclus", fr_date(d)));
+        parts.push(format!("demande au plus tard le {}", fr_date(d)));
     }
     if let Some(d) = p.signature_au_plus_tard {
         parts.push(format!("signature au plus tard le {}", fr_date(d)));
@@ -468,7 +468,7 @@ fn op_text(op: CmpOp) -> &'static str {
 #[must_use]
 pub fn contact_ref_text(aide: &Aide, refs: &Referentiel) -> String {
     match &aide.contact {
-        ContactRef::Cpam => "la CPAM du département d'exercice".into(),
+        ContactRef::Cpam => "la CPAM du département du cabinet concerné (le cabinet secondaire, pour une aide au cabinet secondaire)".into(),
         ContactRef::Ars => aide.region.map_or_else(
             || "l'ARS de la région d'exercice".into(),
             |r| {

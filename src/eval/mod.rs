@@ -178,12 +178,22 @@ pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
         return None;
     }
     let r = &rules.refs.regions[usize::from(region)];
-    let url = r
-        .url
-        .as_deref()
-        .map_or(String::new(), |u| format!(" ({u})"));
+    let details: Vec<&str> = [
+        r.email.as_deref(),
+        r.telephone.as_deref(),
+        r.adresse.as_deref(),
+        r.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", details.join(" · "))
+    };
     Some(format!(
-        "La base de règles ne contient pas encore d'aide régionale (ARS) pour la région {} : seules les aides nationales sont évaluées. Renseignez-vous auprès de l'{}{url}.",
+        "La base de règles ne contient pas encore d'aide régionale (ARS) pour la région {} : seules les aides nationales sont évaluées. Renseignez-vous auprès de l'{}{details}.",
         r.nom, r.ars
     ))
 }

@@ -168,6 +168,8 @@ impl Referentiel {
                 let url = r.map_or(Some(ARS_PORTAL), |r| {
                     self.regions[usize::from(r)].url.as_deref()
                 });
+                // A département of another region than the rule's is not served by this ARS.
+                let dep = dep.filter(|d| r.is_none_or(|r| d.region == r));
                 let organisme = match dep {
                     Some(d) => format!("Direction départementale de {ars} ({}, {})", d.nom, d.code),
                     None => format!(
