@@ -58,7 +58,7 @@ const CASES: [(&str, &str, &str); 4] = [
     (
         "crai-hauts-de-france",
         "2026-02-01",
-        r#"departement = "59", zone = "ZAC", specialite = "medecine-generale", exercice = "liberal", secteur = 1, primo_installation = true, exercice_coordonne = ["msp"], date_installation = 2025-09-15, jours_par_semaine = 4.5, date_demande = 2026-02-01, projet = "installation", aide_installation_10_ans = false"#,
+        r#"departement = "59", zone = "ZAC", specialite = "medecine-generale", exercice = "liberal", secteur = 1, primo_installation = true, exercice_coordonne = ["msp"], date_installation = 2025-09-15, jours_par_semaine = 4.5, date_demande = 2026-02-01, projet = "installation", projet_sante_valide = true, aide_installation_10_ans = false"#,
     ),
     (
         "caim",
