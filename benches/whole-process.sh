@@ -11,10 +11,7 @@
 #   2. generates N_BIG varied NDJSON profiles (inline python3, fixed seed: départements, zones, sectors,
 #      dates, some fields unknown, ~0.5 % invalid lines) into a temp dir, removed on exit (no data is
 #      ever written in the repo); the first N_BATCH lines make the batch file. The invalid lines are a
-#      bad JSON syntax, an array, unknown keys and values out of domain, but no line cut in the middle of
-#      a value: such a line makes the reader switch to "one multi-line value" mode, which reads the
-#      whole rest of the input into memory and stops the batch at the next object (a known issue, not
-#      what this benchmark measures);
+#      bad JSON syntax, an array, unknown keys and values out of domain;
 #   3. hyperfine (-N: no shell in between) on
 #        aides check --zone ZIP --secteur 1 --date 2026-03-01                   single check, table
 #        aides check --zone ZIP --secteur 1 --date 2026-03-01 --format json     single check, JSON

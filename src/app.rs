@@ -215,12 +215,16 @@ impl Batch<'_> {
 
     /// The item's profile with the flags laid over it and its region resolved.
     fn profile(&self, item: Item) -> std::result::Result<Profile, String> {
-        let ligne = item.ligne;
+        let place = if item.in_array {
+            format!("profil n° {} du tableau", item.ligne)
+        } else {
+            format!("ligne {}", item.ligne)
+        };
         item.profile.and_then(|mut p| {
             p.overlay(self.flags);
             p.resolve_region(&self.rules.refs)
                 .map(|()| p)
-                .map_err(|e| input_error(&format!("ligne {ligne}"), &e))
+                .map_err(|e| input_error(&place, &e))
         })
     }
 

@@ -25,6 +25,7 @@ const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args
     max_term_width = 100,
     help_template = TEMPLATE,
     subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true
@@ -215,6 +216,7 @@ fn field_arg(id: FieldId) -> Arg {
         Kind::Choice(values) => {
             let arg = arg
                 .value_parser(PossibleValuesParser::new(values.iter().copied()))
+                .ignore_case(true)
                 .hide_possible_values(true);
             if values.len() > 6 {
                 arg.value_name("SPÉCIALITÉ")
@@ -300,15 +302,27 @@ pub fn french_error(e: &clap::Error) -> String {
         }
         ErrorKind::ValueValidation => {
             let value = get(K::InvalidValue).unwrap_or_default();
-            let why = std::error::Error::source(e).map_or_else(String::new, |s| format!(" : {s}"));
+            let why = std::error::Error::source(e).map_or_else(String::new, |s| {
+                let s = s.to_string();
+                if s.contains("invalid digit") || s.contains("number too large") {
+                    " : un nombre entier positif est attendu".to_owned()
+                } else {
+                    format!(" : {s}")
+                }
+            });
             format!("valeur « {value} » invalide pour {arg}{why}")
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!(
+                "{arg} ne prend pas cette valeur ; pour un interrupteur comme --all, écrivez-le seul"
+            )
         }
         ErrorKind::UnknownArgument => {
             let mut m = format!("option ou argument inattendu « {arg} »");
             if let Some(s) = get(K::SuggestedArg) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
-            } else if !arg.starts_with('-') {
-                m.push_str("\n  aide : une option oui/non s'écrit avec un signe égal : --qpv=non (ou --qpv pour oui)");
+            } else if crate::profile::parse_oui_non(&arg).is_some() {
+                m.push_str("\n  aide : une option oui/non s'écrit avec un signe égal : --pdsa=non (ou --pdsa seule pour oui)");
             }
             m
         }
@@ -379,10 +393,13 @@ mod tests {
     #[test]
     fn tri_state_flag_without_equals_explains_the_syntax() {
         let err = Cli::try_parse_from(["aides", "check", "--qpv", "non"]).unwrap_err();
+        let text = french_error(&err);
+        assert!(text.contains("« non »"), "{text}");
+        assert!(text.contains("signe égal"), "{text}");
+        let err = Cli::try_parse_from(["aides", "show", "caim", "extra"]).unwrap_err();
         assert!(
-            french_error(&err).contains("--qpv=non"),
-            "{}",
-            french_error(&err)
+            !french_error(&err).contains("signe égal"),
+            "no yes/no hint for a stray word"
         );
     }
 }

@@ -270,12 +270,21 @@ where
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
     let word = norm(word);
     let max = if word.chars().count() <= 3 { 1 } else { 2 };
-    candidates
-        .into_iter()
-        .map(|c| (distance(&word, &norm(c)), c))
-        .filter(|(d, _)| *d <= max)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A name that contains the word whole ("crai" in "hauts-de-france-crai") beats a near spelling.
+    let containing = candidates
+        .iter()
+        .copied()
+        .filter(|c| word.chars().count() >= 3 && norm(c).contains(&word))
+        .min_by_key(|c| c.len());
+    containing.or_else(|| {
+        candidates
+            .into_iter()
+            .map(|c| (distance(&word, &norm(c)), c))
+            .filter(|(d, _)| *d <= max)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    })
 }
 
 /// "vouliez-vous dire « x » ?" when a close name exists.
@@ -321,6 +330,10 @@ mod tests {
         assert_eq!(suggest("departement", names), None);
         assert_eq!(suggest("999", ["09", "99"]), Some("99"));
         assert_eq!(suggest("999", ["09", "01"]), None);
+        assert_eq!(
+            suggest("crai", ["caim", "hauts-de-france-crai"]),
+            Some("hauts-de-france-crai")
+        );
     }
 
     #[test]

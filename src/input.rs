@@ -75,6 +75,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut profile = Profile::default();
         let mut error = None;
+        let mut seen = 0u32;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if error.is_some() {
                 map.next_value::<IgnoredAny>()?;
@@ -85,6 +86,17 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
+            if seen & (1 << field.0) != 0 {
+                error = Some(FieldError {
+                    field: key.to_string(),
+                    message: "donné deux fois dans le même profil".into(),
+                    help: Some("gardez une seule valeur pour ce champ".into()),
+                    wrong_type: false,
+                });
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            seen |= 1 << field.0;
             let value: serde_json::Value = map.next_value()?;
             let raw = json_to_raw(&value);
             if raw == Raw::Null {
@@ -131,6 +143,44 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
     }
 }
 
+/// `serde_json`'s usual messages in French; others keep their English text in parentheses.
+fn json_error_fr(text: &str) -> String {
+    const KNOWN: [(&str, &str); 10] = [
+        (
+            "trailing comma",
+            "virgule en trop avant la fin de l'objet ou du tableau",
+        ),
+        ("trailing characters", "caractères en trop après la valeur"),
+        ("number out of range", "nombre hors des limites"),
+        (
+            "control character",
+            "retour à la ligne ou caractère de contrôle dans une chaîne (guillemet fermant manquant ?)",
+        ),
+        (
+            "expected value",
+            "valeur attendue (une chaîne s'écrit entre guillemets)",
+        ),
+        (
+            "expected `,` or `}`",
+            "virgule ou accolade fermante attendue",
+        ),
+        ("expected `,` or `]`", "virgule ou crochet fermant attendu"),
+        ("expected `:`", "deux-points attendus après la clé"),
+        ("key must be a string", "une clé s'écrit entre guillemets"),
+        (
+            "invalid escape",
+            "séquence d'échappement invalide dans une chaîne",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| text.starts_with(en))
+        .map_or_else(
+            || format!("syntaxe incorrecte ({text})"),
+            |(_, fr)| (*fr).to_owned(),
+        )
+}
+
 /// A JSON syntax error in French: where (serde's line plus `line_offset`, and column) and what. An input
 /// that ends inside a value names the line where that value started.
 fn json_syntax(e: &serde_json::Error, line_offset: usize, started: usize) -> String {
@@ -142,9 +192,10 @@ fn json_syntax(e: &serde_json::Error, line_offset: usize, started: usize) -> Str
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
     format!(
-        "JSON invalide ligne {}, colonne {} : syntaxe incorrecte ({text})",
+        "JSON invalide ligne {}, colonne {} : {}",
         e.line() + line_offset,
-        e.column().max(1)
+        e.column().max(1),
+        json_error_fr(text)
     )
 }
 
@@ -208,7 +259,8 @@ pub fn stream_profiles(
         if line.trim().is_empty() {
             continue;
         }
-        let mut de = serde_json::Deserializer::from_str(&line);
+        // Without its line break, a line cut inside a string is reported on its own line.
+        let mut de = serde_json::Deserializer::from_str(line.trim_end_matches(['\n', '\r']));
         let parsed = ProfileSeed { refs }
             .deserialize(&mut de)
             .and_then(|p| de.end().map(|()| p));

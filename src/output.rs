@@ -36,12 +36,25 @@ fn table(style: Style, header: &[&str]) -> Table {
     t
 }
 
-/// Keeps aid ids whole in the first column, so that they can be copied for `aides show ID`.
-fn keep_ids_whole<'a>(t: &mut Table, ids: impl Iterator<Item = &'a str>) {
-    let longest = ids.map(|id| id.chars().count()).max().unwrap_or(0).min(40);
-    if let Some(col) = t.column_mut(0) {
-        let width = u16::try_from(longest + 2).unwrap_or(42);
-        col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+/// Keeps whole what a reader copies or scans: aid ids in the first column when the table is wide enough
+/// (ids run to 36 characters), and the given columns' short values (statut, amounts) always.
+fn keep_whole<'a>(
+    t: &mut Table,
+    ids: impl Iterator<Item = &'a str>,
+    width: u16,
+    short: &[(usize, u16)],
+) {
+    if width >= 110 {
+        let longest = ids.map(|id| id.chars().count()).max().unwrap_or(0).min(40);
+        if let Some(col) = t.column_mut(0) {
+            let w = u16::try_from(longest + 2).unwrap_or(42);
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+    for (index, w) in short {
+        if let Some(col) = t.column_mut(*index) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*w)));
+        }
     }
 }
 
@@ -137,7 +150,12 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
                 Cell::new(last),
             ]);
         }
-        keep_ids_whole(&mut t, shown.iter().map(|a| a.id));
+        keep_whole(
+            &mut t,
+            shown.iter().map(|a| a.id),
+            style.width.unwrap_or(120),
+            &[(1, 13), (2, 12)],
+        );
         writeln!(w, "{t}")?;
         let mut contacts: Vec<String> = Vec::new();
         for a in shown.iter().filter(|a| a.statut != Statut::NonEligible) {
@@ -186,7 +204,7 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
         let list: Vec<String> = regions.iter().map(|(n, c)| format!("{c} en {n}")).collect();
         writeln!(
             w,
-            "\nAides régionales à évaluer selon votre région ({}) : précisez --departement (--all les montre).",
+            "\nLa base contient aussi des aides régionales ({}) : précisez --departement pour savoir si elles vous concernent (--all les montre).",
             list.join(", ")
         )?;
     }
@@ -369,7 +387,12 @@ pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io
             i.periode.clone(),
         ]);
     }
-    keep_ids_whole(&mut t, items.iter().map(|i| i.id));
+    keep_whole(
+        &mut t,
+        items.iter().map(|i| i.id),
+        style.width.unwrap_or(120),
+        &[(3, 12)],
+    );
     writeln!(w, "{t}")
 }
 
@@ -426,6 +449,7 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
                 .join(" ou ")
         ),
         Node::Not(n) => format!("non {}", describe(n, refs)),
+        Node::IfKnown(n) => format!("{} (si connu)", describe(n, refs)),
         Node::FirstKnown(c) => c
             .iter()
             .map(|n| describe(n, refs))
@@ -554,7 +578,14 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
         for e in &aide.echeances {
             let when = match e.quand {
                 crate::rules::model::Quand::Date(d) => fr_date(d),
-                crate::rules::model::Quand::Depuis(f, m) => format!("{} + {m} mois", f.name()),
+                crate::rules::model::Quand::Depuis(f, m) => {
+                    let what = match f.name() {
+                        "date_installation" => "l'installation",
+                        "date_demande" => "la demande",
+                        _ => "la dernière aide",
+                    };
+                    format!("{m} mois après {what}")
+                }
             };
             writeln!(w, "  - {} : {when}", e.libelle)?;
         }

@@ -585,6 +585,11 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             Some(format!("par exemple : {}", example_literal(field))),
         )
     };
+    if let (Raw::Flag(s), Kind::Choice(values)) = (raw, def.kind)
+        && let Some(canon) = values.iter().find(|v| v.eq_ignore_ascii_case(s.trim()))
+    {
+        return parse_value(field, &Raw::Str(canon), refs);
+    }
     if let Raw::Flag(s) = raw
         && matches!(
             def.kind,
@@ -601,7 +606,13 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             .ok_or_else(|| {
                 err(
                     format!("département « {s} » inconnu"),
-                    Some(did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned())),
+                    Some(if s.trim() == "20" {
+                        "la Corse a deux départements : \"2A\" (Corse-du-Sud) et \"2B\" (Haute-Corse)".to_owned()
+                    } else {
+                        did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| {
+                            "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned()
+                        })
+                    }),
                 )
             }),
         (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
@@ -664,7 +675,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             let mut set = 0u32;
             for item in items {
                 let Raw::Str(s) = item else {
-                    return Err(err(format!("élément de liste : {} reçu, une chaîne attendue", item.type_name()), Some(expected(field, refs))));
+                    return Err(err(format!("chaque élément de la liste doit être une chaîne, pas {}", item.type_name()), Some(expected(field, refs))));
                 };
                 let i = choice_index(values, s).ok_or_else(|| {
                     err(

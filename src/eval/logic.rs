@@ -133,6 +133,10 @@ pub fn eval(node: &Node, env: &Env<'_>) -> Tri {
             acc
         }
         Node::Not(inner) => eval(inner, env).not(),
+        Node::IfKnown(inner) => match eval(inner, env) {
+            Tri::Inconnu => Tri::Vrai,
+            t => t,
+        },
         Node::FirstKnown(children) => children
             .iter()
             .map(|c| eval(c, env))
@@ -204,7 +208,8 @@ pub fn missing(node: &Node, env: &Env<'_>, out: &mut Vec<FieldId>) {
             }
         }
         Node::Not(inner) => missing(inner, env, out),
-        Node::Reference(..) => {}
+        // Never unknown (the reference date is always known): nothing to ask.
+        Node::IfKnown(_) | Node::Reference(..) => {}
         Node::Leaf(leaf) => {
             let mut push = |f: FieldId| {
                 if env.scalar(f).is_none() && !out.contains(&f) {
@@ -313,6 +318,19 @@ mod tests {
         assert_eq!(
             eval(&Node::FirstKnown(vec![pdsa.clone(), qpv.clone()]), &env),
             Vrai
+        );
+        assert_eq!(
+            eval(&Node::IfKnown(Box::new(pdsa.clone())), &env),
+            Vrai,
+            "unknown: applies later"
+        );
+        assert_eq!(
+            eval(
+                &Node::IfKnown(Box::new(Node::Not(Box::new(qpv.clone())))),
+                &env
+            ),
+            Faux,
+            "known: decides"
         );
         let mut out = Vec::new();
         missing(&Node::All(vec![qpv.clone(), pdsa.clone()]), &env, &mut out);

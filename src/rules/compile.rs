@@ -117,17 +117,21 @@ pub fn aide(
     let periode = periode(ctx, &top);
     let mut conditions =
         periode_conditions(&periode, top.key_span("periode").unwrap_or(id_span.clone()));
+    // The region first: for a physician elsewhere, that is the reason to give, not a date.
     if let Some(r) = region {
-        conditions.push(Condition {
-            libelle: format!("Cabinet situé en {}", refs.regions[usize::from(r)].nom),
-            node: Node::Leaf(Leaf {
-                field: ids::REGION,
-                test: Test::Eq(Scalar::Choice(r)),
+        conditions.insert(
+            0,
+            Condition {
+                libelle: format!("Cabinet situé en {}", refs.regions[usize::from(r)].nom),
+                node: Node::Leaf(Leaf {
+                    field: ids::REGION,
+                    test: Test::Eq(Scalar::Choice(r)),
+                    span: top.key_span("region").unwrap_or(id_span.clone()),
+                }),
                 span: top.key_span("region").unwrap_or(id_span.clone()),
-            }),
-            span: top.key_span("region").unwrap_or(id_span.clone()),
-            generee: true,
-        });
+                generee: true,
+            },
+        );
     }
     for (t, span) in top.tables(ctx, "conditions") {
         let libelle = t
@@ -271,7 +275,7 @@ fn periode(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Periode {
                 Code::EmptyPeriod,
                 span.clone(),
                 format!(
-                    "période vide : {what} ({} avant {})",
+                    "période vide : {what} ({} avant le {})",
                     fr_date(*b),
                     fr_date(*a)
                 ),
@@ -279,29 +283,24 @@ fn periode(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Periode {
             );
         }
     };
-    inverted(
-        ctx,
-        &p.3,
-        &p.4,
-        "l'installation doit finir avant de commencer",
-    );
+    inverted(ctx, &p.3, &p.4, "installation_au précède installation_du");
     inverted(
         ctx,
         &p.0,
         &p.1,
-        "la signature est close avant l'entrée en vigueur",
+        "signature_au_plus_tard précède en_vigueur_du",
     );
     inverted(
         ctx,
         &p.0,
         &p.2,
-        "la demande est close avant l'entrée en vigueur",
+        "demande_au_plus_tard précède en_vigueur_du",
     );
     inverted(
         ctx,
         &p.3,
         &p.2,
-        "la demande est close avant la première installation possible",
+        "demande_au_plus_tard précède installation_du",
     );
     Periode {
         en_vigueur_du: p.0.map(|d| d.0),

@@ -13,7 +13,7 @@ use super::walk::{Ctx, Table, Val};
 use crate::diagnostic::Code;
 use crate::profile::{self, FieldId, Kind};
 
-const COMBINATORS: &[&str] = &["tous", "un_de", "non", "premier_connu"];
+const COMBINATORS: &[&str] = &["tous", "un_de", "non", "si_connu", "premier_connu"];
 const OPERATORS: &[&str] = &[
     "egal",
     "different",
@@ -51,7 +51,7 @@ pub(super) fn node(
             ctx.error(
                 Code::MissingKey,
                 span,
-                "condition sans forme : ni « champ », ni tous / un_de / non / premier_connu".into(),
+                "condition sans forme : ni « champ », ni tous / un_de / non / si_connu / premier_connu".into(),
                 Some("écrivez champ = \"zone\" avec un opérateur (egal = \"ZIP\"), ou un combinateur : tous = [ … ]".into()),
             );
             None
@@ -73,13 +73,18 @@ pub(super) fn node(
             }
             match *form {
                 "champ" => leaf(ctx, &t, refs).map(Node::Leaf),
-                "non" => {
-                    let val = t.get("non")?;
+                "non" | "si_connu" => {
+                    let val = t.get(form)?;
                     let DeValue::Table(inner) = val.get_ref() else {
-                        ctx.type_mismatch("non", val, "une condition (table)");
+                        ctx.type_mismatch(form, val, "une condition (table)");
                         return None;
                     };
-                    node(ctx, inner, val.span(), refs).map(|n| Node::Not(Box::new(n)))
+                    let inner = Box::new(node(ctx, inner, val.span(), refs)?);
+                    Some(if *form == "non" {
+                        Node::Not(inner)
+                    } else {
+                        Node::IfKnown(inner)
+                    })
                 }
                 combinator => {
                     let children: Vec<Node> = t

@@ -281,7 +281,19 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
             );
             continue;
         }
-        files.extend(read_path(p, &mut diags));
+        let found = read_path(p, &mut diags);
+        if p.is_dir() && found.iter().all(|f| referentiel_kind(&f.rel).is_some()) {
+            diags.push(
+                Diagnostic::error(
+                    Code::Io,
+                    &p.display().to_string(),
+                    None,
+                    "aucune règle : ce dossier ne contient aucun fichier d'aide .toml".into(),
+                )
+                .with_help("indiquez le dossier racine des règles (celui qui contient national/, regions/, abrogees/)"),
+            );
+        }
+        files.extend(found);
     }
     let mut loaded = from_sources(files);
     diags.append(&mut loaded.diagnostics);

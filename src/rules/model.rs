@@ -125,6 +125,8 @@ pub enum Node {
     Not(Box<Node>),
     /// The first child that is not unknown decides.
     FirstKnown(Vec<Node>),
+    /// True when the inner condition is unknown: it applies only once its fields are known.
+    IfKnown(Box<Node>),
     /// Compares the reference date (always known) with a fixed date.
     Reference(CmpOp, NaiveDate),
     Leaf(Leaf),

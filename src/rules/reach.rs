@@ -199,7 +199,7 @@ fn first_span(node: &Node) -> Option<Range<usize>> {
     match node {
         Node::Leaf(l) => Some(l.span.clone()),
         Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().find_map(first_span),
-        Node::Not(n) => first_span(n),
+        Node::Not(n) | Node::IfKnown(n) => first_span(n),
         Node::Reference(..) => None,
     }
 }
@@ -238,9 +238,9 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
     for c in &aide.conditions {
         if let Some((field, by)) = add(&mut state, &c.node, &c.libelle, refs) {
             let against = if by == c.libelle {
-                "elle-même".to_owned()
+                "une autre de ses propres exigences".to_owned()
             } else {
-                format!("« {by} »")
+                format!("la condition « {by} »")
             };
             out.push(
                 Diagnostic::error(
