@@ -251,7 +251,12 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
             || "sans plafond connu".to_owned(),
             crate::eval::amount::euros,
         );
-        if Some(r.total.min_eur) == r.total.max_eur {
+        if r.total.min_eur == 0 && r.total.max_eur.is_some_and(|m| m > 0) {
+            writeln!(
+                w,
+                "\nTotal des aides éligibles (versements uniques) : jusqu'à {max}"
+            )?;
+        } else if Some(r.total.min_eur) == r.total.max_eur {
             writeln!(
                 w,
                 "\nTotal des aides éligibles (versements uniques) : {max}"
