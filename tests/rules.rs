@@ -140,7 +140,9 @@ fn contradictory_conditions_are_an_error() {
     assert_eq!(diags[0].code, Code::UnreachableCondition);
     assert!(diags[0].is_error());
     assert!(
-        diags[0].message.contains("« ZAC » contredit la condition « ZIP »"),
+        diags[0]
+            .message
+            .contains("« ZAC » contredit la condition « ZIP »"),
         "{}",
         diags[0].message
     );
