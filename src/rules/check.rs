@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Aide, Condition, Exemple, RuleSet};
+use super::model::{Aide, Exemple, RuleSet};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::logic::{Env, Tri};
 use crate::eval::verdict;
@@ -245,10 +245,4 @@ pub fn all(rules: &RuleSet, today: NaiveDate, max_age: Option<u32>) -> Vec<Diagn
         out.extend(freshness(rules, today, max));
     }
     out
-}
-
-/// A condition's label, for messages.
-#[must_use]
-pub fn label(c: &Condition) -> &str {
-    &c.libelle
 }

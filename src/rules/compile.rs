@@ -129,7 +129,6 @@ pub fn aide(
                     span: top.key_span("region").unwrap_or(id_span.clone()),
                 }),
                 span: top.key_span("region").unwrap_or(id_span.clone()),
-                generee: true,
             },
         );
     }
@@ -151,7 +150,6 @@ pub fn aide(
                 libelle: libelle.unwrap_or_default(),
                 node,
                 span,
-                generee: false,
             });
         }
     }
@@ -319,7 +317,6 @@ fn periode_conditions(p: &Periode, span: Range<usize>) -> Vec<Condition> {
             libelle,
             node,
             span: span.clone(),
-            generee: true,
         });
     };
     let leaf = |field, test| {

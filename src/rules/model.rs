@@ -113,8 +113,6 @@ pub struct Condition {
     pub libelle: String,
     pub node: Node,
     pub span: Range<usize>,
-    /// Generated from `periode` or `region` rather than written in `[[conditions]]`.
-    pub generee: bool,
 }
 
 /// A node of the condition tree.

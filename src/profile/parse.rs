@@ -1,0 +1,352 @@
+//! Checking raw values (from JSON, TOML or a flag) against a field's type and domain, and writing them
+//! back as text. Every message says what is wrong and what the field accepts.
+
+use chrono::NaiveDate;
+
+use super::{FieldError, FieldId, Kind, Value};
+use crate::diagnostic::did_you_mean;
+use crate::rules::referentiel::Referentiel;
+
+/// A raw value as read from JSON, TOML or a flag, before it is checked against the vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    /// Text typed on the command line: converted to the field's type (`1`, `oui`, `2.5`, `msp,cpts`).
+    Flag(&'a str),
+    Date(NaiveDate),
+    List(Vec<Raw<'a>>),
+    /// Anything else (a table, an object…), with its type name for the message.
+    Other(&'static str),
+}
+
+impl Raw<'_> {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Bool(_) => "un booléen",
+            Raw::Int(_) => "un entier",
+            Raw::Float(_) => "un nombre",
+            Raw::Str(_) | Raw::Flag(_) => "une chaîne",
+            Raw::Date(_) => "une date",
+            Raw::List(_) => "une liste",
+            Raw::Other(t) => t,
+        }
+    }
+}
+
+/// A value of the field as it is written in JSON (and in rule files, dates aside).
+#[must_use]
+pub fn example_literal(field: FieldId) -> String {
+    match field.def().kind {
+        Kind::Text => "\"p-0001\"".into(),
+        Kind::Departement => "\"45\"".into(),
+        Kind::Region => "\"occitanie\"".into(),
+        Kind::Choice(values) => format!(
+            "\"{}\"",
+            values
+                .iter()
+                .find(|v| **v == "medecine-generale")
+                .unwrap_or(&values[0])
+        ),
+        Kind::IntChoice(values) => values[0].to_string(),
+        Kind::Bool => "true".into(),
+        Kind::Number { .. } => "2.5".into(),
+        Kind::Integer { .. } => "4".into(),
+        Kind::Date => "\"2026-03-01\" en JSON, 2026-03-01 en TOML".into(),
+        Kind::List(values) => format!("[\"{}\"]", values[0]),
+    }
+}
+
+/// What a field accepts, in words, for messages.
+#[must_use]
+pub fn expected(field: FieldId, refs: &Referentiel) -> String {
+    match field.def().kind {
+        Kind::Text => "une chaîne".into(),
+        Kind::Departement => {
+            "un code de département entre guillemets : \"45\", \"2A\", \"971\"".into()
+        }
+        Kind::Region => format!(
+            "une région parmi {}",
+            quoted(refs.regions.iter().map(|r| r.slug.as_str()))
+        ),
+        Kind::Choice(values) => format!("une valeur parmi {}", quoted(values.iter().copied())),
+        Kind::IntChoice(values) => {
+            let v: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("un entier parmi {}", v.join(", "))
+        }
+        Kind::Bool => "true ou false".into(),
+        Kind::Number {
+            min,
+            max,
+            min_exclusive,
+            step,
+        } => {
+            let low = if min_exclusive {
+                "supérieur à"
+            } else {
+                "d'au moins"
+            };
+            let step = step.map_or(String::new(), |s| format!(", par pas de {}", fmt_num(s)));
+            format!(
+                "un nombre {low} {} et d'au plus {}{step}",
+                fmt_num(min),
+                fmt_num(max)
+            )
+        }
+        Kind::Integer { min } => format!("un entier d'au moins {min}"),
+        Kind::Date => "une date AAAA-MM-JJ, par exemple 2026-03-01".into(),
+        Kind::List(values) => format!(
+            "une liste de valeurs parmi {} (liste vide : aucune)",
+            quoted(values.iter().copied())
+        ),
+    }
+}
+
+fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
+    v.join(", ")
+}
+
+/// Formats a number the French-neutral way used in messages (`2.5`, `4`).
+#[must_use]
+pub fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Parses a date `AAAA-MM-JJ`, telling an impossible date from a malformed one.
+///
+/// # Errors
+/// A French message and a help line.
+pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
+    let help = || "format attendu AAAA-MM-JJ, par exemple 2026-03-01".to_owned();
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let nums: Option<Vec<u32>> =
+        if parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2 {
+            parts.iter().map(|p| p.parse().ok()).collect()
+        } else {
+            None
+        };
+    let Some(n) = nums else {
+        return Err((format!("« {text} » n'est pas une date"), help()));
+    };
+    let year = i32::try_from(n[0]).unwrap_or(0);
+    NaiveDate::from_ymd_opt(year, n[1], n[2]).ok_or_else(|| {
+        let msg = if (1..=12).contains(&n[1]) {
+            format!(
+                "la date {text} n'existe pas (ce mois n'a pas de {}e jour)",
+                n[2]
+            )
+        } else {
+            format!("la date {text} n'existe pas (mois {} invalide)", n[1])
+        };
+        (msg, help())
+    })
+}
+
+/// Checks a raw value against a field's type and domain.
+///
+/// # Errors
+/// What is wrong and the accepted values.
+pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<Value, FieldError> {
+    let def = field.def();
+    let err = |message: String, help: Option<String>| FieldError {
+        field: def.name.to_owned(),
+        message,
+        help,
+        wrong_type: false,
+    };
+    let wrong_type = || FieldError {
+        wrong_type: true,
+        ..err(
+            format!("attend {}, pas {}", expected(field, refs), raw.type_name()),
+            Some(format!("par exemple : {}", example_literal(field))),
+        )
+    };
+    if let (Raw::Flag(s), Kind::Choice(values)) = (raw, def.kind)
+        && let Some(canon) = values.iter().find(|v| v.eq_ignore_ascii_case(s.trim()))
+    {
+        return parse_value(field, &Raw::Str(canon), refs);
+    }
+    if let Raw::Flag(s) = raw
+        && matches!(
+            def.kind,
+            Kind::Text | Kind::Departement | Kind::Region | Kind::Choice(_) | Kind::Date
+        )
+    {
+        return parse_value(field, &Raw::Str(s), refs);
+    }
+    match (def.kind, raw) {
+        (Kind::Text, Raw::Str(s)) => Ok(Value::Text((*s).into())),
+        (Kind::Departement, Raw::Str(s)) => refs
+            .departement_index(s)
+            .map(Value::Choice)
+            .ok_or_else(|| {
+                err(
+                    format!("département « {s} » inconnu"),
+                    Some(if s.trim() == "20" {
+                        "la Corse a deux départements : \"2A\" (Corse-du-Sud) et \"2B\" (Haute-Corse)".to_owned()
+                    } else {
+                        did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| {
+                            "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned()
+                        })
+                    }),
+                )
+            }),
+        (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
+            err(
+                format!("région « {s} » inconnue"),
+                Some(refs.region_help(s)),
+            )
+        }),
+        (Kind::Choice(values), Raw::Str(s)) => choice_index(values, s).map(Value::Choice).ok_or_else(|| {
+            err(
+                format!("valeur « {s} » non acceptée"),
+                Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
+            )
+        }),
+        (Kind::IntChoice(values), Raw::Int(n)) => values
+            .iter()
+            .position(|v| v == n)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Value::Choice)
+            .ok_or_else(|| err(format!("valeur {n} non acceptée"), Some(expected(field, refs)))),
+        (Kind::IntChoice(values), Raw::Flag(s)) => match s.trim().parse::<i64>() {
+            Ok(n) if values.contains(&n) => parse_value(field, &Raw::Int(n), refs),
+            _ => Err(err(format!("valeur « {s} » non acceptée"), Some(expected(field, refs)))),
+        },
+        (Kind::Bool, Raw::Bool(b)) => Ok(Value::Bool(*b)),
+        (Kind::Bool, Raw::Flag(s)) => parse_oui_non(s)
+            .map(Value::Bool)
+            .ok_or_else(|| err(format!("« {s} » n'est pas oui/non"), Some("true ou false (oui/non en ligne de commande)".into()))),
+        (Kind::Number { .. }, Raw::Int(n)) => {
+            #[allow(clippy::cast_precision_loss)]
+            let x = *n as f64;
+            check_number(field, x, refs)
+        }
+        (Kind::Number { .. }, Raw::Float(x)) => check_number(field, *x, refs),
+        (Kind::Integer { min }, Raw::Int(n)) => {
+            if *n >= min {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(Value::Num(*n as f64))
+            } else {
+                Err(err(format!("{n} est trop petit"), Some(expected(field, refs))))
+            }
+        }
+        (Kind::Integer { .. }, Raw::Float(x)) if x.fract() == 0.0 && x.abs() < 1e15 => {
+            #[allow(clippy::cast_possible_truncation)]
+            parse_value(field, &Raw::Int(*x as i64), refs)
+        }
+        (Kind::Number { .. } | Kind::Integer { .. }, Raw::Flag(s)) => {
+            let t = s.trim().replace(',', ".");
+            if let Ok(n) = t.parse::<i64>() {
+                parse_value(field, &Raw::Int(n), refs)
+            } else if let Ok(x) = t.parse::<f64>() {
+                parse_value(field, &Raw::Float(x), refs)
+            } else {
+                Err(err(format!("« {s} » n'est pas un nombre"), Some(expected(field, refs))))
+            }
+        }
+        (Kind::Date, Raw::Date(d)) => Ok(Value::Date(*d)),
+        (Kind::Date, Raw::Str(s)) => parse_date(s).map(Value::Date).map_err(|(m, h)| err(m, Some(h))),
+        (Kind::List(values), Raw::List(items)) => {
+            let mut set = 0u32;
+            for item in items {
+                let Raw::Str(s) = item else {
+                    return Err(err(format!("chaque élément de la liste doit être une chaîne, pas {}", item.type_name()), Some(expected(field, refs))));
+                };
+                let i = choice_index(values, s).ok_or_else(|| {
+                    err(
+                        format!("valeur « {s} » non acceptée"),
+                        Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
+                    )
+                })?;
+                set |= 1 << i;
+            }
+            Ok(Value::Set(set))
+        }
+        (Kind::List(_), Raw::Flag(s)) => {
+            let t = s.trim();
+            if t.is_empty() || t == "aucun" || t == "aucune" {
+                return Ok(Value::Set(0));
+            }
+            let items: Vec<Raw<'_>> = t.split(',').map(|p| Raw::Str(p.trim())).collect();
+            parse_value(field, &Raw::List(items), refs)
+        }
+        _ => Err(wrong_type()),
+    }
+}
+
+fn choice_index(values: &[&str], s: &str) -> Option<u16> {
+    values
+        .iter()
+        .position(|v| *v == s)
+        .and_then(|i| u16::try_from(i).ok())
+}
+
+fn check_number(field: FieldId, x: f64, refs: &Referentiel) -> Result<Value, FieldError> {
+    let Kind::Number {
+        min,
+        max,
+        min_exclusive,
+        step,
+    } = field.def().kind
+    else {
+        unreachable!("check_number on a non-number field")
+    };
+    let low_ok = if min_exclusive { x > min } else { x >= min };
+    let step_ok = step.is_none_or(|s| ((x / s).round() * s - x).abs() < 1e-9);
+    if x.is_finite() && low_ok && x <= max && step_ok {
+        Ok(Value::Num(x))
+    } else {
+        Err(FieldError {
+            field: field.name().to_owned(),
+            message: format!("{} est hors des valeurs acceptées", fmt_num(x)),
+            help: Some(expected(field, refs)),
+            wrong_type: false,
+        })
+    }
+}
+
+/// `oui`/`non` and their English and boolean spellings.
+#[must_use]
+pub fn parse_oui_non(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "oui" | "o" | "true" | "vrai" | "yes" | "1" => Some(true),
+        "non" | "n" | "false" | "faux" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The value as written in a profile (for messages and `show`).
+#[must_use]
+pub fn display_value(field: FieldId, value: &Value, refs: &Referentiel) -> String {
+    match (field.def().kind, value) {
+        (Kind::Choice(values), Value::Choice(i)) => values[usize::from(*i)].to_owned(),
+        (Kind::IntChoice(values), Value::Choice(i)) => values[usize::from(*i)].to_string(),
+        (Kind::Departement, Value::Choice(i)) => refs.departements[usize::from(*i)].code.clone(),
+        (Kind::Region, Value::Choice(i)) => refs.regions[usize::from(*i)].slug.clone(),
+        (Kind::List(values), Value::Set(set)) => {
+            let v: Vec<&str> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, v)| *v)
+                .collect();
+            format!("[{}]", v.join(", "))
+        }
+        (_, Value::Bool(b)) => if *b { "oui" } else { "non" }.to_owned(),
+        (_, Value::Num(x)) => fmt_num(*x),
+        (_, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        (_, Value::Text(t)) => t.to_string(),
+        (_, Value::Choice(i)) => i.to_string(),
+        (_, Value::Set(s)) => s.to_string(),
+    }
+}
