@@ -273,27 +273,29 @@ fn check_amount_field(path: &str, v: &J) {
     );
 }
 
+/// The keys of an aid object, in the order of SPEC §5.
+const AIDE: [&str; 11] = [
+    "id",
+    "nom",
+    "statut",
+    "montant",
+    "financeur",
+    "contact",
+    "conditions",
+    "manquants",
+    "engagements",
+    "echeances",
+    "sources",
+];
+
+/// Additions to SPEC §5, after its keys (not in its example; scripts must not depend on their absence):
+/// `region` (slug of a regional aid, absent for national ones), `raison` (first false condition of a
+/// `non_eligible` aid), `notes` (the rule base's decisions), `questions` (flags that answer `manquants`),
+/// `versements` (payment schedule, with amounts when fixed).
+const AIDE_AJOUTS: [&str; 5] = ["region", "raison", "notes", "questions", "versements"];
+
 /// SPEC §5, one aid object.
 fn check_aide(path: &str, aide: &J) {
-    // Contract keys, in the order of SPEC §5.
-    const AIDE: [&str; 11] = [
-        "id",
-        "nom",
-        "statut",
-        "montant",
-        "financeur",
-        "contact",
-        "conditions",
-        "manquants",
-        "engagements",
-        "echeances",
-        "sources",
-    ];
-    // Additions to SPEC §5, after its keys (not in its example; scripts must not depend on their
-    // absence): `region` (slug of a regional aid, absent for national ones), `raison` (first false
-    // condition of a non_eligible aid), `notes` (the rule base's decisions), `questions` (flags that
-    // answer `manquants`), `versements` (payment schedule, with amounts when fixed).
-    const AIDE_AJOUTS: [&str; 5] = ["region", "raison", "notes", "questions", "versements"];
     let o = aide.obj(path);
     check_keys(path, o, &AIDE, &[], &AIDE_AJOUTS);
 
@@ -469,23 +471,9 @@ fn key_checker_catches_changes() {
     // A regional aid (it has the `region` addition) and a national one.
     for aide in [&aides[0], &aides[aides.len() - 1]] {
         let keys: Vec<&str> = aide.obj("aide").iter().map(|(k, _)| k.as_str()).collect();
-        let contract = [
-            "id",
-            "nom",
-            "statut",
-            "montant",
-            "financeur",
-            "contact",
-            "conditions",
-            "manquants",
-            "engagements",
-            "echeances",
-            "sources",
-        ];
-        let additions = ["region", "raison", "notes", "questions", "versements"];
         let problem = |ks: &[&str]| {
             let obj: Vec<(String, J)> = ks.iter().map(|k| ((*k).to_owned(), J::Null)).collect();
-            key_problem("aide", &obj, &contract, &[], &additions)
+            key_problem("aide", &obj, &AIDE, &[], &AIDE_AJOUTS)
         };
         assert_eq!(problem(&keys), None, "l'objet réel doit passer");
         let renamed: Vec<&str> = keys
