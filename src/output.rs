@@ -72,7 +72,11 @@ fn statut_cell(s: Statut, style: Style) -> Cell {
 
 /// A contact on one line, with every detail the rule base knows (kept whole so it can be copied).
 fn contact_line(a: &AideRapport<'_>) -> String {
-    let c = &a.contact;
+    join_contact(&a.contact)
+}
+
+/// Every detail of a contact the rule base knows, on one line.
+fn join_contact(c: &crate::rules::referentiel::Contact<'_>) -> String {
     [
         Some(c.organisme.as_ref()),
         c.email,
@@ -498,38 +502,12 @@ fn op_text(op: CmpOp) -> &'static str {
 pub fn contact_ref_text(aide: &Aide, refs: &Referentiel) -> String {
     match &aide.contact {
         ContactRef::Cpam => "la CPAM du département du cabinet concerné (le cabinet secondaire, pour une aide au cabinet secondaire)".into(),
-        ContactRef::Ars => aide.region.map_or_else(
-            || "l'ARS de la région d'exercice".into(),
-            |r| {
-                let r = &refs.regions[usize::from(r)];
-                [
-                    Some(r.ars.as_str()),
-                    r.email.as_deref(),
-                    r.telephone.as_deref(),
-                    r.adresse.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-            },
-        ),
+        ContactRef::Ars if aide.region.is_none() => "l'ARS de la région d'exercice".into(),
         ContactRef::ArsDepartement => {
             "la direction départementale de l'ARS du département d'exercice".into()
         }
-        ContactRef::Named(i) => {
-            let c = &refs.contacts[*i];
-            [
-                Some(c.organisme.as_str()),
-                c.email.as_deref(),
-                c.telephone.as_deref(),
-                c.url.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
-        }
+        // A regional ARS or a named contact does not depend on the profile: the shared resolver says it.
+        reference => join_contact(&refs.contact(reference, aide.region, None, None)),
     }
 }
 
