@@ -60,6 +60,7 @@ codes! {
     DuplicateId => "duplicate-id", "two rule files declare the same id";
     IdFileMismatch => "id-file-mismatch", "the id differs from the file name";
     UnknownContact => "unknown-contact", "the contact reference is not in the reference data";
+    UnknownCondition => "unknown-condition", "a shared condition (`partagee`) is not in the reference data";
     EmptyPeriod => "empty-period", "a period ends before it starts";
     ScaleGap => "scale-gap", "a value between two scale steps has no amount";
     ScaleOverlap => "scale-overlap", "two scale steps cover the same values";

@@ -194,6 +194,10 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
                     writeln!(w, "  {q}    ({})", for_aids.join(", "))?;
                 }
             }
+            // Questions that no field answers follow the field questions.
+            for q in a.questions.iter().skip(a.manquants.len()) {
+                writeln!(w, "  {q}    ({})", a.id)?;
+            }
         }
     }
     if !waiting.is_empty() {
@@ -465,6 +469,16 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
             .collect::<Vec<_>>()
             .join(" ; à défaut "),
         Node::Reference(op, d) => format!("date de référence {} {}", op_text(*op), fr_date(*d)),
+        Node::AppliesFrom(d, n) => format!(
+            "pour une demande datée du {} ou après : {}",
+            fr_date(*d),
+            describe(n, refs)
+        ),
+        Node::UnknownIf { guard, inner } => format!(
+            "{} ; à confirmer si {}",
+            describe(inner, refs),
+            describe(guard, refs)
+        ),
         Node::Leaf(l) => {
             let f = l.field;
             let name = f.name();

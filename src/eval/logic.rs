@@ -143,8 +143,39 @@ pub fn eval(node: &Node, env: &Env<'_>) -> Tri {
             .find(|t| *t != Tri::Inconnu)
             .unwrap_or(Tri::Inconnu),
         Node::Reference(op, date) => Tri::from_bool(compare(*op, env.date_ref.cmp(date))),
+        Node::AppliesFrom(from, inner) => {
+            if applies(*from, env) {
+                eval(inner, env)
+            } else {
+                Tri::Vrai
+            }
+        }
+        Node::UnknownIf { guard, inner } => {
+            if eval(guard, env) == Tri::Vrai {
+                Tri::Inconnu
+            } else {
+                eval(inner, env)
+            }
+        }
         Node::Leaf(leaf) => eval_leaf(leaf, env),
     }
+}
+
+/// Whether a condition is unknown because its `inconnue_si` guard holds (no field would decide it).
+#[must_use]
+pub fn unknown_by_guard(node: &Node, env: &Env<'_>) -> bool {
+    match node {
+        Node::AppliesFrom(from, inner) => applies(*from, env) && unknown_by_guard(inner, env),
+        Node::UnknownIf { guard, .. } => eval(guard, env) == Tri::Vrai,
+        _ => false,
+    }
+}
+
+/// Whether a rule in force from `from` applies to the request (`date_demande`, by default the reference
+/// date).
+#[must_use]
+pub fn applies(from: NaiveDate, env: &Env<'_>) -> bool {
+    env.date(ids::DATE_DEMANDE).is_none_or(|d| d >= from)
 }
 
 fn compare(op: CmpOp, ord: std::cmp::Ordering) -> bool {
@@ -207,7 +238,13 @@ pub fn missing(node: &Node, env: &Env<'_>, out: &mut Vec<FieldId>) {
                 missing(c, env, out);
             }
         }
-        Node::Not(inner) => missing(inner, env, out),
+        Node::Not(inner) | Node::AppliesFrom(_, inner) => missing(inner, env, out),
+        // Unknown through its guard: no field answers it (the condition's own question does).
+        Node::UnknownIf { guard, inner } => {
+            if eval(guard, env) != Tri::Vrai {
+                missing(inner, env, out);
+            }
+        }
         // Never unknown (the reference date is always known): nothing to ask.
         Node::IfKnown(_) | Node::Reference(..) => {}
         Node::Leaf(leaf) => {
@@ -384,6 +421,64 @@ mod tests {
             ),
             Vrai
         );
+    }
+
+    #[test]
+    fn a_rule_in_force_from_a_date_holds_for_earlier_requests() {
+        let barred = Node::AppliesFrom(
+            date("2025-03-15"),
+            Box::new(leaf(
+                "aide_installation_10_ans",
+                Test::Eq(Scalar::Bool(false)),
+            )),
+        );
+        let p = profile(&[("aide_installation_10_ans", Value::Bool(true))]);
+        let at = |d: &str| Env {
+            profile: &p,
+            date_ref: date(d),
+        };
+        assert_eq!(eval(&barred, &at("2025-03-14")), Vrai, "not yet in force");
+        assert_eq!(eval(&barred, &at("2025-03-15")), Faux, "in force that day");
+        let asked = profile(&[("date_demande", Value::Date(date("2025-01-10")))]);
+        let env = Env {
+            profile: &asked,
+            date_ref: date("2026-01-01"),
+        };
+        assert_eq!(eval(&barred, &env), Vrai, "the request's date decides");
+        let unknown = Profile::default();
+        let env = Env {
+            profile: &unknown,
+            date_ref: date("2026-01-01"),
+        };
+        let mut out = Vec::new();
+        missing(&barred, &env, &mut out);
+        assert_eq!(out, vec![field_id("aide_installation_10_ans").unwrap()]);
+    }
+
+    fn env_of(p: &Profile) -> Env<'_> {
+        Env {
+            profile: p,
+            date_ref: date("2026-01-01"),
+        }
+    }
+
+    #[test]
+    fn a_guard_makes_a_condition_unknown_without_a_field_to_ask() {
+        let zip = Node::UnknownIf {
+            guard: Box::new(leaf("projet", Test::Eq(Scalar::Choice(1)))),
+            inner: Box::new(leaf("zone", Test::Eq(Scalar::Choice(0)))),
+        };
+        let secondary = profile(&[("projet", Value::Choice(1)), ("zone", Value::Choice(1))]);
+        assert_eq!(eval(&zip, &env_of(&secondary)), Inconnu);
+        assert!(unknown_by_guard(&zip, &env_of(&secondary)));
+        let mut out = Vec::new();
+        missing(&zip, &env_of(&secondary), &mut out);
+        assert!(out.is_empty(), "no field decides it: {out:?}");
+        let main = profile(&[("projet", Value::Choice(0)), ("zone", Value::Choice(1))]);
+        assert_eq!(eval(&zip, &env_of(&main)), Faux);
+        let unknown_projet = profile(&[("zone", Value::Choice(0))]);
+        assert_eq!(eval(&zip, &env_of(&unknown_projet)), Vrai);
+        assert!(!unknown_by_guard(&zip, &env_of(&unknown_projet)));
     }
 
     #[test]

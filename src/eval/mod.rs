@@ -8,10 +8,10 @@ pub mod logic;
 use chrono::NaiveDate;
 
 use self::amount::Somme;
-use self::logic::{Env, Tri, add_months, eval, missing};
+use self::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
 use crate::profile::{FieldId, Profile, Value, ids};
 use crate::report::{AideRapport, ConditionRapport, Echeance, Rapport, Total, VersementRapport};
-use crate::rules::model::{Aide, MontantKind, Quand, RuleSet, Statut};
+use crate::rules::model::{Aide, ConditionQuestion, MontantKind, Quand, RuleSet, Statut};
 
 /// The outcome of one aid for one profile, before presentation.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Verdict<'r> {
     pub resultats: Vec<Tri>,
     /// Fields that would decide an `a_confirmer` aid (empty otherwise).
     pub manquants: Vec<FieldId>,
+    /// Questions of conditions that no field decides (`inconnue_si`), for an `a_confirmer` aid.
+    pub questions: Vec<&'r ConditionQuestion>,
     pub montant: Somme<'r>,
 }
 
@@ -36,10 +38,16 @@ pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
         Statut::Eligible
     };
     let mut manquants = Vec::new();
+    let mut questions = Vec::new();
     if statut == Statut::AConfirmer {
         for (c, r) in aide.conditions.iter().zip(&resultats) {
             if *r == Tri::Inconnu {
                 missing(&c.node, env, &mut manquants);
+                if let Some(q) = &c.question
+                    && unknown_by_guard(&c.node, env)
+                {
+                    questions.push(q);
+                }
             }
         }
     }
@@ -47,6 +55,7 @@ pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
         statut,
         resultats,
         manquants,
+        questions,
         montant: amount::compute(&aide.montant, env),
     }
 }
@@ -274,6 +283,10 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
             .manquants
             .iter()
             .map(|f| crate::profile::flag_hint(*f))
+            .chain(v.questions.iter().map(|q| match &q.option {
+                Some(o) => format!("{} ({o})", q.texte),
+                None => q.texte.clone(),
+            }))
             .collect(),
         versements: aide
             .versements

@@ -284,10 +284,20 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Integer { min: 0 },
         help: "Habitants couverts par la CPTS",
     },
+    Field {
+        name: "exercice_groupe",
+        kind: Kind::Bool,
+        help: "Exercice en groupe (plusieurs médecins partageant le cabinet)",
+    },
+    Field {
+        name: "caim_deja_signe",
+        kind: Kind::Bool,
+        help: "CAIM déjà signé (il ne pouvait l'être qu'une fois dans la carrière)",
+    },
 ];
 
 /// Number of fields; a profile is an array of this many slots.
-pub const FIELD_COUNT: usize = 28;
+pub const FIELD_COUNT: usize = 30;
 const _: () = assert!(FIELDS.len() == FIELD_COUNT);
 
 /// Looks a field up by its JSON name.

@@ -129,28 +129,25 @@ pub fn aide(
                     span: top.key_span("region").unwrap_or(id_span.clone()),
                 }),
                 span: top.key_span("region").unwrap_or(id_span.clone()),
+                question: None,
             },
         );
     }
+    let mut notes = top.strings(ctx, "notes");
     for (t, span) in top.tables(ctx, "conditions") {
-        let libelle = t
-            .get("libelle")
-            .and_then(|v| v.get_ref().as_str())
-            .map(str::to_owned);
-        if libelle.is_none() {
-            ctx.error(
-                Code::MissingKey,
-                span.clone(),
-                "condition sans « libelle »".into(),
-                Some("chaque [[conditions]] a un libellé en français : libelle = \"Installation en ZIP\"".into()),
-            );
-        }
-        if let Some(node) = super::conditions::node(ctx, t, span.clone(), refs) {
-            conditions.push(Condition {
-                libelle: libelle.unwrap_or_default(),
-                node,
-                span,
-            });
+        if let Some(c) = super::conditions::top(ctx, t, span, refs) {
+            if let Some(shared) = t
+                .get("partagee")
+                .and_then(|v| v.get_ref().as_str())
+                .and_then(|k| refs.condition(k))
+            {
+                for n in &shared.notes {
+                    if !notes.contains(n) {
+                        notes.push(n.clone());
+                    }
+                }
+            }
+            conditions.push(c);
         }
     }
     let montant = if let Some(val) = top.get("montant") {
@@ -186,7 +183,7 @@ pub fn aide(
         echeances,
         engagements: top.strings(ctx, "engagements"),
         cumul: top.strings(ctx, "cumul"),
-        notes: top.strings(ctx, "notes"),
+        notes,
         sources,
         exemples,
         file: ctx.file.to_owned(),
@@ -317,6 +314,7 @@ fn periode_conditions(p: &Periode, span: Range<usize>) -> Vec<Condition> {
             libelle,
             node,
             span: span.clone(),
+            question: None,
         });
     };
     let leaf = |field, test| {

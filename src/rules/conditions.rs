@@ -7,8 +7,8 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::compile::{champ, date_plus_duree, field_error, to_raw, to_scalar};
-use super::model::{CmpOp, Leaf, Node, Operand, Scalar, Test};
-use super::referentiel::Referentiel;
+use super::model::{CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, Test};
+use super::referentiel::{Referentiel, SharedCondition};
 use super::walk::{Ctx, Table, Val};
 use crate::diagnostic::Code;
 use crate::profile::{self, FieldId, Kind};
@@ -27,16 +27,146 @@ const OPERATORS: &[&str] = &[
     "contient_un_de",
 ];
 
+/// Keys of a top-level condition besides its form.
+const TOP_KEYS: &[&str] = &[
+    "libelle",
+    "applicable_du",
+    "inconnue_si",
+    "question",
+    "option",
+];
+
+/// Reads one `[[conditions]]` table: a shared condition (`partagee = "…"`), or a label, a form, and the
+/// optional `applicable_du` (in force from a date) and `inconnue_si` (with its `question`).
+pub(super) fn top(
+    ctx: &mut Ctx<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    refs: &Referentiel,
+) -> Option<Condition> {
+    if table.contains_key("partagee") {
+        let t = Table::new(
+            ctx,
+            table,
+            span.clone(),
+            "une condition partagée",
+            &["partagee"],
+        );
+        let (key, key_span) = t.str(ctx, "partagee")?;
+        if let Some(shared) = refs.condition(key) {
+            return Some(Condition {
+                span,
+                ..shared.condition.clone()
+            });
+        }
+        ctx.error(
+            Code::UnknownCondition,
+            key_span,
+            format!("condition partagée « {key} » inconnue"),
+            Some(refs.condition_help(key)),
+        );
+        return None;
+    }
+    condition(ctx, table, span, refs, &[])
+}
+
+/// A condition with its label: the form of `node`, plus `applicable_du`, `inconnue_si` and `question`;
+/// `extra` lists further keys the caller reads itself.
+pub(super) fn condition(
+    ctx: &mut Ctx<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    refs: &Referentiel,
+    extra: &[&str],
+) -> Option<Condition> {
+    let libelle = table
+        .get("libelle")
+        .and_then(|v| v.get_ref().as_str())
+        .map(str::to_owned);
+    if libelle.is_none() {
+        ctx.error(
+            Code::MissingKey,
+            span.clone(),
+            "condition sans « libelle »".into(),
+            Some("chaque [[conditions]] a un libellé en français : libelle = \"Installation en ZIP\"".into()),
+        );
+    }
+    let t = Table {
+        table,
+        span: span.clone(),
+    };
+    let applicable_du = t.date(ctx, "applicable_du");
+    let guard = match t.get("inconnue_si") {
+        Some(val) => {
+            if let DeValue::Table(inner) = val.get_ref() {
+                Some(node(ctx, inner, val.span(), refs, &[])?)
+            } else {
+                ctx.type_mismatch("inconnue_si", val, "une condition (table)");
+                None
+            }
+        }
+        None => None,
+    };
+    let texte = t.str(ctx, "question").map(|(s, _)| s.to_owned());
+    let option = t.str(ctx, "option").map(|(s, _)| s.to_owned());
+    let question = match (&guard, texte) {
+        (Some(_), Some(texte)) => Some(ConditionQuestion { texte, option }),
+        (Some(_), None) => {
+            ctx.error(
+                Code::MissingKey,
+                span.clone(),
+                "« inconnue_si » sans « question »".into(),
+                Some("quand la condition est inconnue, aucun champ du profil ne la décide : écrivez la question à poser, question = \"Votre cabinet principal est-il en ZIP ?\"".into()),
+            );
+            None
+        }
+        (None, Some(_)) => {
+            for k in ["question", "option"] {
+                if let Some(s) = t.key_span(k) {
+                    ctx.error(
+                        Code::UnknownKey,
+                        s,
+                        format!("« {k} » sans « inconnue_si »"),
+                        Some("une question propre à la condition ne sert que si inconnue_si la rend inconnue ; sinon ce sont les questions des champs qui s'affichent".into()),
+                    );
+                }
+            }
+            None
+        }
+        (None, None) => None,
+    };
+    let keys: Vec<&str> = TOP_KEYS.iter().chain(extra).copied().collect();
+    let mut node = node(ctx, table, span.clone(), refs, &keys)?;
+    if let Some(guard) = guard {
+        node = Node::UnknownIf {
+            guard: Box::new(guard),
+            inner: Box::new(node),
+        };
+    }
+    if let Some((from, _)) = applicable_du {
+        node = Node::AppliesFrom(from, Box::new(node));
+    }
+    Some(Condition {
+        libelle: libelle.unwrap_or_default(),
+        node,
+        span,
+        question,
+    })
+}
+
+/// Reads a condition tree; `extra` lists the keys of the enclosing condition that are not part of it.
 pub(super) fn node(
     ctx: &mut Ctx<'_>,
     table: &DeTable<'_>,
     span: Range<usize>,
     refs: &Referentiel,
+    extra: &[&str],
 ) -> Option<Node> {
-    let allowed: Vec<&str> = ["libelle", "champ"]
+    let allowed: Vec<&str> = ["champ"]
         .iter()
         .chain(COMBINATORS)
         .chain(OPERATORS)
+        .chain(extra)
         .copied()
         .collect();
     let t = Table::new(ctx, table, span.clone(), "une condition", &allowed);
@@ -79,7 +209,7 @@ pub(super) fn node(
                         ctx.type_mismatch(form, val, "une condition (table)");
                         return None;
                     };
-                    let inner = Box::new(node(ctx, inner, val.span(), refs)?);
+                    let inner = Box::new(node(ctx, inner, val.span(), refs, &[])?);
                     Some(if *form == "non" {
                         Node::Not(inner)
                     } else {
@@ -90,7 +220,7 @@ pub(super) fn node(
                     let children: Vec<Node> = t
                         .tables(ctx, combinator)
                         .into_iter()
-                        .filter_map(|(inner, s)| node(ctx, inner, s, refs))
+                        .filter_map(|(inner, s)| node(ctx, inner, s, refs, &[]))
                         .collect();
                     if children.is_empty() {
                         ctx.error(
@@ -327,4 +457,52 @@ fn operand(
         Scalar::Date(d) => Some(Operand::Date(d)),
         _ => None,
     }
+}
+
+/// Reads `referentiel/conditions.toml`: conditions that several rules share (`partagee = "<clé>"`), each
+/// with its label, form and the notes that go with it, written once.
+pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> Vec<SharedCondition> {
+    let doc = match super::walk::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            ctx.diags.push(d);
+            return Vec::new();
+        }
+    };
+    let top = Table::new(
+        ctx,
+        doc.get_ref(),
+        doc.span(),
+        "le fichier des conditions partagées",
+        &["condition"],
+    );
+    let Some(val) = top.get("condition") else {
+        return Vec::new();
+    };
+    // Condition keys are free names, so this table is read without a list of allowed keys.
+    let DeValue::Table(named) = val.get_ref() else {
+        ctx.type_mismatch("condition", val, "une table [condition.<clé>]");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, val) in named {
+        let DeValue::Table(t) = val.get_ref() else {
+            ctx.type_mismatch(key.get_ref(), val, "une table");
+            continue;
+        };
+        let Some(condition) = condition(ctx, t, val.span(), refs, &["notes"]) else {
+            continue;
+        };
+        let notes = Table {
+            table: t,
+            span: val.span(),
+        }
+        .strings(ctx, "notes");
+        out.push(SharedCondition {
+            key: key.get_ref().to_string(),
+            condition,
+            notes,
+        });
+    }
+    out
 }

@@ -44,7 +44,12 @@ impl Loaded {
     }
 }
 
-const REFERENTIEL: [&str; 3] = ["regions.toml", "departements.toml", "contacts.toml"];
+const REFERENTIEL: [&str; 4] = [
+    "regions.toml",
+    "departements.toml",
+    "contacts.toml",
+    "conditions.toml",
+];
 
 fn referentiel_kind(rel: &str) -> Option<usize> {
     let mut parts = rel.rsplit('/');
@@ -113,7 +118,11 @@ fn referentiel(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Referentiel
         match kind {
             0 => referentiel::read_regions(&mut ctx, &f.text, &mut refs),
             1 => referentiel::read_departements(&mut ctx, &f.text, &mut refs),
-            _ => referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
+            2 => referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
+            _ => {
+                let shared = conditions::shared(&mut ctx, &f.text, &refs);
+                refs.conditions = shared;
+            }
         }
         diags.extend(ctx.diags);
     }

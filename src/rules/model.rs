@@ -113,6 +113,17 @@ pub struct Condition {
     pub libelle: String,
     pub node: Node,
     pub span: Range<usize>,
+    /// The question to ask when `inconnue_si` makes the condition unknown (no profile field decides it).
+    pub question: Option<ConditionQuestion>,
+}
+
+/// A question that no profile field answers: the condition is unknown because the fields given describe
+/// something else (`inconnue_si`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionQuestion {
+    pub texte: String,
+    /// What to type or do to answer it.
+    pub option: Option<String>,
 }
 
 /// A node of the condition tree.
@@ -127,6 +138,15 @@ pub enum Node {
     IfKnown(Box<Node>),
     /// Compares the reference date (always known) with a fixed date.
     Reference(CmpOp, NaiveDate),
+    /// A rule in force from a date: true for a request (`date_demande`) dated before it, else the inner
+    /// condition.
+    AppliesFrom(NaiveDate, Box<Node>),
+    /// Unknown while `guard` holds (the fields describe another place than the one the condition is
+    /// about); otherwise the inner condition.
+    UnknownIf {
+        guard: Box<Node>,
+        inner: Box<Node>,
+    },
     Leaf(Leaf),
 }
 

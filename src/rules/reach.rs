@@ -199,7 +199,8 @@ fn first_span(node: &Node) -> Option<Range<usize>> {
     match node {
         Node::Leaf(l) => Some(l.span.clone()),
         Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().find_map(first_span),
-        Node::Not(n) | Node::IfKnown(n) => first_span(n),
+        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => first_span(n),
+        Node::UnknownIf { inner, .. } => first_span(inner),
         Node::Reference(..) => None,
     }
 }
@@ -260,7 +261,11 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
     }
     // Each `un_de` branch against everything the other conditions require.
     for (i, c) in aide.conditions.iter().enumerate() {
-        let Node::Any(branches) = &c.node else {
+        let node = match &c.node {
+            Node::AppliesFrom(_, inner) | Node::UnknownIf { inner, .. } => inner.as_ref(),
+            other => other,
+        };
+        let Node::Any(branches) = node else {
             continue;
         };
         let mut others = State::new();

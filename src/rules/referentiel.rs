@@ -71,11 +71,21 @@ pub enum ContactRef {
 /// The words a rule may use for `contact` besides named contacts.
 pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
 
+/// A condition written once in `referentiel/conditions.toml` and used by several rules.
+#[derive(Debug, Clone)]
+pub struct SharedCondition {
+    pub key: String,
+    pub condition: super::model::Condition,
+    /// Shown with every aid that uses the condition.
+    pub notes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Referentiel {
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
+    pub conditions: Vec<SharedCondition>,
     /// Département code → index in `departements` (batch mode looks one up per profile).
     pub par_code: std::collections::HashMap<String, u16>,
 }
@@ -98,6 +108,24 @@ impl Referentiel {
         let slugs = self.regions.iter().map(|r| r.slug.as_str());
         did_you_mean(slug, slugs.clone())
             .unwrap_or_else(|| format!("régions : {}", slugs.collect::<Vec<_>>().join(", ")))
+    }
+
+    /// A shared condition by key.
+    #[must_use]
+    pub fn condition(&self, key: &str) -> Option<&SharedCondition> {
+        self.conditions.iter().find(|c| c.key == key)
+    }
+
+    /// The help for an unknown shared condition: the closest key, else every key.
+    #[must_use]
+    pub fn condition_help(&self, key: &str) -> String {
+        let keys = self.conditions.iter().map(|c| c.key.as_str());
+        did_you_mean(key, keys.clone()).unwrap_or_else(|| {
+            format!(
+                "conditions partagées (rules/referentiel/conditions.toml) : {}",
+                keys.collect::<Vec<_>>().join(", ")
+            )
+        })
     }
 
     /// Accepts `45`, `2a`, and `5` for `05`.
