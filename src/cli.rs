@@ -111,7 +111,7 @@ pub struct CheckArgs {
 
     /// Profil(s) JSON : un objet, un tableau d'objets ou du NDJSON ; « - » pour l'entrée standard
     #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
-    pub input: Option<String>,
+    pub input: Option<PathBuf>,
 
     /// Format de sortie : table, json (un objet ; un tableau pour plusieurs profils) ou ndjson (un objet
     /// compact par profil et par ligne)
@@ -341,6 +341,7 @@ pub fn french_error(e: &clap::Error) -> String {
         }
         ErrorKind::ArgumentConflict => format!("{arg} ne peut pas être utilisé ici"),
         ErrorKind::NoEquals => format!("{arg} s'écrit avec un signe égal : --qpv=non"),
+        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte valide (UTF-8)\n  aide : retapez-le sans caractère accentué copié d'un autre encodage ; un fichier se lit aussi par l'entrée standard (--input -)".to_owned(),
         _ => return e.render().to_string(),
     };
     msg.insert_str(0, "erreur : ");

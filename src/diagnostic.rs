@@ -2,6 +2,7 @@
 //! A `Diagnostic` carries a stable code, a byte span into a named source and a help line; the renderers
 //! here turn it into compiler-style text, JSON or GitHub annotations. Nothing here prints.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -51,6 +52,7 @@ macro_rules! codes {
 
 codes! {
     Io => "io", "a rule file or directory cannot be read";
+    UnsafePath => "unsafe-path", "a path in the rules directory is not read: a link out of it or in a loop, not a regular file, or too large";
     TomlSyntax => "toml-syntax", "the file is not valid TOML";
     UnknownKey => "unknown-key", "a key the rule format does not define";
     MissingKey => "missing-key", "a required key is absent";
@@ -176,12 +178,13 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         let line_end = line_start + text.len();
         let end = floor_char_boundary(src, span.end.clamp(start, line_end));
         let width = src[start..end].chars().count().max(1);
+        let (shown, caret_at, width) = window(text, col - 1, width);
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{line} | {text}");
+        let _ = writeln!(out, "{line} | {shown}");
         let _ = writeln!(
             out,
             "{gutter} | {}{}",
-            " ".repeat(col - 1),
+            " ".repeat(caret_at),
             "^".repeat(width)
         );
         if let Some(help) = &diag.help {
@@ -194,6 +197,32 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// Longest source line shown in a snippet; a longer one is cut around the span.
+const MAX_SNIPPET: usize = 100;
+
+/// The part of a source line to show, the caret's column in it and the caret's width: the whole line
+/// when short, else a window of it around the span with `…` where it was cut.
+fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX_SNIPPET {
+        return (text.to_owned(), col, width);
+    }
+    let from = col.saturating_sub(30).min(chars.len());
+    let to = (from + MAX_SNIPPET).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = col - from;
+    if from > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let width = width.min(to.saturating_sub(col).max(1));
+    (shown, caret, width)
 }
 
 /// One JSON object per diagnostic (stable keys).
@@ -261,6 +290,27 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Words longer than this get no suggestion: nobody mistypes a name that long, and the distance would
+/// cost time proportional to its length.
+const MAX_SUGGESTED_WORD: usize = 64;
+
+/// Longest user text echoed in a message; longer text is cut, with its length.
+const MAX_ECHO: usize = 80;
+
+/// User text as quoted in a message: whole when short, else its first characters and its length.
+#[must_use]
+pub fn echo(text: &str) -> Cow<'_, str> {
+    let mut chars = text.char_indices();
+    match chars.nth(MAX_ECHO) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} caractères)",
+            &text[..cut],
+            text.chars().count()
+        )),
+    }
+}
+
 /// The closest candidate within distance 2 (1 for words of three letters or fewer, where 2 edits would
 /// match nearly anything), case-insensitive, `-` and `_` alike.
 #[must_use]
@@ -268,6 +318,9 @@ pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    if word.len() > MAX_SUGGESTED_WORD * 4 || word.chars().count() > MAX_SUGGESTED_WORD {
+        return None;
+    }
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
     let word = norm(word);
     let max = if word.chars().count() <= 3 { 1 } else { 2 };
@@ -311,6 +364,20 @@ mod tests {
                 code.as_str()
             );
         }
+    }
+
+    #[test]
+    fn long_user_text_is_cut_and_gets_no_suggestion() {
+        let long = "z".repeat(5_000_000);
+        assert_eq!(suggest(&long, ["zone"]), None);
+        let shown = echo(&long);
+        assert!(shown.starts_with(&"z".repeat(80)), "{}", &shown[..90]);
+        assert!(
+            shown.ends_with("… (5000000 caractères)"),
+            "{}",
+            &shown[80..]
+        );
+        assert_eq!(echo("zone"), "zone");
     }
 
     #[test]

@@ -58,6 +58,13 @@ pub fn fr_io(e: &io::Error) -> String {
         io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
         io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
         io::ErrorKind::InvalidData => "contenu illisible (le texte doit être en UTF-8)".to_owned(),
-        _ => e.to_string(),
+        io::ErrorKind::StorageFull => "disque plein".to_owned(),
+        io::ErrorKind::AlreadyExists => "existe déjà".to_owned(),
+        io::ErrorKind::NotADirectory => "ce n'est pas un dossier".to_owned(),
+        io::ErrorKind::TimedOut => "délai dépassé".to_owned(),
+        io::ErrorKind::Interrupted => "interrompu".to_owned(),
+        io::ErrorKind::UnexpectedEof => "fin de fichier inattendue".to_owned(),
+        io::ErrorKind::BrokenPipe => "le programme qui lit la sortie s'est arrêté".to_owned(),
+        _ => format!("erreur du système ({e})"),
     }
 }

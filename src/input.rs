@@ -1,51 +1,258 @@
-//! Reading profiles from JSON: one object, an array of objects, or NDJSON (one object a line), detected
-//! from the first bytes and streamed from the `BufRead` it is handed, so memory stays flat. Each key is
-//! checked against the profile vocabulary as it is read; a bad line becomes an `Item` carrying its error.
+//! Reading profiles from JSON: one object, an array of objects, NDJSON (one object a line), or a stream
+//! of pretty-printed objects, detected from the first bytes and streamed from the `BufRead` it is
+//! handed. Memory stays bounded whatever the input: no item may exceed `MAX_ITEM_BYTES`, and a longer
+//! one is a bad item in place. Every problem (bad UTF-8, JSON syntax, a bad field) is an `Item` carrying
+//! its place and, when it could be read, the profile's `id`; the stream goes on after it.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
 use std::fmt;
-use std::io::BufRead;
+use std::io::{self, BufRead};
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-use crate::error::{Error, Result};
-use crate::profile::{self, FieldError, Profile, Raw};
+use crate::profile::{self, FieldError, FieldId, Profile, Raw, ids};
 use crate::rules::referentiel::Referentiel;
 
-/// The message of a bad field, prefixed by where it was (`ligne 3`), with the help on its own line.
-#[must_use]
-pub fn input_error(context: &str, e: &FieldError) -> String {
-    let mut message = if profile::field_id(&e.field).is_some() || !e.field.starts_with('(') {
-        format!("{context} : champ « {} » : {}", e.field, e.message)
-    } else {
-        format!("{context} : {}", e.message)
-    };
-    if let Some(h) = &e.help {
-        message.push_str(&format!("\n  aide : {h}"));
-    }
-    message
+/// The largest input item (one NDJSON line, one array element, one pretty-printed object): 1 MiB.
+pub const MAX_ITEM_BYTES: usize = 1 << 20;
+
+/// Where an item was in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// 1-based line where the item starts (NDJSON, a single object, pretty-printed objects).
+    Line(usize),
+    /// 1-based position in a JSON array, and the line where the element starts.
+    Element { index: usize, line: usize },
 }
 
-/// Reads one profile object from JSON, checking each key against the vocabulary.
+impl Place {
+    /// The line where the item starts.
+    #[must_use]
+    pub fn line(self) -> usize {
+        match self {
+            Place::Line(n) | Place::Element { line: n, .. } => n,
+        }
+    }
+
+    /// The number scripts read in `"ligne"`: the line, or the position in the array.
+    #[must_use]
+    pub fn number(self) -> usize {
+        match self {
+            Place::Line(n) | Place::Element { index: n, .. } => n,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "ligne {n}"),
+            Place::Element { index, line } => {
+                write!(f, "profil n° {index} du tableau (ligne {line})")
+            }
+        }
+    }
+}
+
+/// What is wrong with an input item: the field when one is at fault, what, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The key as written (shortened when very long); `None` for problems of the whole item.
+    pub field: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    /// Line and column of a JSON syntax error (the item's place says where the item starts).
+    pub at: Option<(usize, usize)>,
+}
+
+impl Problem {
+    fn whole(message: String, help: &str) -> Self {
+        Problem {
+            field: None,
+            message,
+            help: Some(help.to_owned()),
+            at: None,
+        }
+    }
+}
+
+impl From<FieldError> for Problem {
+    fn from(e: FieldError) -> Self {
+        Problem {
+            field: Some(e.field),
+            message: e.message,
+            help: e.help,
+            at: None,
+        }
+    }
+}
+
+/// One item of the input: where it was, its `id` when it could be read, and the profile or its problem.
+#[derive(Debug)]
+pub struct Item {
+    pub place: Place,
+    pub id: Option<Box<str>>,
+    pub profile: Result<Profile, Problem>,
+}
+
+/// How the input was laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A JSON array.
+    Array,
+    /// Values one after the other (NDJSON, or pretty-printed objects): how many items.
+    Values(usize),
+}
+
+/// A profile object as read: its `id` (read even when another field is wrong) and the profile.
+struct Parsed {
+    id: Option<Box<str>>,
+    profile: Result<Profile, Problem>,
+}
+
+/// Reads one profile object, checking each key against the vocabulary and each value against its
+/// field, straight from the JSON text (values are borrowed, not built as `serde_json::Value`).
 struct ProfileSeed<'a> {
     refs: &'a Referentiel,
 }
 
 impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
-    type Value = std::result::Result<Profile, FieldError>;
+    type Value = Parsed;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-fn not_an_object(what: &str) -> FieldError {
-    FieldError {
-        field: "(profil)".into(),
-        message: format!("{what} reçu, un objet JSON attendu"),
-        help: Some("un profil s'écrit {\"zone\": \"ZIP\", \"secteur\": 1, …}".into()),
-        wrong_type: true,
+fn not_an_object(what: &str) -> Parsed {
+    Parsed {
+        id: None,
+        profile: Err(Problem::whole(
+            format!("{what} reçu, un objet JSON attendu"),
+            "un profil s'écrit {\"zone\": \"ZIP\", \"secteur\": 1, …}",
+        )),
     }
+}
+
+/// The keys seen in one object, to refuse a key given twice.
+#[derive(Default)]
+struct Seen(u64);
+
+const _: () = assert!(profile::FIELD_COUNT <= 64, "Seen holds one bit per field");
+
+impl Seen {
+    /// Records `field`; false when it was already there.
+    fn insert(&mut self, field: FieldId) -> bool {
+        let bit = 1u64 << field.0;
+        let new = self.0 & bit == 0;
+        self.0 |= bit;
+        new
+    }
+}
+
+impl<'de> Visitor<'de> for ProfileSeed<'_> {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("un profil (objet JSON)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut profile = Profile::default();
+        let mut problem: Option<Problem> = None;
+        let mut id = None;
+        let mut seen = Seen::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            let Some(field) = profile::field_id(&key) else {
+                problem.get_or_insert_with(|| profile::unknown_key(&key).into());
+                continue;
+            };
+            if !seen.insert(field) {
+                problem.get_or_insert_with(|| Problem {
+                    field: Some(crate::diagnostic::echo(&key).into_owned()),
+                    message: "donné deux fois dans le même profil".into(),
+                    help: Some("gardez une seule valeur pour ce champ".into()),
+                    at: None,
+                });
+                continue;
+            }
+            if field == ids::ID
+                && let Ok(label) = serde_json::from_str::<Cow<'_, str>>(raw.get())
+            {
+                id = Some(label.into());
+            }
+            if problem.is_some() {
+                continue;
+            }
+            if let Err(e) = read_value(field, raw.get(), self.refs, &mut profile) {
+                problem = Some(e.into());
+            }
+        }
+        Ok(Parsed {
+            id,
+            profile: problem.map_or(Ok(profile), Err),
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(not_an_object("une liste"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(not_an_object("un booléen"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(not_an_object("un nombre"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(not_an_object("un nombre"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(not_an_object("un nombre"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(not_an_object("une chaîne"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(not_an_object("null"))
+    }
+}
+
+/// Checks the JSON text of one value (already valid JSON) against its field and stores it. Plain
+/// scalars are read from the text itself; strings with escapes and lists go through `serde_json`.
+fn read_value(
+    field: FieldId,
+    text: &str,
+    refs: &Referentiel,
+    profile: &mut Profile,
+) -> Result<(), FieldError> {
+    let raw = match text.as_bytes().first() {
+        Some(b'n') => return Ok(()),
+        Some(b't') => Raw::Bool(true),
+        Some(b'f') => Raw::Bool(false),
+        Some(b'"') if !text.contains('\\') => Raw::Str(&text[1..text.len() - 1]),
+        Some(b'-' | b'0'..=b'9') => Raw::Number(text),
+        Some(b'{') => Raw::Other("un objet"),
+        _ => {
+            let value: serde_json::Value =
+                serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
+            let raw = json_to_raw(&value);
+            let v = profile::parse_value(field, &raw, refs)?;
+            profile.set(field, Some(v));
+            return Ok(());
+        }
+    };
+    let v = profile::parse_value(field, &raw, refs)?;
+    profile.set(field, Some(v));
+    Ok(())
 }
 
 fn json_to_raw(v: &serde_json::Value) -> Raw<'_> {
@@ -62,90 +269,10 @@ fn json_to_raw(v: &serde_json::Value) -> Raw<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ProfileSeed<'_> {
-    type Value = std::result::Result<Profile, FieldError>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("un profil (objet JSON)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut profile = Profile::default();
-        let mut error = None;
-        let mut seen = 0u32;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if error.is_some() {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let Some(field) = profile::field_id(&key) else {
-                error = Some(profile::unknown_key(&key));
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            };
-            if seen & (1 << field.0) != 0 {
-                error = Some(FieldError {
-                    field: key.to_string(),
-                    message: "donné deux fois dans le même profil".into(),
-                    help: Some("gardez une seule valeur pour ce champ".into()),
-                    wrong_type: false,
-                });
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            seen |= 1 << field.0;
-            let value: serde_json::Value = map.next_value()?;
-            let raw = json_to_raw(&value);
-            if raw == Raw::Null {
-                continue;
-            }
-            match profile::parse_value(field, &raw, self.refs) {
-                Ok(v) => profile.set(field, Some(v)),
-                Err(e) => error = Some(e),
-            }
-        }
-        Ok(error.map_or(Ok(profile), Err))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(not_an_object("une liste")))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("un booléen")))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("un nombre")))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("un nombre")))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("un nombre")))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("une chaîne")))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("null")))
-    }
-}
-
-/// `serde_json`'s usual messages in French; others keep their English text in parentheses.
+/// `serde_json`'s messages in French (every message of its `ErrorCode`); another one keeps its text in
+/// a French frame.
 fn json_error_fr(text: &str) -> String {
-    const KNOWN: [(&str, &str); 10] = [
+    const KNOWN: [(&str, &str); 20] = [
         (
             "trailing comma",
             "virgule en trop avant la fin de l'objet ou du tableau",
@@ -166,202 +293,734 @@ fn json_error_fr(text: &str) -> String {
         ),
         ("expected `,` or `]`", "virgule ou crochet fermant attendu"),
         ("expected `:`", "deux-points attendus après la clé"),
+        ("expected `\"`", "guillemet attendu"),
+        (
+            "expected ident",
+            "mot inconnu (true, false et null s'écrivent en minuscules)",
+        ),
         ("key must be a string", "une clé s'écrit entre guillemets"),
         (
             "invalid escape",
             "séquence d'échappement invalide dans une chaîne",
         ),
+        ("invalid number", "nombre mal écrit"),
+        (
+            "invalid unicode code point",
+            "caractère Unicode invalide dans une chaîne",
+        ),
+        (
+            "lone leading surrogate",
+            "échappement \\u incomplet (demi-caractère UTF-16 seul)",
+        ),
+        (
+            "unexpected end of hex escape",
+            "échappement \\u incomplet (4 chiffres hexadécimaux attendus)",
+        ),
+        (
+            "recursion limit exceeded",
+            "imbrication trop profonde (un profil n'a pas de listes imbriquées)",
+        ),
+        ("invalid value", "valeur invalide"),
+        ("float key must be finite", "clé numérique invalide"),
+        ("EOF while parsing", "fin du texte au milieu d'une valeur"),
     ];
     KNOWN
         .iter()
         .find(|(en, _)| text.starts_with(en))
         .map_or_else(
-            || format!("syntaxe incorrecte ({text})"),
+            || format!("syntaxe JSON incorrecte (message de l'analyseur : {text})"),
             |(_, fr)| (*fr).to_owned(),
         )
 }
 
-/// A JSON syntax error in French: where (serde's line plus `line_offset`, and column) and what. An input
-/// that ends inside a value names the line where that value started.
-fn json_syntax(e: &serde_json::Error, line_offset: usize, started: usize) -> String {
-    if e.classify() == serde_json::error::Category::Eof {
-        return format!(
-            "JSON invalide : la valeur commencée ligne {started} n'est pas fermée (accolade ou crochet manquant ?)"
-        );
+/// The outcome of parsing one piece of text as a profile.
+// Returned once per item and consumed at once: boxing the profile would cost an allocation per item.
+#[allow(clippy::large_enum_variant)]
+enum Parse {
+    Done(Parsed),
+    /// The text ends inside the value (more lines may complete it).
+    Incomplete,
+    /// A syntax error at a 1-based line and column of the text.
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+fn parse(text: &str, refs: &Referentiel) -> Parse {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = ProfileSeed { refs };
+    match seed.deserialize(&mut de).and_then(|p| de.end().map(|()| p)) {
+        Ok(p) => Parse::Done(p),
+        Err(e) if e.is_eof() => Parse::Incomplete,
+        Err(e) => {
+            let text = e.to_string();
+            let text = text.split(" at line ").next().unwrap_or(&text);
+            Parse::Syntax {
+                line: e.line(),
+                column: e.column().max(1),
+                message: json_error_fr(text),
+            }
+        }
     }
-    let text = e.to_string();
-    let text = text.split(" at line ").next().unwrap_or(&text);
-    format!(
-        "JSON invalide ligne {}, colonne {} : {}",
-        e.line() + line_offset,
-        e.column().max(1),
-        json_error_fr(text)
+}
+
+const SYNTAX_HELP: &str = "un profil s'écrit {\"zone\": \"ZIP\", \"secteur\": 1} : clés et chaînes entre guillemets droits, virgules entre les champs";
+const UTF8_HELP: &str = "enregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 » ; sinon iconv -f latin1 -t utf-8)";
+
+fn syntax_problem(line: usize, column: usize, message: &str) -> Problem {
+    Problem {
+        at: Some((line, column)),
+        ..Problem::whole(format!("JSON invalide : {message}"), SYNTAX_HELP)
+    }
+}
+
+fn too_long() -> Problem {
+    Problem::whole(
+        format!(
+            "profil trop long : plus de {} Mio sans fin de ligne ou de valeur",
+            MAX_ITEM_BYTES >> 20
+        ),
+        "un profil tient sur une ligne de moins de 1 Mio ; vérifiez que le fichier est bien du JSON ou du NDJSON",
     )
 }
 
-/// One item of the input: where it was, and the profile or what is wrong with it.
-pub struct Item {
-    /// 1-based line (NDJSON, single object) or position in the array.
-    pub ligne: usize,
-    pub in_array: bool,
-    pub profile: std::result::Result<Profile, String>,
+fn bad_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Problem {
+    let at = e.valid_up_to();
+    Problem::whole(
+        format!(
+            "texte non UTF-8 : octet 0x{:02X} à la position {} de la ligne",
+            bytes.get(at).copied().unwrap_or(0),
+            at + 1
+        ),
+        UTF8_HELP,
+    )
 }
 
-/// Streams the profiles of `reader` (one object, an array, or NDJSON) to `each`, with constant memory.
-/// Returns whether the input was a JSON array, or `Err` for an input that cannot be read at all (a
-/// syntax error outside NDJSON).
-///
-/// # Errors
-/// An input that cannot be read at all.
-pub fn stream_profiles(
-    reader: &mut dyn BufRead,
-    refs: &Referentiel,
-    each: &mut dyn FnMut(Item) -> Result<()>,
-) -> Result<bool> {
-    let io_err = |source| Error::Io {
-        path: "--input".into(),
-        source,
-    };
-    // Find the first non-blank byte to tell an array from objects.
-    let first = loop {
-        let buf = reader.fill_buf().map_err(io_err)?;
+fn io_problem(e: &io::Error) -> Problem {
+    Problem::whole(
+        format!(
+            "lecture interrompue : {} ; la suite de l'entrée n'a pas été lue",
+            crate::error::fr_io(e)
+        ),
+        "vérifiez le fichier ou la commande qui l'envoie, puis relancez",
+    )
+}
+
+/// One line read with a length limit.
+enum Line {
+    /// The line is in `Lines::buf` (without its line break).
+    Text,
+    /// The line is longer than `MAX_ITEM_BYTES`; what follows up to the line break is skipped.
+    TooLong,
+    Eof,
+}
+
+/// Reads lines of bounded length and counts them.
+struct Lines<'r> {
+    reader: &'r mut dyn BufRead,
+    buf: Vec<u8>,
+    /// Number of the last line read (1-based).
+    n: usize,
+    /// A line over the limit was reported: skip to its end before reading the next.
+    skipping: bool,
+}
+
+impl Lines<'_> {
+    fn next(&mut self) -> io::Result<Line> {
+        if self.skipping {
+            self.skip_rest()?;
+        }
+        self.buf.clear();
+        let mut any = false;
+        loop {
+            let avail = self.reader.fill_buf()?;
+            if avail.is_empty() {
+                if !any {
+                    return Ok(Line::Eof);
+                }
+                break;
+            }
+            any = true;
+            let (take, end) = match memchr::memchr(b'\n', avail) {
+                Some(i) => (i, true),
+                None => (avail.len(), false),
+            };
+            if self.buf.len() + take > MAX_ITEM_BYTES {
+                self.reader.consume(take + usize::from(end));
+                self.n += 1;
+                self.skipping = !end;
+                return Ok(Line::TooLong);
+            }
+            self.buf.extend_from_slice(&avail[..take]);
+            self.reader.consume(take + usize::from(end));
+            if end {
+                break;
+            }
+        }
+        self.n += 1;
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        Ok(Line::Text)
+    }
+
+    fn skip_rest(&mut self) -> io::Result<()> {
+        loop {
+            let avail = self.reader.fill_buf()?;
+            if avail.is_empty() {
+                break;
+            }
+            if let Some(i) = memchr::memchr(b'\n', avail) {
+                self.reader.consume(i + 1);
+                break;
+            }
+            let n = avail.len();
+            self.reader.consume(n);
+        }
+        self.skipping = false;
+        Ok(())
+    }
+}
+
+/// Skips a UTF-8 byte order mark and whitespace; returns the first other byte (without consuming it)
+/// and the number of line breaks skipped.
+fn first_byte(reader: &mut dyn BufRead) -> io::Result<Option<(u8, usize)>> {
+    let buf = reader.fill_buf()?;
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut lines = 0;
+    loop {
+        let buf = reader.fill_buf()?;
         if buf.is_empty() {
-            return Err(Error::Input {
-                message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
-            });
+            return Ok(None);
         }
         if let Some(i) = buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            break buf[i];
+            let b = buf[i];
+            lines += memchr::memchr_iter(b'\n', &buf[..i]).count();
+            // Keep the line breaks of the value's own line count exact: leave them consumed.
+            reader.consume(i);
+            return Ok(Some((b, lines)));
         }
+        lines += memchr::memchr_iter(b'\n', buf).count();
         let n = buf.len();
         reader.consume(n);
-    };
-    let wrap = |r: std::result::Result<Profile, FieldError>, ctx: &str| {
-        r.map_err(|e| input_error(ctx, &e))
-    };
-    if first == b'[' {
-        return stream_array(reader, refs, each, &wrap).map(|()| true);
-    }
-    // NDJSON, or one (possibly multi-line) object: read line by line; a line that is an incomplete
-    // value switches to reading the rest as a stream of values.
-    let mut line = String::new();
-    let mut n = 0;
-    // Only the first profile may span several lines (one pretty-printed object); after that the input
-    // is NDJSON, and a line cut short is a bad line like any other.
-    let mut first_line = true;
-    loop {
-        line.clear();
-        let read = reader.read_line(&mut line).map_err(io_err)?;
-        if read == 0 {
-            return Ok(false);
-        }
-        n += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        // Without its line break, a line cut inside a string is reported on its own line.
-        let mut de = serde_json::Deserializer::from_str(line.trim_end_matches(['\n', '\r']));
-        let parsed = ProfileSeed { refs }
-            .deserialize(&mut de)
-            .and_then(|p| de.end().map(|()| p));
-        match parsed {
-            Ok(p) => each(Item {
-                ligne: n,
-                in_array: false,
-                profile: wrap(p, &format!("ligne {n}")),
-            })?,
-            Err(e) if e.is_eof() && first_line => {
-                let mut rest = std::mem::take(&mut line);
-                reader.read_to_string(&mut rest).map_err(io_err)?;
-                let start = n;
-                let mut stream =
-                    serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
-                for value in stream.by_ref() {
-                    match value {
-                        Ok(v) => {
-                            let p =
-                                ProfileSeed { refs }
-                                    .deserialize(v)
-                                    .map_err(|e| Error::Input {
-                                        message: e.to_string(),
-                                    })?;
-                            each(Item {
-                                ligne: start,
-                                in_array: false,
-                                profile: wrap(p, "profil"),
-                            })?;
-                        }
-                        Err(e) => {
-                            return Err(Error::Input {
-                                message: format!("--input : {}", json_syntax(&e, start - 1, start)),
-                            });
-                        }
-                    }
-                }
-                return Ok(false);
-            }
-            Err(e) => each(Item {
-                ligne: n,
-                in_array: false,
-                profile: Err(json_syntax(&e, n - 1, n)),
-            })?,
-        }
-        first_line = false;
     }
 }
 
-/// Turns a profile's field error into the message of its input line.
-type Wrap<'a> = dyn Fn(std::result::Result<Profile, FieldError>, &str) -> std::result::Result<Profile, String>
-    + 'a;
-
-fn stream_array(
+/// Streams the profiles of `reader` to `each`, with bounded memory: one JSON object, an array of them,
+/// NDJSON, or pretty-printed objects one after the other. Every problem is an item in its place; the
+/// stream goes on. `None` for an input with no value at all.
+///
+/// # Errors
+/// Only what `each` returns (a failure to write the results).
+pub fn stream_profiles<E>(
     reader: &mut dyn BufRead,
     refs: &Referentiel,
-    each: &mut dyn FnMut(Item) -> Result<()>,
-    wrap: &Wrap<'_>,
-) -> Result<()> {
-    struct Elements<'a, 'b> {
-        refs: &'a Referentiel,
-        each: &'a mut dyn FnMut(Item) -> Result<()>,
-        wrap: &'a Wrap<'a>,
-        failure: &'b RefCell<Option<Error>>,
-    }
-    impl<'de> Visitor<'de> for Elements<'_, '_> {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("un tableau de profils")
+    each: &mut dyn FnMut(Item) -> Result<(), E>,
+) -> Result<Option<Shape>, E> {
+    let (first, skipped) = match first_byte(reader) {
+        Ok(Some(first)) => first,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            each(Item {
+                place: Place::Line(1),
+                id: None,
+                profile: Err(io_problem(&e)),
+            })?;
+            return Ok(Some(Shape::Values(1)));
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-            let mut i = 0;
-            while let Some(p) = seq.next_element_seed(ProfileSeed { refs: self.refs })? {
-                i += 1;
-                let item = Item {
-                    ligne: i,
-                    in_array: true,
-                    profile: (self.wrap)(p, &format!("profil n° {i} du tableau")),
-                };
-                if let Err(e) = (self.each)(item) {
-                    *self.failure.borrow_mut() = Some(e);
-                    return Err(de::Error::custom("arrêt"));
+    };
+    if first == b'[' {
+        array::stream(reader, skipped + 1, refs, each)?;
+        return Ok(Some(Shape::Array));
+    }
+    let mut lines = Lines {
+        reader,
+        buf: Vec::new(),
+        n: skipped,
+        skipping: false,
+    };
+    values(&mut lines, refs, each).map(|n| Some(Shape::Values(n)))
+}
+
+/// Values one after the other. NDJSON (each value on its line) unless the first value spans several
+/// lines: then the input is pretty-printed objects, and each value may span lines.
+fn values<E>(
+    lines: &mut Lines<'_>,
+    refs: &Referentiel,
+    each: &mut dyn FnMut(Item) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut count = 0;
+    let mut multi_line = false;
+    // A line already read that starts the next value (after a value left unclosed).
+    let mut pending: Option<(usize, String)> = None;
+    let mut emit = |place, id, profile, count: &mut usize| {
+        *count += 1;
+        each(Item { place, id, profile })
+    };
+    loop {
+        let (start, text) = if let Some(p) = pending.take() {
+            p
+        } else {
+            match lines.next() {
+                Ok(Line::Eof) => return Ok(count),
+                Ok(Line::TooLong) => {
+                    emit(Place::Line(lines.n), None, Err(too_long()), &mut count)?;
+                    continue;
+                }
+                Ok(Line::Text) => {}
+                Err(e) => {
+                    emit(
+                        Place::Line(lines.n + 1),
+                        None,
+                        Err(io_problem(&e)),
+                        &mut count,
+                    )?;
+                    return Ok(count);
                 }
             }
-            Ok(())
+            let text = match std::str::from_utf8(&lines.buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let p = bad_utf8(&lines.buf, e);
+                    emit(Place::Line(lines.n), None, Err(p), &mut count)?;
+                    continue;
+                }
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let start = lines.n;
+            // The common case, one value on one line, is parsed in place.
+            match parse(text, refs) {
+                Parse::Done(p) => {
+                    emit(Place::Line(start), p.id, p.profile, &mut count)?;
+                    continue;
+                }
+                Parse::Incomplete if count == 0 || multi_line => (start, text.to_owned()),
+                Parse::Incomplete => {
+                    let p = Problem::whole(
+                        "ligne incomplète : le profil n'est pas fermé (accolade ou guillemet manquant ?)".into(),
+                        "en NDJSON, chaque profil tient sur une seule ligne",
+                    );
+                    emit(Place::Line(start), None, Err(p), &mut count)?;
+                    continue;
+                }
+                Parse::Syntax {
+                    line: _,
+                    column,
+                    message,
+                } => {
+                    let p = syntax_problem(start, column, &message);
+                    emit(Place::Line(start), None, Err(p), &mut count)?;
+                    if multi_line {
+                        pending = resync(lines);
+                    }
+                    continue;
+                }
+            }
+        };
+        // A value over several lines: add lines until it is complete.
+        let mut text = text;
+        let mut parse_again = true;
+        loop {
+            let outcome = if parse_again {
+                parse(&text, refs)
+            } else {
+                Parse::Incomplete
+            };
+            parse_again = true;
+            match outcome {
+                Parse::Done(p) => {
+                    multi_line |= text.contains('\n');
+                    emit(Place::Line(start), p.id, p.profile, &mut count)?;
+                    break;
+                }
+                Parse::Incomplete => match lines.next() {
+                    Ok(Line::Text) if text.len() + lines.buf.len() < MAX_ITEM_BYTES => {
+                        match std::str::from_utf8(&lines.buf) {
+                            Ok(t) => {
+                                text.push('\n');
+                                text.push_str(t);
+                                // A value can only end on a line that closes something: parse
+                                // again only then.
+                                if !t.contains(['}', ']']) {
+                                    parse_again = false;
+                                }
+                            }
+                            Err(e) => {
+                                let mut p = bad_utf8(&lines.buf, e);
+                                p.message = format!("{} (ligne {})", p.message, lines.n);
+                                emit(Place::Line(start), None, Err(p), &mut count)?;
+                                pending = resync(lines);
+                                break;
+                            }
+                        }
+                    }
+                    Ok(Line::Eof) => {
+                        let p = Problem::whole(
+                            format!(
+                                "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (accolade ou crochet manquant ?)"
+                            ),
+                            SYNTAX_HELP,
+                        );
+                        emit(Place::Line(start), None, Err(p), &mut count)?;
+                        return Ok(count);
+                    }
+                    Ok(_) => {
+                        emit(Place::Line(start), None, Err(too_long()), &mut count)?;
+                        pending = resync(lines);
+                        break;
+                    }
+                    Err(e) => {
+                        emit(Place::Line(start), None, Err(io_problem(&e)), &mut count)?;
+                        return Ok(count);
+                    }
+                },
+                Parse::Syntax {
+                    line,
+                    column,
+                    message,
+                } => {
+                    let at = start + line - 1;
+                    let rest = text.lines().nth(line - 1).unwrap_or("");
+                    if line > 1 && rest.trim_start().starts_with('{') {
+                        // The value was left unclosed and a new one starts on this line.
+                        let p = Problem::whole(
+                            format!(
+                                "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (la ligne {at} commence un autre profil)"
+                            ),
+                            SYNTAX_HELP,
+                        );
+                        emit(Place::Line(start), None, Err(p), &mut count)?;
+                        let tail: Vec<&str> = text.lines().skip(line - 1).collect();
+                        pending = Some((at, tail.join("\n")));
+                    } else {
+                        let p = syntax_problem(at, column, &message);
+                        emit(Place::Line(start), None, Err(p), &mut count)?;
+                        pending = resync(lines);
+                    }
+                    break;
+                }
+            }
         }
     }
-    let failure = RefCell::new(None);
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let result = de
-        .deserialize_seq(Elements {
-            refs,
-            each,
-            wrap,
-            failure: &failure,
-        })
-        .and_then(|()| de.end());
-    if let Some(e) = failure.into_inner() {
-        return Err(e);
+}
+
+/// After a broken pretty-printed value: skips lines up to the next one that starts a profile (`{`).
+fn resync(lines: &mut Lines<'_>) -> Option<(usize, String)> {
+    loop {
+        match lines.next() {
+            Ok(Line::Text) => {
+                if let Ok(t) = std::str::from_utf8(&lines.buf)
+                    && t.trim_start().starts_with('{')
+                {
+                    return Some((lines.n, t.to_owned()));
+                }
+            }
+            Ok(Line::TooLong) => {}
+            Ok(Line::Eof) | Err(_) => return None,
+        }
     }
-    result.map_err(|e| Error::Input {
-        message: format!("--input : {}", json_syntax(&e, 0, 1)),
-    })
+}
+
+mod array {
+    //! A JSON array of profiles, cut into elements by a byte scanner (strings and nesting tracked) so
+    //! that each element is parsed on its own: a bad element is reported in place and the next one is
+    //! read, and no element may exceed `MAX_ITEM_BYTES`.
+
+    use std::io::BufRead;
+
+    use super::{
+        Item, MAX_ITEM_BYTES, Parse, Place, Problem, SYNTAX_HELP, bad_utf8, io_problem, parse,
+        syntax_problem, too_long,
+    };
+    use crate::rules::referentiel::Referentiel;
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        /// After `[` or `,`: an element, or `]`.
+        Element,
+        /// Inside an element.
+        Inside,
+        /// After `]`: whitespace only.
+        Done,
+    }
+
+    struct Scan {
+        state: State,
+        line: usize,
+        index: usize,
+        elem: Vec<u8>,
+        elem_line: usize,
+        too_long: bool,
+        depth: usize,
+        string: Str,
+        trailing_reported: bool,
+    }
+
+    /// Where the scanner is with respect to JSON strings.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Str {
+        Outside,
+        Inside,
+        /// Just after a backslash inside a string.
+        Escape,
+    }
+
+    /// Streams the elements of an array whose `[` is the next byte of `reader`, at line `line`.
+    pub(super) fn stream<E>(
+        reader: &mut dyn BufRead,
+        line: usize,
+        refs: &Referentiel,
+        each: &mut dyn FnMut(Item) -> Result<(), E>,
+    ) -> Result<(), E> {
+        reader.consume(1);
+        let mut s = Scan {
+            state: State::Element,
+            line,
+            index: 0,
+            elem: Vec::new(),
+            elem_line: line,
+            too_long: false,
+            depth: 0,
+            string: Str::Outside,
+            trailing_reported: false,
+        };
+        loop {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) => {
+                    let place = Place::Element {
+                        index: s.index + 1,
+                        line: s.line,
+                    };
+                    return each(Item {
+                        place,
+                        id: None,
+                        profile: Err(io_problem(&e)),
+                    });
+                }
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len();
+            let mut ended = Vec::new();
+            for &b in buf {
+                if let Some(done) = s.byte(b) {
+                    ended.push(done);
+                }
+            }
+            reader.consume(n);
+            for item in ended {
+                emit(item, refs, each)?;
+            }
+        }
+        if s.state == State::Inside {
+            // The input ends after an element: read it, then report the missing `]`.
+            s.index += 1;
+            let place = Place::Element {
+                index: s.index,
+                line: s.elem_line,
+            };
+            let bytes = std::mem::take(&mut s.elem);
+            let (too_long, unclosed) = (s.too_long, s.depth > 0 || s.string != Str::Outside);
+            if unclosed {
+                let p = Problem::whole(
+                    "JSON invalide : le tableau s'arrête au milieu de ce profil".into(),
+                    SYNTAX_HELP,
+                );
+                return each(Item {
+                    place,
+                    id: None,
+                    profile: Err(p),
+                });
+            }
+            emit(
+                Done::Element {
+                    bytes,
+                    place,
+                    too_long,
+                },
+                refs,
+                each,
+            )?;
+        }
+        if s.state == State::Done {
+            return Ok(());
+        }
+        each(Item {
+            place: Place::Element {
+                index: s.index + 1,
+                line: s.line,
+            },
+            id: None,
+            profile: Err(Problem::whole(
+                "JSON invalide : le tableau n'est pas fermé (crochet ] manquant)".into(),
+                SYNTAX_HELP,
+            )),
+        })
+    }
+
+    /// What the scanner hands over: an element's bytes, or a problem found between elements.
+    pub(super) enum Done {
+        Element {
+            bytes: Vec<u8>,
+            place: Place,
+            too_long: bool,
+        },
+        Problem(Place, Problem),
+    }
+
+    impl Scan {
+        fn byte(&mut self, b: u8) -> Option<Done> {
+            let newline = b == b'\n';
+            let out = match self.state {
+                State::Element => {
+                    if b.is_ascii_whitespace() {
+                        None
+                    } else if b == b']' {
+                        self.state = State::Done;
+                        None
+                    } else if b == b',' {
+                        self.index += 1;
+                        Some(Done::Problem(
+                            Place::Element {
+                                index: self.index,
+                                line: self.line,
+                            },
+                            Problem::whole(
+                                "élément vide : deux virgules de suite".into(),
+                                SYNTAX_HELP,
+                            ),
+                        ))
+                    } else {
+                        self.state = State::Inside;
+                        self.elem.clear();
+                        self.elem_line = self.line;
+                        self.too_long = false;
+                        self.depth = 0;
+                        self.string = Str::Outside;
+                        self.inside(b)
+                    }
+                }
+                State::Inside => self.inside(b),
+                State::Done => {
+                    if b.is_ascii_whitespace() || self.trailing_reported {
+                        None
+                    } else {
+                        self.trailing_reported = true;
+                        Some(Done::Problem(
+                            Place::Element {
+                                index: self.index + 1,
+                                line: self.line,
+                            },
+                            Problem::whole(
+                                "JSON invalide : caractères en trop après la fin du tableau".into(),
+                                "tout le lot tient dans un seul tableau [ … ], ou en NDJSON un profil par ligne, sans crochets",
+                            ),
+                        ))
+                    }
+                }
+            };
+            if newline {
+                self.line += 1;
+            }
+            out
+        }
+
+        fn inside(&mut self, b: u8) -> Option<Done> {
+            match (self.string, b) {
+                (Str::Escape, _) | (Str::Outside, b'"') => self.string = Str::Inside,
+                (Str::Inside, b'\\') => self.string = Str::Escape,
+                (Str::Inside, b'"') => self.string = Str::Outside,
+                (Str::Outside, b'{' | b'[') => self.depth += 1,
+                (Str::Outside, b'}' | b']') if self.depth > 0 => self.depth -= 1,
+                (Str::Outside, b']' | b',') if self.depth == 0 => {
+                    self.state = if b == b']' {
+                        State::Done
+                    } else {
+                        State::Element
+                    };
+                    self.index += 1;
+                    return Some(Done::Element {
+                        bytes: std::mem::take(&mut self.elem),
+                        place: Place::Element {
+                            index: self.index,
+                            line: self.elem_line,
+                        },
+                        too_long: self.too_long,
+                    });
+                }
+                (Str::Inside | Str::Outside, _) => {}
+            }
+            if !self.too_long {
+                if self.elem.len() >= MAX_ITEM_BYTES {
+                    self.too_long = true;
+                    self.elem = Vec::new();
+                } else {
+                    self.elem.push(b);
+                }
+            }
+            None
+        }
+    }
+
+    fn emit<E>(
+        done: Done,
+        refs: &Referentiel,
+        each: &mut dyn FnMut(Item) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (bytes, place, too_long_elem) = match done {
+            Done::Problem(place, p) => {
+                return each(Item {
+                    place,
+                    id: None,
+                    profile: Err(p),
+                });
+            }
+            Done::Element {
+                bytes,
+                place,
+                too_long,
+            } => (bytes, place, too_long),
+        };
+        let mut problem = |p| {
+            each(Item {
+                place,
+                id: None,
+                profile: Err(p),
+            })
+        };
+        if too_long_elem {
+            return problem(too_long());
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t.trim_end(),
+            Err(e) => return problem(bad_utf8(&bytes, e)),
+        };
+        let Place::Element { line, .. } = place else {
+            unreachable!("array elements have an element place")
+        };
+        match parse(text, refs) {
+            Parse::Done(p) => each(Item {
+                place,
+                id: p.id,
+                profile: p.profile,
+            }),
+            Parse::Incomplete => problem(Problem::whole(
+                "JSON invalide : ce profil n'est pas fermé".into(),
+                SYNTAX_HELP,
+            )),
+            Parse::Syntax {
+                line: l,
+                column,
+                message,
+            } => problem(syntax_problem(line + l - 1, column, &message)),
+        }
+    }
 }

@@ -18,13 +18,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(clap_output) => {
-            // --help and --version
-            let _ = clap_output.print();
-            ExitCode::SUCCESS
+            // --help and --version: a failure to write them (a full disk) is an error.
+            match clap_output.print().and_then(|()| std::io::stdout().flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "erreur : sortie standard : {}",
+                        aides::error::fr_io(&e)
+                    );
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Ok(Ok(code)) => match flushed {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                let _ = writeln!(std::io::stderr(), "erreur : sortie standard : {e}");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "erreur : sortie standard : {}",
+                    aides::error::fr_io(&e)
+                );
                 ExitCode::from(1)
             }
             _ => ExitCode::from(code),

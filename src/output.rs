@@ -8,6 +8,7 @@ use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Widt
 use serde::Serialize;
 
 use crate::eval::amount::{euros, fr_num};
+use crate::input::{Place, Problem};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::report::{AideRapport, Rapport};
 use crate::rules::compile::fr_date;
@@ -287,6 +288,41 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
         )?;
     }
     Ok(())
+}
+
+/// A problem of an input item on one line, for a batch output whose `ligne` key gives the place:
+/// `champ « x » : message ; aide : help` (a syntax error says its column, and its line when the item
+/// started on another one).
+#[must_use]
+pub fn problem_line(place: Place, p: &Problem) -> String {
+    let mut text = match (&p.field, p.at) {
+        (Some(f), _) => format!("champ « {f} » : {}", p.message),
+        (None, Some((line, col))) if line == place.line() => {
+            format!("colonne {col} : {}", p.message)
+        }
+        (None, Some((line, col))) => format!("ligne {line}, colonne {col} : {}", p.message),
+        (None, None) => p.message.clone(),
+    };
+    if let Some(h) = &p.help {
+        text.push_str(" ; aide : ");
+        text.push_str(h);
+    }
+    text
+}
+
+/// A problem of an input item with its place, the help on its own line (for stderr).
+#[must_use]
+pub fn problem_text(place: Place, p: &Problem) -> String {
+    let mut text = match (&p.field, p.at) {
+        (Some(f), _) => format!("{place} : champ « {f} » : {}", p.message),
+        (None, Some((line, col))) => format!("ligne {line}, colonne {col} : {}", p.message),
+        (None, None) => format!("{place} : {}", p.message),
+    };
+    if let Some(h) = &p.help {
+        text.push_str("\n  aide : ");
+        text.push_str(h);
+    }
+    text
 }
 
 /// Writes one value as pretty JSON followed by a newline.

@@ -119,9 +119,12 @@ impl<'r> AideCompacte<'r> {
     }
 }
 
-/// A batch line that could not be read: `{"ligne": N, "erreur": "…"}`.
+/// A batch line that could not be read: `{"ligne": N, "id": "…", "erreur": "…"}` (`id` when the
+/// profile's id could be read).
 #[derive(Debug, Serialize)]
-pub struct LigneErreur {
+pub struct LigneErreur<'a> {
     pub ligne: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
     pub erreur: String,
 }

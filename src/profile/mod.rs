@@ -482,7 +482,7 @@ pub fn from_pairs<'a>(
 #[must_use]
 pub fn unknown_key(key: &str) -> FieldError {
     FieldError {
-        field: key.to_owned(),
+        field: crate::diagnostic::echo(key).into_owned(),
         message: "champ inconnu".into(),
         help: Some(did_you_mean(key, field_names()).unwrap_or_else(|| {
             format!(

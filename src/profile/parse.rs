@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{FieldError, FieldId, Kind, Value};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, echo};
 use crate::rules::referentiel::Referentiel;
 
 /// A raw value as read from JSON, TOML or a flag, before it is checked against the vocabulary.
@@ -14,6 +14,8 @@ pub enum Raw<'a> {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// A JSON number, as written (so that messages echo it exactly: `1e-400`, `9007199254740993`).
+    Number(&'a str),
     Str(&'a str),
     /// Text typed on the command line: converted to the field's type (`1`, `oui`, `2.5`, `msp,cpts`).
     Flag(&'a str),
@@ -29,7 +31,7 @@ impl Raw<'_> {
             Raw::Null => "null",
             Raw::Bool(_) => "un booléen",
             Raw::Int(_) => "un entier",
-            Raw::Float(_) => "un nombre",
+            Raw::Float(_) | Raw::Number(_) => "un nombre",
             Raw::Str(_) | Raw::Flag(_) => "une chaîne",
             Raw::Date(_) => "une date",
             Raw::List(_) => "une liste",
@@ -135,7 +137,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
             None
         };
     let Some(n) = nums else {
-        return Err((format!("« {text} » n'est pas une date"), help()));
+        return Err((format!("« {} » n'est pas une date", echo(text)), help()));
     };
     let year = i32::try_from(n[0]).unwrap_or(0);
     NaiveDate::from_ymd_opt(year, n[1], n[2]).ok_or_else(|| {
@@ -190,7 +192,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             .map(Value::Choice)
             .ok_or_else(|| {
                 err(
-                    format!("département « {s} » inconnu"),
+                    format!("département « {} » inconnu", echo(s)),
                     Some(if s.trim() == "20" {
                         "la Corse a deux départements : \"2A\" (Corse-du-Sud) et \"2B\" (Haute-Corse)".to_owned()
                     } else {
@@ -202,16 +204,31 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             }),
         (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
             err(
-                format!("région « {s} » inconnue"),
+                format!("région « {} » inconnue", echo(s)),
                 Some(refs.region_help(s)),
             )
         }),
         (Kind::Choice(values), Raw::Str(s)) => choice_index(values, s).map(Value::Choice).ok_or_else(|| {
             err(
-                format!("valeur « {s} » non acceptée"),
+                format!("valeur « {} » non acceptée", echo(s)),
                 Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
             )
         }),
+        (Kind::Number { .. }, Raw::Number(t)) => match t.parse::<f64>() {
+            Ok(x) => check_number(field, x, Some(t), refs),
+            Err(_) => Err(err(format!("« {} » n'est pas un nombre", echo(t)), Some(expected(field, refs)))),
+        },
+        (Kind::Integer { .. } | Kind::IntChoice(_), Raw::Number(t)) => match whole(t) {
+            Some(n) => parse_value(field, &Raw::Int(n), refs).map_err(|mut e| {
+                // Echo the number as written, not as converted.
+                e.message = e.message.replace(&n.to_string(), &echo(t));
+                e
+            }),
+            None => Err(err(
+                format!("{} n'est pas un nombre entier", echo(t)),
+                Some(expected(field, refs)),
+            )),
+        },
         (Kind::IntChoice(values), Raw::Int(n)) => values
             .iter()
             .position(|v| v == n)
@@ -220,18 +237,18 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             .ok_or_else(|| err(format!("valeur {n} non acceptée"), Some(expected(field, refs)))),
         (Kind::IntChoice(values), Raw::Flag(s)) => match s.trim().parse::<i64>() {
             Ok(n) if values.contains(&n) => parse_value(field, &Raw::Int(n), refs),
-            _ => Err(err(format!("valeur « {s} » non acceptée"), Some(expected(field, refs)))),
+            _ => Err(err(format!("valeur « {} » non acceptée", echo(s)), Some(expected(field, refs)))),
         },
         (Kind::Bool, Raw::Bool(b)) => Ok(Value::Bool(*b)),
         (Kind::Bool, Raw::Flag(s)) => parse_oui_non(s)
             .map(Value::Bool)
-            .ok_or_else(|| err(format!("« {s} » n'est pas oui/non"), Some("true ou false (oui/non en ligne de commande)".into()))),
+            .ok_or_else(|| err(format!("« {} » n'est pas oui/non", echo(s)), Some("true ou false (oui/non en ligne de commande)".into()))),
         (Kind::Number { .. }, Raw::Int(n)) => {
             #[allow(clippy::cast_precision_loss)]
             let x = *n as f64;
-            check_number(field, x, refs)
+            check_number(field, x, None, refs)
         }
-        (Kind::Number { .. }, Raw::Float(x)) => check_number(field, *x, refs),
+        (Kind::Number { .. }, Raw::Float(x)) => check_number(field, *x, None, refs),
         (Kind::Integer { min }, Raw::Int(n)) => {
             if *n >= min {
                 #[allow(clippy::cast_precision_loss)]
@@ -246,12 +263,13 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
         }
         (Kind::Number { .. } | Kind::Integer { .. }, Raw::Flag(s)) => {
             let t = s.trim().replace(',', ".");
-            if let Ok(n) = t.parse::<i64>() {
-                parse_value(field, &Raw::Int(n), refs)
-            } else if let Ok(x) = t.parse::<f64>() {
-                parse_value(field, &Raw::Float(x), refs)
+            if t.parse::<f64>().is_ok() {
+                parse_value(field, &Raw::Number(&t), refs).map_err(|mut e| {
+                    e.message = e.message.replace(&t, s.trim());
+                    e
+                })
             } else {
-                Err(err(format!("« {s} » n'est pas un nombre"), Some(expected(field, refs))))
+                Err(err(format!("« {} » n'est pas un nombre", echo(s)), Some(expected(field, refs))))
             }
         }
         (Kind::Date, Raw::Date(d)) => Ok(Value::Date(*d)),
@@ -264,7 +282,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                 };
                 let i = choice_index(values, s).ok_or_else(|| {
                     err(
-                        format!("valeur « {s} » non acceptée"),
+                        format!("valeur « {} » non acceptée", echo(s)),
                         Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
                     )
                 })?;
@@ -291,7 +309,23 @@ fn choice_index(values: &[&str], s: &str) -> Option<u16> {
         .and_then(|i| u16::try_from(i).ok())
 }
 
-fn check_number(field: FieldId, x: f64, refs: &Referentiel) -> Result<Value, FieldError> {
+/// A whole number written as an integer (`4`) or a float with no fraction (`4.0`, `4e0`).
+fn whole(t: &str) -> Option<i64> {
+    if let Ok(n) = t.parse::<i64>() {
+        return Some(n);
+    }
+    let x: f64 = t.parse().ok()?;
+    #[allow(clippy::cast_possible_truncation)]
+    (x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
+}
+
+/// `literal`: the number as written, echoed in the message rather than its conversion.
+fn check_number(
+    field: FieldId,
+    x: f64,
+    literal: Option<&str>,
+    refs: &Referentiel,
+) -> Result<Value, FieldError> {
     let Kind::Number {
         min,
         max,
@@ -308,7 +342,10 @@ fn check_number(field: FieldId, x: f64, refs: &Referentiel) -> Result<Value, Fie
     } else {
         Err(FieldError {
             field: field.name().to_owned(),
-            message: format!("{} est hors des valeurs acceptées", fmt_num(x)),
+            message: format!(
+                "{} est hors des valeurs acceptées",
+                literal.map_or_else(|| fmt_num(x), |t| echo(t).into_owned())
+            ),
             help: Some(expected(field, refs)),
             wrong_type: false,
         })

@@ -1,6 +1,6 @@
-//! Loading a rule set: the same pure loader reads the embedded rules and a directory on disk, so both get
-//! the same checks and the same <file:line:col> diagnostics. `load_dir` is the only function here that
-//! touches the file system, and `app` is its only caller.
+//! Loading a rule set: the same pure loader reads the embedded rules and the files of a directory on
+//! disk (read by the shell, `app::rules_dir`), so both get the same checks and the same diagnostics,
+//! located by file, line and column. Nothing here touches the file system.
 
 pub mod check;
 pub mod compile;
@@ -12,8 +12,6 @@ mod montant;
 pub mod reach;
 pub mod referentiel;
 pub mod walk;
-
-use std::path::{Path, PathBuf};
 
 use self::compile::Placement;
 use self::model::{Categorie, RuleSet, SourceText};
@@ -50,6 +48,12 @@ const REFERENTIEL: [&str; 4] = [
     "contacts.toml",
     "conditions.toml",
 ];
+
+/// Whether a file (by its path relative to the rule root) is reference data rather than an aid.
+#[must_use]
+pub fn is_referentiel(rel: &str) -> bool {
+    referentiel_kind(rel).is_some()
+}
 
 fn referentiel_kind(rel: &str) -> Option<usize> {
     let mut parts = rel.rsplit('/');
@@ -200,112 +204,4 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
         },
         diagnostics,
     }
-}
-
-/// Lists the `.toml` files under `path` (or `path` itself), sorted, with their path relative to `root`.
-///
-/// # Errors
-/// An `io` diagnostic when a directory or file cannot be read.
-pub fn read_path(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
-    let mut found = Vec::new();
-    if path.is_dir() {
-        walk_dir(path, &mut found, diags);
-        found.sort();
-    } else {
-        found.push(path.to_path_buf());
-    }
-    let root = if path.is_dir() {
-        path
-    } else {
-        path.parent().unwrap_or(Path::new(""))
-    };
-    let mut out = Vec::new();
-    for file in found {
-        let name = file.display().to_string();
-        match std::fs::read_to_string(&file) {
-            Ok(text) => {
-                let rel = file
-                    .strip_prefix(root)
-                    .unwrap_or(&file)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                // A single file keeps its folder names so that `regions/<r>/` and `referentiel/` still apply.
-                let rel = if path.is_dir() {
-                    rel
-                } else {
-                    name.replace('\\', "/")
-                };
-                out.push(SourceFile { rel, name, text });
-            }
-            Err(e) => diags.push(
-                Diagnostic::error(Code::Io, &name, None, format!("lecture impossible : {e}"))
-                    .with_help("vérifiez le chemin et les droits du fichier"),
-            ),
-        }
-    }
-    out
-}
-
-fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    Code::Io,
-                    &dir.display().to_string(),
-                    None,
-                    format!("dossier illisible : {e}"),
-                )
-                .with_help("indiquez un dossier de règles existant (par exemple rules/)"),
-            );
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            walk_dir(&p, out, diags);
-        } else if p.extension().is_some_and(|e| e == "toml") {
-            out.push(p);
-        }
-    }
-}
-
-/// Loads the rule files under a directory (or given files) from disk.
-#[must_use]
-pub fn load_paths(paths: &[PathBuf]) -> Loaded {
-    let mut diags = Vec::new();
-    let mut files = Vec::new();
-    for p in paths {
-        if !p.exists() {
-            diags.push(
-                Diagnostic::error(
-                    Code::Io,
-                    &p.display().to_string(),
-                    None,
-                    "chemin introuvable".into(),
-                )
-                .with_help("indiquez un dossier de règles (rules/) ou des fichiers .toml"),
-            );
-            continue;
-        }
-        let found = read_path(p, &mut diags);
-        if p.is_dir() && found.iter().all(|f| referentiel_kind(&f.rel).is_some()) {
-            diags.push(
-                Diagnostic::error(
-                    Code::Io,
-                    &p.display().to_string(),
-                    None,
-                    "aucune règle : ce dossier ne contient aucun fichier d'aide .toml".into(),
-                )
-                .with_help("indiquez le dossier racine des règles (celui qui contient national/, regions/, abrogees/)"),
-            );
-        }
-        files.extend(found);
-    }
-    let mut loaded = from_sources(files);
-    diags.append(&mut loaded.diagnostics);
-    loaded.diagnostics = diags;
-    loaded
 }

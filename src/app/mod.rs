@@ -2,7 +2,10 @@
 //! the clock (for the default reference date). It turns CLI structs into a `Profile` and options, calls
 //! the pure core, and hands the results to `output`.
 
+pub mod rules_dir;
+
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -13,7 +16,7 @@ use crate::cli::{
 use crate::diagnostic::{self, Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
 use crate::eval;
-use crate::input::{Item, input_error, stream_profiles};
+use crate::input::{Item, Place, Problem, Shape, stream_profiles};
 use crate::output::{self, Style};
 use crate::profile::{self, FieldError, Profile, Raw};
 use crate::report::{AideCompacte, Compact, LigneErreur};
@@ -63,7 +66,7 @@ fn render_all(diags: &[Diagnostic], rules: &RuleSet) -> String {
 /// set with errors.
 fn load(rules: &RulesArg) -> Result<Loaded> {
     let loaded = match &rules.rules {
-        Some(dir) => rules::load_paths(std::slice::from_ref(dir)),
+        Some(dir) => rules_dir::load_paths(std::slice::from_ref(dir)),
         None => rules::embedded(),
     };
     if loaded.has_errors() {
@@ -103,13 +106,14 @@ fn flags_profile(args: &CheckArgs, refs: &Referentiel) -> Result<Profile> {
     Ok(p)
 }
 
-fn open_input(path: &str) -> Result<Box<dyn BufRead>> {
-    if path == "-" {
+fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
+    if path == Path::new("-") {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
     let file = std::fs::File::open(path).map_err(|source| Error::Input {
         message: format!(
-            "--input : {path} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
+            "--input : {} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
+            path.display(),
             crate::error::fr_io(&source)
         ),
     })?;
@@ -139,8 +143,13 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
         written: 0,
         failed: false,
     };
-    let array = stream_profiles(&mut *reader, &rules.refs, &mut |item| batch.push(item, out))?;
-    if array && matches!(batch.state, State::Empty) {
+    let shape = stream_profiles(&mut *reader, &rules.refs, &mut |item| batch.push(item, out))?;
+    let Some(shape) = shape else {
+        return Err(Error::Input {
+            message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
+        });
+    };
+    if shape == Shape::Array && matches!(batch.state, State::Empty) {
         // An empty array is an empty batch: `[]` in JSON.
         batch.open(out)?;
         batch.state = State::Batch;
@@ -171,8 +180,9 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     fn push(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
+        let in_array = matches!(item.place, Place::Element { .. });
         match std::mem::replace(&mut self.state, State::Batch) {
-            State::Empty if !item.in_array => {
+            State::Empty if !in_array => {
                 self.state = State::One(Box::new(item));
                 Ok(())
             }
@@ -199,8 +209,9 @@ impl Batch<'_> {
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
         match std::mem::replace(&mut self.state, State::Empty) {
             State::One(only) => {
-                let p = self.profile(*only).map_err(|message| Error::Input {
-                    message: format!("--input : {message}"),
+                let place = only.place;
+                let p = self.profile(*only).map_err(|problem| Error::Input {
+                    message: format!("--input : {}", output::problem_text(place, &problem)),
                 })?;
                 write_profile(self.args, self.rules, &p, self.date, self.style, false, out)
                     .map_err(Error::stdout)
@@ -214,23 +225,19 @@ impl Batch<'_> {
     }
 
     /// The item's profile with the flags laid over it and its region resolved.
-    fn profile(&self, item: Item) -> std::result::Result<Profile, String> {
-        let place = if item.in_array {
-            format!("profil n° {} du tableau", item.ligne)
-        } else {
-            format!("ligne {}", item.ligne)
-        };
+    fn profile(&self, item: Item) -> std::result::Result<Profile, Problem> {
         item.profile.and_then(|mut p| {
             p.overlay(self.flags);
             p.resolve_region(&self.rules.refs)
                 .map(|()| p)
-                .map_err(|e| input_error(&place, &e))
+                .map_err(Problem::from)
         })
     }
 
     /// Writes one batch item (a result, or the error that replaces it) after the right separator.
     fn emit(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
-        let ligne = item.ligne;
+        let place = item.place;
+        let id = item.id.clone();
         let result = self.profile(item);
         let format = self.args.format;
         if self.written > 0 {
@@ -246,25 +253,23 @@ impl Batch<'_> {
                 write_profile(self.args, self.rules, &p, self.date, self.style, true, out)
                     .map_err(Error::stdout)
             }
-            Err(message) => {
+            Err(problem) => {
                 self.failed = true;
-                // One line per error in batch output: the help goes after a semicolon, and the
-                // position is the `ligne` key (the table, on stderr, keeps it in the text).
-                let text = message.replace("\n  aide : ", " ; aide : ");
-                let positionless = [
-                    format!("ligne {ligne} : "),
-                    format!("profil n° {ligne} du tableau : "),
-                ]
-                .iter()
-                .find_map(|p| text.strip_prefix(p.as_str()))
-                .map(str::to_owned);
                 let erreur = LigneErreur {
-                    ligne,
-                    erreur: positionless.unwrap_or_else(|| text.clone()),
+                    ligne: place.number(),
+                    id: id.as_deref(),
+                    erreur: output::problem_line(place, &problem),
                 };
                 match format {
                     CheckFormat::Table => {
-                        writeln!(io::stderr(), "erreur : {text}").map_err(Error::stdout)
+                        // The results of the lines before go out first.
+                        out.flush().map_err(Error::stdout)?;
+                        writeln!(
+                            io::stderr(),
+                            "erreur : {}",
+                            output::problem_text(place, &problem)
+                        )
+                        .map_err(Error::stdout)
                     }
                     CheckFormat::Json => {
                         self.written += 1;
@@ -378,11 +383,11 @@ fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<u8> {
 fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> Result<u8> {
     let loaded = if args.paths.is_empty() {
         match &args.rules.rules {
-            Some(dir) => rules::load_paths(std::slice::from_ref(dir)),
+            Some(dir) => rules_dir::load_paths(std::slice::from_ref(dir)),
             None => rules::embedded(),
         }
     } else {
-        rules::load_paths(&args.paths)
+        rules_dir::load_paths(&args.paths)
     };
     let rules = &loaded.rules;
     let mut diags = loaded.diagnostics.clone();
