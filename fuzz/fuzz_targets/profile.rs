@@ -1,0 +1,40 @@
+//! One JSON profile (any bytes) through the reader, the evaluation at a date taken from the input, and
+//! every output form: the full report, the compact line and the French table. Nothing may panic.
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use aides::rules::{Loaded, embedded};
+use libfuzzer_sys::fuzz_target;
+
+fn rules() -> &'static Loaded {
+    static RULES: OnceLock<Loaded> = OnceLock::new();
+    RULES.get_or_init(embedded)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&day, json)) = data.split_first() else {
+        return;
+    };
+    let rules = &rules().rules;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+        + chrono::Days::new(u64::from(day) * 7);
+    // One profile: line breaks would make it a batch, which the `batch` target covers.
+    let line: Vec<u8> = json.iter().map(|b| if *b == b'\n' { b' ' } else { *b }).collect();
+    let _ = aides::input::stream_profiles(&mut &line[..], &rules.refs, &mut |item| {
+        if let Ok(mut p) = item.profile
+            && p.resolve_region(&rules.refs).is_ok()
+        {
+            let r = aides::eval::evaluate(rules, &p, date);
+            let _ = serde_json::to_string(&r).unwrap();
+            let _ = aides::eval::evaluate_compact(rules, &p, date, true);
+            let style = aides::output::Style {
+                color: false,
+                width: Some(80),
+            };
+            aides::output::check_table(&mut std::io::sink(), &r, true, style).unwrap();
+        }
+        Ok::<(), std::convert::Infallible>(())
+    });
+});

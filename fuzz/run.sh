@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 30), from the seeds in fuzz/seeds/ and, for rule
+# files, the shipped rules. Needs a nightly toolchain and cargo-fuzz (cargo install --locked cargo-fuzz).
+# A crash stops the run and leaves its input in fuzz/artifacts/<target>/: turn it into a test.
+# Usage: bash fuzz/run.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(profile batch rule)
+for t in "${targets[@]}"; do
+    mkdir -p "fuzz/corpus/$t"
+    seeds=()
+    case $t in
+        rule) seeds=(rules/national rules/regions/* rules/abrogees rules/referentiel) ;;
+        *) seeds=("fuzz/seeds/$t") ;;
+    esac
+    echo "== fuzz $t (${seconds} s)"
+    cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
+        -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 2>&1 \
+        | grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
+    if ls "fuzz/artifacts/$t"/crash-* >/dev/null 2>&1 || ls "fuzz/artifacts/$t"/oom-* >/dev/null 2>&1; then
+        echo "fuzz $t: crash found, see fuzz/artifacts/$t/" >&2
+        exit 1
+    fi
+done
