@@ -70,12 +70,13 @@ pub enum Command {
 pub struct RulesArg {
     /// Dossier de règles à utiliser à la place des règles intégrées
     #[arg(
-        long,
+        id = "rules",
+        long = "rules",
         env = "AIDES_RULES",
         value_name = "DOSSIER",
         help_heading = "Règles"
     )]
-    pub rules: Option<PathBuf>,
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -239,7 +240,7 @@ fn field_arg(id: FieldId) -> Arg {
     }
 }
 
-fn ids() -> impl Iterator<Item = FieldId> {
+fn all_fields() -> impl Iterator<Item = FieldId> {
     (0..FIELDS.len())
         .filter_map(|i| u8::try_from(i).ok())
         .map(FieldId)
@@ -253,7 +254,7 @@ impl FromArgMatches for ProfileArgs {
     }
 
     fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
-        for id in ids() {
+        for id in all_fields() {
             if let Some(v) = m.get_one::<String>(id.name()) {
                 self.values.retain(|(f, _)| *f != id);
                 self.values.push((id, v.clone()));
@@ -265,7 +266,7 @@ impl FromArgMatches for ProfileArgs {
 
 impl Args for ProfileArgs {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        ids().fold(cmd, |cmd, id| cmd.arg(field_arg(id)))
+        all_fields().fold(cmd, |cmd, id| cmd.arg(field_arg(id)))
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {

@@ -269,27 +269,6 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Levenshtein distance between two strings (by characters).
-#[must_use]
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// Words longer than this get no suggestion: nobody mistypes a name that long, and the distance would
 /// cost time proportional to its length.
 const MAX_SUGGESTED_WORD: usize = 64;
@@ -334,7 +313,7 @@ where
     containing.or_else(|| {
         candidates
             .into_iter()
-            .map(|c| (distance(&word, &norm(c)), c))
+            .map(|c| (strsim::levenshtein(&word, &norm(c)), c))
             .filter(|(d, _)| *d <= max)
             .min_by_key(|(d, _)| *d)
             .map(|(_, c)| c)

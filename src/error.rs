@@ -27,10 +27,10 @@ pub enum Error {
 
 impl Error {
     #[must_use]
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
         match self {
-            Error::Usage { .. } => 2,
-            _ => 1,
+            Error::Usage { .. } => crate::exit::ExitCode::Usage,
+            _ => crate::exit::ExitCode::Failure,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod exit;
 pub mod input;
 pub mod output;
 pub mod profile;
@@ -25,16 +26,28 @@ use std::io::Write;
 use clap::Parser;
 
 pub use crate::error::{Error, Result};
+pub use crate::exit::ExitCode;
 
 /// Parses the arguments and runs the command, writing results to `out`.
 ///
 /// # Errors
 /// A fatal error; clap's own errors (usage, `--help`, `--version`) are returned as `Err(clap::Error)`.
-pub fn run<I, T>(args: I, out: &mut dyn Write) -> std::result::Result<Result<u8>, clap::Error>
+pub fn run<I, T>(args: I, out: &mut dyn Write) -> std::result::Result<Result<ExitCode>, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args)?;
     Ok(app::run(cli, out))
+}
+
+/// The whole program: runs the command line, then writes its error (or help) and returns the exit code.
+pub fn main_with<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let result = run(args, out);
+    let flushed = out.flush();
+    exit::finish(result, flushed, out, err)
 }

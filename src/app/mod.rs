@@ -16,6 +16,7 @@ use crate::cli::{
 use crate::diagnostic::{self, Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
 use crate::eval;
+use crate::exit::ExitCode;
 use crate::input::{Item, Place, Problem, Shape, stream_profiles};
 use crate::output::{self, Style};
 use crate::profile::{self, FieldError, Profile, Raw};
@@ -28,7 +29,7 @@ use crate::rules::{self, Loaded, check};
 ///
 /// # Errors
 /// A fatal error (bad input, unusable rules, I/O).
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let today = chrono::Local::now().date_naive();
     match cli.command {
         Command::Check(args) => check_cmd(&args, today, out),
@@ -65,7 +66,7 @@ fn render_all(diags: &[Diagnostic], rules: &RuleSet) -> String {
 /// Loads the rule set in use: `--rules DIR` (or `AIDES_RULES`), else the embedded one. Refuses a rule
 /// set with errors.
 fn load(rules: &RulesArg) -> Result<Loaded> {
-    let loaded = match &rules.rules {
+    let loaded = match &rules.dir {
         Some(dir) => rules_dir::load_paths(std::slice::from_ref(dir)),
         None => rules::embedded(),
     };
@@ -80,7 +81,7 @@ fn load(rules: &RulesArg) -> Result<Loaded> {
         rendered.push_str(&format!(
             "\nla base de règles contient {} erreur(s) : corrigez-les (aides validate {}) avant de l'utiliser",
             errors.len(),
-            rules.rules.as_ref().map_or_else(|| "rules/".to_owned(), |p| p.display().to_string())
+            rules.dir.as_ref().map_or_else(|| "rules/".to_owned(), |p| p.display().to_string())
         ));
         return Err(Error::Rules { rendered });
     }
@@ -120,7 +121,7 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::new(file)))
 }
 
-fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<u8> {
+fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let flags = flags_profile(args, &rules.refs)?;
@@ -130,7 +131,7 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
         let mut p = flags;
         p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
         write_profile(args, rules, &p, date, style, false, out).map_err(Error::stdout)?;
-        return Ok(0);
+        return Ok(ExitCode::Success);
     };
     let mut reader = open_input(input)?;
     let mut batch = Batch {
@@ -155,7 +156,11 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
         batch.state = State::Batch;
     }
     batch.finish(out)?;
-    Ok(u8::from(batch.failed))
+    Ok(if batch.failed {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
 }
 
 /// Whether the input is one profile or a batch: known from the second profile (or an array).
@@ -338,7 +343,7 @@ fn region_arg(region: &str, refs: &Referentiel) -> Result<u16> {
     })
 }
 
-fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
+fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let region = args
@@ -359,10 +364,10 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<u8> {
         ),
     }
     .map_err(Error::stdout)?;
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<u8> {
+fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let Some(aide) = rules.aide(&args.id) else {
@@ -377,12 +382,12 @@ fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<u8> {
         ListFormat::Json => output::json(out, &output::show_json(aide, &rules.refs)),
     }
     .map_err(Error::stdout)?;
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> Result<u8> {
+fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = if args.paths.is_empty() {
-        match &args.rules.rules {
+        match &args.rules.dir {
             Some(dir) => rules_dir::load_paths(std::slice::from_ref(dir)),
             None => rules::embedded(),
         }
@@ -435,5 +440,9 @@ fn validate_cmd(args: &ValidateArgs, today: NaiveDate, out: &mut dyn Write) -> R
         Ok(())
     })();
     res.map_err(Error::stdout)?;
-    Ok(u8::from(errors > 0))
+    Ok(if errors > 0 {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
 }

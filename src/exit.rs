@@ -1,0 +1,108 @@
+//! The exit codes (SPEC §1), in one place, and the mapping from a command's outcome to a code and the
+//! text on stderr. `0` the command did its job (whatever the eligibility outcome), `1` bad input, bad
+//! rules or a failed write, `2` a command-line usage error. Writing to a closed pipe is not a failure.
+
+use std::io::{self, Write};
+
+use crate::error::{Error, fr_io};
+
+/// How the process ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// The command did its job.
+    Success = 0,
+    /// Bad input, bad rules, or output that could not be written.
+    Failure = 1,
+    /// A command-line usage error.
+    Usage = 2,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// Writes what ends a command (its error, or clap's help and usage messages) and returns its exit
+/// code. `result` is what the command returned; `flushed`, the flush of its standard output.
+pub fn finish(
+    result: Result<Result<ExitCode, Error>, clap::Error>,
+    flushed: io::Result<()>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let write_failed = |e: &io::Error, err: &mut dyn Write| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            ExitCode::Success
+        } else {
+            let _ = writeln!(err, "erreur : sortie standard : {}", fr_io(e));
+            ExitCode::Failure
+        }
+    };
+    match result {
+        Err(clap_error) if clap_error.use_stderr() => {
+            let _ = writeln!(err, "{}", crate::cli::french_error(&clap_error));
+            ExitCode::Usage
+        }
+        Err(help_or_version) => {
+            // --help and --version: a failure to write them (a full disk) is an error.
+            let text = help_or_version.render().to_string();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) => write_failed(&e, err),
+                Ok(()) => ExitCode::Success,
+            }
+        }
+        Ok(Ok(code)) => match flushed {
+            Err(e) => write_failed(&e, err),
+            Ok(()) => code,
+        },
+        Ok(Err(e)) if e.is_broken_pipe() => ExitCode::Success,
+        Ok(Err(e)) => {
+            let _ = out.flush();
+            let _ = if matches!(e, Error::Rules { .. }) {
+                writeln!(err, "{e}")
+            } else {
+                writeln!(err, "erreur : {e}")
+            };
+            e.exit_code()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose reader went away.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_not_a_failure() {
+        let mut err = Vec::new();
+        let code = crate::main_with(["aides", "list"], &mut ClosedPipe, &mut err);
+        assert_eq!(code, ExitCode::Success);
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+        let code = crate::main_with(["aides", "--help"], &mut ClosedPipe, &mut err);
+        assert_eq!(code, ExitCode::Success);
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_bad_input_1() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = crate::main_with(["aides", "check", "--zone", "ZIPP"], &mut out, &mut err);
+        assert_eq!(code, ExitCode::Usage);
+        let code = crate::main_with(["aides", "show", "inconnue"], &mut out, &mut err);
+        assert_eq!(code, ExitCode::Failure);
+        let text = String::from_utf8(err).unwrap();
+        assert!(text.contains("aide « inconnue » inconnue"), "{text}");
+    }
+}
