@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod eval;
 pub mod exit;
+pub mod fr;
 pub mod input;
 pub mod output;
 pub mod profile;

@@ -7,11 +7,10 @@ use comfy_table::presets::UTF8_FULL;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use serde::Serialize;
 
-use crate::eval::amount::{euros, fr_num};
+use crate::fr::{self, euros};
 use crate::input::{Place, Problem};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::report::{AideRapport, Rapport};
-use crate::rules::compile::fr_date;
 use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Statut, Test};
 use crate::rules::referentiel::{ContactRef, Referentiel};
 
@@ -96,7 +95,7 @@ fn join_contact(c: &crate::rules::referentiel::Contact<'_>) -> String {
 /// # Errors
 /// When writing fails.
 pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) -> io::Result<()> {
-    let mut head = format!("Date de référence : {}", fr_date(r.date_reference));
+    let mut head = format!("Date de référence : {}", fr::date(r.date_reference));
     if let Some(id) = r.id {
         head = format!("Profil {id} · {head}");
     }
@@ -144,7 +143,7 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
                     .or(a.echeances.last())
                     .map_or_else(
                         || "—".to_owned(),
-                        |e| format!("{} : {}", fr_date(e.date), e.libelle),
+                        |e| format!("{} : {}", fr::date(e.date), e.libelle),
                     )
             };
             t.add_row(vec![
@@ -256,10 +255,10 @@ pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) 
         .filter(|a| a.statut == Statut::Eligible)
         .count();
     if eligible > 0 {
-        let max = r.total.max_eur.map_or_else(
-            || "sans plafond connu".to_owned(),
-            crate::eval::amount::euros,
-        );
+        let max = r
+            .total
+            .max_eur
+            .map_or_else(|| "sans plafond connu".to_owned(), crate::fr::euros);
         if r.total.min_eur == 0 && r.total.max_eur.is_some_and(|m| m > 0) {
             writeln!(
                 w,
@@ -367,23 +366,27 @@ pub fn periode_text(aide: &Aide) -> String {
     let p = &aide.periode;
     let mut parts = Vec::new();
     if let Some(d) = p.en_vigueur_du {
-        parts.push(format!("depuis le {}", fr_date(d)));
+        parts.push(format!("depuis le {}", fr::date(d)));
     }
     match (p.installation_du, p.installation_au) {
         (Some(a), Some(b)) => {
-            parts.push(format!("installation du {} au {}", fr_date(a), fr_date(b)));
+            parts.push(format!(
+                "installation du {} au {}",
+                fr::date(a),
+                fr::date(b)
+            ));
         }
         (Some(a), None) if Some(a) != p.en_vigueur_du => {
-            parts.push(format!("installation dès le {}", fr_date(a)));
+            parts.push(format!("installation dès le {}", fr::date(a)));
         }
-        (None, Some(b)) => parts.push(format!("installation jusqu'au {}", fr_date(b))),
+        (None, Some(b)) => parts.push(format!("installation jusqu'au {}", fr::date(b))),
         _ => {}
     }
     if let Some(d) = p.demande_au_plus_tard {
-        parts.push(format!("demande au plus tard le {}", fr_date(d)));
+        parts.push(format!("demande au plus tard le {}", fr::date(d)));
     }
     if let Some(d) = p.signature_au_plus_tard {
-        parts.push(format!("signature au plus tard le {}", fr_date(d)));
+        parts.push(format!("signature au plus tard le {}", fr::date(d)));
     }
     if parts.is_empty() {
         "sans limite publiée".into()
@@ -457,15 +460,15 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
             Scalar::Set(x) => Value::Set(x),
         };
         match v {
-            Value::Date(d) => fr_date(d),
-            Value::Num(x) => fr_num(x),
+            Value::Date(d) => fr::date(d),
+            Value::Num(x) => fr::number(x),
             v => display_value(f, &v, refs),
         }
     };
     let operand = |f: FieldId, o: Operand| -> String {
         match o {
-            Operand::Num(x) => fr_num(x),
-            Operand::Date(d) => fr_date(d),
+            Operand::Num(x) => fr::number(x),
+            Operand::Date(d) => fr::date(d),
             Operand::Rel { field, months } if months % 12 == 0 => {
                 format!("{} + {} an(s)", field.name(), months / 12)
             }
@@ -504,10 +507,10 @@ pub fn describe(node: &Node, refs: &Referentiel) -> String {
             .map(|n| describe(n, refs))
             .collect::<Vec<_>>()
             .join(" ; à défaut "),
-        Node::Reference(op, d) => format!("date de référence {} {}", op_text(*op), fr_date(*d)),
+        Node::Reference(op, d) => format!("date de référence {} {}", op_text(*op), fr::date(*d)),
         Node::AppliesFrom(d, n) => format!(
             "pour une demande datée du {} ou après : {}",
-            fr_date(*d),
+            fr::date(*d),
             describe(n, refs)
         ),
         Node::UnknownIf { guard, inner } => format!(
@@ -610,7 +613,7 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
         writeln!(w, "\nÉchéances :")?;
         for e in &aide.echeances {
             let when = match e.quand {
-                crate::rules::model::Quand::Date(d) => fr_date(d),
+                crate::rules::model::Quand::Date(d) => fr::date(d),
                 crate::rules::model::Quand::Depuis(f, m) => {
                     let what = match f.name() {
                         "date_installation" => "l'installation",
@@ -632,7 +635,7 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
         writeln!(w, "  - {}{art} : {}", s.titre, s.url)?;
     }
     if let Some((d, _)) = aide.verifie_le {
-        writeln!(w, "\nFaits vérifiés contre les sources le {}.", fr_date(d))?;
+        writeln!(w, "\nFaits vérifiés contre les sources le {}.", fr::date(d))?;
     }
     Ok(())
 }

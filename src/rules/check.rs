@@ -213,7 +213,7 @@ pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnos
                     Some(span.clone()),
                     format!(
                         "faits vérifiés le {} : il y a {age} jours, plus que les {max_age} autorisés",
-                        date.format("%d/%m/%Y")
+                        crate::fr::date(*date)
                     ),
                 )
                 .with_help(format!(

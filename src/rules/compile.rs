@@ -14,6 +14,7 @@ use super::model::{
 use super::referentiel::Referentiel;
 use super::walk::{Ctx, Table, as_date, as_num};
 use crate::diagnostic::{Code, did_you_mean};
+use crate::fr;
 use crate::profile::{self, FieldError, FieldId, Kind, Raw, Value, ids};
 
 const TOP_KEYS: &[&str] = &[
@@ -37,12 +38,6 @@ const TOP_KEYS: &[&str] = &[
     "exemples_commun",
     "exemples",
 ];
-
-/// Formats a date the French way (`30/06/2026`).
-#[must_use]
-pub fn fr_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 /// Where a rule file sits, from its path.
 pub struct Placement<'a> {
@@ -271,8 +266,8 @@ fn periode(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Periode {
                 span.clone(),
                 format!(
                     "période vide : {what} ({} avant le {})",
-                    fr_date(*b),
-                    fr_date(*a)
+                    fr::date(*b),
+                    fr::date(*a)
                 ),
                 Some("vérifiez les dates dans la source : la fin doit suivre le début".into()),
             );
@@ -326,39 +321,43 @@ fn periode_conditions(p: &Periode, span: Range<usize>) -> Vec<Condition> {
     };
     if let Some(d) = p.en_vigueur_du {
         push(
-            format!("Dispositif en vigueur (depuis le {})", fr_date(d)),
+            format!("Dispositif en vigueur (depuis le {})", fr::date(d)),
             Node::Reference(CmpOp::Ge, d),
         );
     }
     if let Some(d) = p.signature_au_plus_tard {
         push(
-            format!("Contrat à signer au plus tard le {}", fr_date(d)),
+            format!("Contrat à signer au plus tard le {}", fr::date(d)),
             Node::Reference(CmpOp::Le, d),
         );
     }
     if let Some(d) = p.demande_au_plus_tard {
         push(
-            format!("Demande à déposer au plus tard le {}", fr_date(d)),
+            format!("Demande à déposer au plus tard le {}", fr::date(d)),
             leaf(ids::DATE_DEMANDE, Test::Cmp(CmpOp::Le, Operand::Date(d))),
         );
     }
     match (p.installation_du, p.installation_au) {
         (Some(a), Some(b)) => push(
-            format!("Installation entre le {} et le {}", fr_date(a), fr_date(b)),
+            format!(
+                "Installation entre le {} et le {}",
+                fr::date(a),
+                fr::date(b)
+            ),
             leaf(
                 ids::DATE_INSTALLATION,
                 Test::Between(Operand::Date(a), Operand::Date(b)),
             ),
         ),
         (Some(a), None) => push(
-            format!("Installation à partir du {}", fr_date(a)),
+            format!("Installation à partir du {}", fr::date(a)),
             leaf(
                 ids::DATE_INSTALLATION,
                 Test::Cmp(CmpOp::Ge, Operand::Date(a)),
             ),
         ),
         (None, Some(b)) => push(
-            format!("Installation au plus tard le {}", fr_date(b)),
+            format!("Installation au plus tard le {}", fr::date(b)),
             leaf(
                 ids::DATE_INSTALLATION,
                 Test::Cmp(CmpOp::Le, Operand::Date(b)),

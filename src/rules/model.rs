@@ -215,7 +215,7 @@ impl Montant {
     pub fn new(kind: MontantKind, libelle: Option<String>) -> Self {
         let label = libelle
             .clone()
-            .unwrap_or_else(|| crate::eval::amount::static_label(&kind));
+            .unwrap_or_else(|| crate::fr::static_label(&kind));
         Montant {
             kind,
             libelle,

@@ -289,7 +289,7 @@ fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Mo
         let libelle = p.str(ctx, "libelle").map(|(s, _)| s.to_owned());
         let cell_labels = cells
             .iter()
-            .map(|(_, c)| crate::eval::amount::cell_label(*c, libelle.as_deref()))
+            .map(|(_, c)| crate::fr::cell_label(*c, libelle.as_deref()))
             .collect();
         paliers.push(Palier {
             de,
@@ -337,7 +337,7 @@ fn check_scale(ctx: &mut Ctx<'_>, paliers: &mut [Palier]) {
         let (Some(a_de), Some(b_de)) = (a.de, b.de) else {
             continue;
         };
-        let fmt = crate::eval::amount::fr_num;
+        let fmt = crate::fr::number;
         match a.jusqu_a {
             None => ctx.error(
                 Code::ScaleOverlap,
