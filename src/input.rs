@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 
 use crate::profile::{self, FieldError, FieldId, Profile, Raw, ids};
-use crate::rules::referentiel::Referentiel;
+use crate::referentiel::Referentiel;
 
 /// The largest input item (one NDJSON line, one array element, one pretty-printed object): 1 MiB.
 pub const MAX_ITEM_BYTES: usize = 1 << 20;
@@ -738,7 +738,7 @@ mod array {
         Item, MAX_ITEM_BYTES, Parse, Place, Problem, SYNTAX_HELP, bad_utf8, io_problem, parse,
         syntax_problem, too_long,
     };
-    use crate::rules::referentiel::Referentiel;
+    use crate::referentiel::Referentiel;
 
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum State {

@@ -18,8 +18,10 @@ pub mod fr;
 pub mod input;
 pub mod output;
 pub mod profile;
+pub mod referentiel;
 pub mod report;
 pub mod rules;
+pub mod toml_read;
 
 use std::ffi::OsString;
 use std::io::Write;

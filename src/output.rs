@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::fr::{self, euros};
 use crate::input::{Place, Problem};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
+use crate::referentiel::{ContactRef, Referentiel};
 use crate::report::{AideRapport, Rapport};
 use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Statut, Test};
-use crate::rules::referentiel::{ContactRef, Referentiel};
 
 /// How to draw tables.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +76,7 @@ fn contact_line(a: &AideRapport<'_>) -> String {
 }
 
 /// Every detail of a contact the rule base knows, on one line.
-fn join_contact(c: &crate::rules::referentiel::Contact<'_>) -> String {
+fn join_contact(c: &crate::referentiel::Contact<'_>) -> String {
     [
         Some(c.organisme.as_ref()),
         c.email,
@@ -397,7 +397,10 @@ pub fn periode_text(aide: &Aide) -> String {
 
 /// Items of `aides list`.
 #[must_use]
-pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
+pub fn list_items(
+    rules: &RuleSet,
+    region: Option<crate::referentiel::RegionId>,
+) -> Vec<ListItem<'_>> {
     rules
         .aides
         .iter()
@@ -406,9 +409,7 @@ pub fn list_items(rules: &RuleSet, region: Option<u16>) -> Vec<ListItem<'_>> {
             id: &a.id,
             nom: &a.nom,
             financeur: a.financeur.as_str(),
-            region: a
-                .region
-                .map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
+            region: a.region.map(|r| rules.refs.region(r).slug.as_str()),
             categorie: a.categorie,
             montant: montant_text(a),
             periode: periode_text(a),
@@ -572,9 +573,9 @@ pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Resu
     writeln!(w, "{} ({})", aide.nom, aide.id)?;
     writeln!(w, "{}", aide.resume)?;
     writeln!(w)?;
-    let region = aide.region.map_or("toute la France".to_owned(), |r| {
-        refs.regions[usize::from(r)].nom.clone()
-    });
+    let region = aide
+        .region
+        .map_or("toute la France".to_owned(), |r| refs.region(r).nom.clone());
     writeln!(
         w,
         "Financeur : {} · Territoire : {region}",
@@ -648,7 +649,7 @@ pub fn show_json(aide: &Aide, refs: &Referentiel) -> serde_json::Value {
         "nom": aide.nom,
         "resume": aide.resume,
         "financeur": aide.financeur.as_str(),
-        "region": aide.region.map(|r| refs.regions[usize::from(r)].slug.clone()),
+        "region": aide.region.map(|r| refs.region(r).slug.clone()),
         "categorie": aide.categorie,
         "public": aide.public,
         "periode": periode_text(aide),

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::eval::Verdict;
 use crate::eval::amount::Somme;
 use crate::eval::logic::Tri;
+use crate::referentiel::Contact;
 use crate::rules::model::{Aide, Reference, Statut};
-use crate::rules::referentiel::Contact;
 
 /// `--format json`: one object per profile.
 #[derive(Debug, Serialize)]

@@ -20,9 +20,9 @@ use crate::exit::ExitCode;
 use crate::input::{Item, Place, Problem, Shape, stream_profiles};
 use crate::output::{self, Style};
 use crate::profile::{self, FieldError, Profile, Raw};
+use crate::referentiel::{Referentiel, RegionId};
 use crate::report::{AideCompacte, Compact, LigneErreur};
 use crate::rules::model::RuleSet;
-use crate::rules::referentiel::Referentiel;
 use crate::rules::{self, Loaded, check};
 
 /// Runs a parsed command line; returns the exit code.
@@ -334,8 +334,8 @@ fn write_profile(
     }
 }
 
-fn region_arg(region: &str, refs: &Referentiel) -> Result<u16> {
-    refs.region_index(region).ok_or_else(|| Error::Usage {
+fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
+    refs.region_id(region).ok_or_else(|| Error::Usage {
         message: format!(
             "option --region : région « {region} » inconnue\n  aide : {}",
             refs.region_help(region)

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use self::amount::Somme;
 use self::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
-use crate::profile::{FieldId, Profile, Value, ids};
+use crate::profile::{FieldId, Profile, Value};
 use crate::report::{AideRapport, ConditionRapport, Echeance, Rapport, Total, VersementRapport};
 use crate::rules::model::{Aide, ConditionQuestion, MontantKind, Quand, RuleSet, Statut};
 
@@ -174,19 +174,16 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
 /// The sentence saying that the rule base holds no regional aid for the profile's region, if so.
 #[must_use]
 pub fn couverture(rules: &RuleSet, profile: &Profile) -> Option<String> {
-    let Some(Value::Choice(r)) = profile.get(ids::REGION) else {
-        return None;
-    };
-    region_sans_aide(rules, *r)
+    region_sans_aide(rules, profile.region()?)
 }
 
 /// "No regional aid for this region in the rule base yet; ask its ARS", or `None` when it has some.
 #[must_use]
-pub fn region_sans_aide(rules: &RuleSet, region: u16) -> Option<String> {
+pub fn region_sans_aide(rules: &RuleSet, region: crate::referentiel::RegionId) -> Option<String> {
     if rules.aides.iter().any(|a| a.region == Some(region)) {
         return None;
     }
-    let r = &rules.refs.regions[usize::from(region)];
+    let r = rules.refs.region(region);
     let details: Vec<&str> = [
         r.email.as_deref(),
         r.telephone.as_deref(),
@@ -235,14 +232,6 @@ pub fn evaluate_compact<'r>(
 
 fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -> AideRapport<'r> {
     let montant_eur = v.montant.eur;
-    let dep = match env.profile.get(ids::DEPARTEMENT) {
-        Some(Value::Choice(d)) => Some(*d),
-        _ => None,
-    };
-    let region = match env.profile.get(ids::REGION) {
-        Some(Value::Choice(r)) => Some(*r),
-        _ => None,
-    };
     let raison = aide
         .conditions
         .iter()
@@ -265,13 +254,14 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         statut: v.statut,
         montant: v.montant,
         financeur: aide.financeur.as_str(),
-        region: aide
-            .region
-            .map(|r| rules.refs.regions[usize::from(r)].slug.as_str()),
-        region_nom: aide
-            .region
-            .map(|r| rules.refs.regions[usize::from(r)].nom.as_str()),
-        contact: rules.refs.contact(&aide.contact, aide.region, dep, region),
+        region: aide.region.map(|r| rules.refs.region(r).slug.as_str()),
+        region_nom: aide.region.map(|r| rules.refs.region(r).nom.as_str()),
+        contact: rules.refs.contact(
+            &aide.contact,
+            aide.region,
+            env.profile.departement(),
+            env.profile.region(),
+        ),
         conditions,
         manquants: v.manquants.iter().map(|f| f.name()).collect(),
         engagements: &aide.engagements,

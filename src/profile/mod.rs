@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::diagnostic::did_you_mean;
-use crate::rules::referentiel::Referentiel;
+use crate::referentiel::{DepartementId, Referentiel, RegionId};
 
 mod parse;
 pub use parse::*;
@@ -377,31 +377,48 @@ impl Profile {
     /// # Errors
     /// When the given region is not the département's.
     pub fn resolve_region(&mut self, refs: &Referentiel) -> Result<(), FieldError> {
-        let Some(Value::Choice(dep)) = self.get(ids::DEPARTEMENT) else {
+        let Some(dep) = self.departement() else {
             return Ok(());
         };
-        let dep = &refs.departements[usize::from(*dep)];
-        match self.get(ids::REGION) {
-            Some(Value::Choice(r)) if *r != dep.region => Err(FieldError {
+        let dep = refs.departement(dep);
+        match self.region() {
+            Some(r) if r != dep.region => Err(FieldError {
                 field: "region".into(),
                 message: format!(
                     "la région « {} » ne correspond pas au département {} ({}), qui est en {}",
-                    refs.regions[usize::from(*r)].slug,
+                    refs.region(r).slug,
                     dep.code,
                     dep.nom,
-                    refs.regions[usize::from(dep.region)].nom
+                    refs.region(dep.region).nom
                 ),
                 help: Some(format!(
                     "la région se déduit du département : retirez-la, ou donnez {}",
-                    refs.regions[usize::from(dep.region)].slug
+                    refs.region(dep.region).slug
                 )),
                 wrong_type: false,
             }),
             _ => {
-                let region = dep.region;
-                self.set(ids::REGION, Some(Value::Choice(region)));
+                self.set(ids::REGION, Some(Value::Choice(dep.region.0)));
                 Ok(())
             }
+        }
+    }
+
+    /// The département, when known.
+    #[must_use]
+    pub fn departement(&self) -> Option<DepartementId> {
+        match self.get(ids::DEPARTEMENT) {
+            Some(Value::Choice(d)) => Some(DepartementId(*d)),
+            _ => None,
+        }
+    }
+
+    /// The region, when known (given, or resolved from the département).
+    #[must_use]
+    pub fn region(&self) -> Option<RegionId> {
+        match self.get(ids::REGION) {
+            Some(Value::Choice(r)) => Some(RegionId(*r)),
+            _ => None,
         }
     }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{FieldError, FieldId, Kind, Value};
 use crate::diagnostic::{did_you_mean, echo};
-use crate::rules::referentiel::Referentiel;
+use crate::referentiel::Referentiel;
 
 /// A raw value as read from JSON, TOML or a flag, before it is checked against the vocabulary.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,8 +188,8 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
     match (def.kind, raw) {
         (Kind::Text, Raw::Str(s)) => Ok(Value::Text((*s).into())),
         (Kind::Departement, Raw::Str(s)) => refs
-            .departement_index(s)
-            .map(Value::Choice)
+            .departement_id(s)
+            .map(|d| Value::Choice(d.0))
             .ok_or_else(|| {
                 err(
                     format!("département « {} » inconnu", echo(s)),
@@ -202,7 +202,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                     }),
                 )
             }),
-        (Kind::Region, Raw::Str(s)) => refs.region_index(s).map(Value::Choice).ok_or_else(|| {
+        (Kind::Region, Raw::Str(s)) => refs.region_id(s).map(|r| Value::Choice(r.0)).ok_or_else(|| {
             err(
                 format!("région « {} » inconnue", echo(s)),
                 Some(refs.region_help(s)),

@@ -9,13 +9,13 @@ use toml::de::DeValue;
 
 use super::model::{
     Aide, Categorie, CmpOp, Condition, EcheanceDef, Financeur, Leaf, Montant, MontantKind, Node,
-    Operand, Periode, Quand, Reference, Scalar, Test, Versement,
+    Operand, Periode, Quand, Reference, Scalar, SharedConditions, Test, Versement,
 };
-use super::referentiel::Referentiel;
-use super::walk::{Ctx, Table, as_date, as_num};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::fr;
 use crate::profile::{self, FieldError, FieldId, Kind, Raw, Value, ids};
+use crate::referentiel::{Referentiel, RegionId};
+use crate::toml_read::{Ctx, Table, as_date, as_num};
 
 const TOP_KEYS: &[&str] = &[
     "id",
@@ -53,9 +53,10 @@ pub fn aide(
     ctx: &mut Ctx<'_>,
     text: &str,
     refs: &Referentiel,
+    shared: &SharedConditions,
     place: &Placement<'_>,
 ) -> Option<Aide> {
-    let doc = match super::walk::parse(ctx.file, text) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => {
             ctx.diags.push(d);
@@ -103,10 +104,10 @@ pub fn aide(
             Ok(c) => c,
             Err((message, help)) => {
                 ctx.error(Code::UnknownContact, span, message, Some(help));
-                super::referentiel::ContactRef::Cpam
+                crate::referentiel::ContactRef::Cpam
             }
         },
-        None => super::referentiel::ContactRef::Cpam,
+        None => crate::referentiel::ContactRef::Cpam,
     };
     let verifie_le = top.req_date(ctx, "verifie_le", what);
     let periode = periode(ctx, &top);
@@ -117,10 +118,10 @@ pub fn aide(
         conditions.insert(
             0,
             Condition {
-                libelle: format!("Cabinet situé en {}", refs.regions[usize::from(r)].nom),
+                libelle: format!("Cabinet situé en {}", refs.region(r).nom),
                 node: Node::Leaf(Leaf {
                     field: ids::REGION,
-                    test: Test::Eq(Scalar::Choice(r)),
+                    test: Test::Eq(Scalar::Choice(r.0)),
                     span: top.key_span("region").unwrap_or(id_span.clone()),
                 }),
                 span: top.key_span("region").unwrap_or(id_span.clone()),
@@ -130,13 +131,13 @@ pub fn aide(
     }
     let mut notes = top.strings(ctx, "notes");
     for (t, span) in top.tables(ctx, "conditions") {
-        if let Some(c) = super::conditions::top(ctx, t, span, refs) {
-            if let Some(shared) = t
+        if let Some(c) = super::conditions::top(ctx, t, span, refs, shared) {
+            if let Some(used) = t
                 .get("partagee")
                 .and_then(|v| v.get_ref().as_str())
-                .and_then(|k| refs.condition(k))
+                .and_then(|k| shared.get(k))
             {
-                for n in &shared.notes {
+                for n in &used.notes {
                     if !notes.contains(n) {
                         notes.push(n.clone());
                     }
@@ -197,7 +198,7 @@ fn region(
     top: &Table<'_, '_>,
     refs: &Referentiel,
     place: &Placement<'_>,
-) -> Option<u16> {
+) -> Option<RegionId> {
     let Some((slug, span)) = top.str(ctx, "region") else {
         if let Some(dir) = place.dossier_region {
             ctx.error(
@@ -209,7 +210,7 @@ fn region(
         }
         return None;
     };
-    let Some(r) = refs.region_index(slug) else {
+    let Some(r) = refs.region_id(slug) else {
         let help = refs.region_help(slug);
         ctx.error(
             Code::ValueOutOfDomain,
@@ -374,7 +375,7 @@ pub fn to_raw<'a>(v: &'a DeValue<'_>) -> Raw<'a> {
     match v {
         DeValue::String(s) => Raw::Str(s.as_ref()),
         DeValue::Integer(_) => {
-            super::walk::as_int(v).map_or(Raw::Other("un entier trop grand"), Raw::Int)
+            crate::toml_read::as_int(v).map_or(Raw::Other("un entier trop grand"), Raw::Int)
         }
         DeValue::Float(_) => as_num(v).map_or(Raw::Other("un nombre non fini"), Raw::Float),
         DeValue::Boolean(b) => Raw::Bool(*b),

@@ -8,10 +8,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::compile::{champ, date_plus_duree, field_error, to_raw, to_scalar};
 use super::model::{CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, Test};
-use super::referentiel::{Referentiel, SharedCondition};
-use super::walk::{Ctx, Table, Val};
+use super::model::{SharedCondition, SharedConditions};
 use crate::diagnostic::Code;
 use crate::profile::{self, FieldId, Kind};
+use crate::referentiel::Referentiel;
+use crate::toml_read::{Ctx, Table, Val};
 
 const COMBINATORS: &[&str] = &["tous", "un_de", "non", "si_connu", "premier_connu"];
 const OPERATORS: &[&str] = &[
@@ -43,6 +44,7 @@ pub(super) fn top(
     table: &DeTable<'_>,
     span: Range<usize>,
     refs: &Referentiel,
+    shared: &SharedConditions,
 ) -> Option<Condition> {
     if table.contains_key("partagee") {
         let t = Table::new(
@@ -53,17 +55,17 @@ pub(super) fn top(
             &["partagee"],
         );
         let (key, key_span) = t.str(ctx, "partagee")?;
-        if let Some(shared) = refs.condition(key) {
+        if let Some(c) = shared.get(key) {
             return Some(Condition {
                 span,
-                ..shared.condition.clone()
+                ..c.condition.clone()
             });
         }
         ctx.error(
             Code::UnknownCondition,
             key_span,
             format!("condition partagée « {key} » inconnue"),
-            Some(refs.condition_help(key)),
+            Some(shared.help(key)),
         );
         return None;
     }
@@ -461,12 +463,12 @@ fn operand(
 
 /// Reads `referentiel/conditions.toml`: conditions that several rules share (`partagee = "<clé>"`), each
 /// with its label, form and the notes that go with it, written once.
-pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> Vec<SharedCondition> {
-    let doc = match super::walk::parse(ctx.file, text) {
+pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> SharedConditions {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => {
             ctx.diags.push(d);
-            return Vec::new();
+            return SharedConditions::default();
         }
     };
     let top = Table::new(
@@ -477,12 +479,12 @@ pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> Vec<S
         &["condition"],
     );
     let Some(val) = top.get("condition") else {
-        return Vec::new();
+        return SharedConditions::default();
     };
     // Condition keys are free names, so this table is read without a list of allowed keys.
     let DeValue::Table(named) = val.get_ref() else {
         ctx.type_mismatch("condition", val, "une table [condition.<clé>]");
-        return Vec::new();
+        return SharedConditions::default();
     };
     let mut out = Vec::new();
     for (key, val) in named {
@@ -504,5 +506,5 @@ pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> Vec<S
             notes,
         });
     }
-    out
+    SharedConditions(out)
 }

@@ -5,10 +5,10 @@ use toml::de::DeValue;
 
 use super::compile::{field_error, req_text, to_raw};
 use super::model::{Exemple, Statut};
-use super::referentiel::Referentiel;
-use super::walk::{Ctx, Table, Val};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::profile::{self, Profile};
+use crate::referentiel::Referentiel;
+use crate::toml_read::{Ctx, Table, Val};
 
 /// Reads `profil = { … }` into `out`, reporting unknown fields and bad values.
 fn profil_into(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel, out: &mut Profile) {

@@ -10,14 +10,12 @@ mod exemples;
 pub mod model;
 mod montant;
 pub mod reach;
-pub mod referentiel;
-pub mod walk;
 
 use self::compile::Placement;
-use self::model::{Categorie, RuleSet, SourceText};
-use self::referentiel::Referentiel;
-use self::walk::Ctx;
+use self::model::{Categorie, RuleSet, SharedConditions, SourceText};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::referentiel::Referentiel;
+use crate::toml_read::Ctx;
 
 /// One rule file to load: its path relative to the rule root (`national/x.toml`), the name shown in
 /// diagnostics, and its text.
@@ -101,8 +99,12 @@ pub fn embedded() -> Loaded {
     from_sources(embedded_sources())
 }
 
-/// Reads reference data from `files`, or from the embedded rules when `files` has none.
-fn referentiel(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Referentiel {
+/// Reads reference data and shared conditions from `files`, or from the embedded rules when `files`
+/// has none.
+fn referentiel(
+    files: &[SourceFile],
+    diags: &mut Vec<Diagnostic>,
+) -> (Referentiel, SharedConditions) {
     let mut given: Vec<(usize, &SourceFile)> = files
         .iter()
         .filter_map(|f| referentiel_kind(&f.rel).map(|k| (k, f)))
@@ -117,21 +119,19 @@ fn referentiel(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Referentiel
     }
     given.sort_by_key(|(k, _)| *k);
     let mut refs = Referentiel::default();
+    let mut shared = SharedConditions::default();
     for (kind, f) in &given {
         let mut ctx = Ctx::new(&f.name);
         match kind {
-            0 => referentiel::read_regions(&mut ctx, &f.text, &mut refs),
-            1 => referentiel::read_departements(&mut ctx, &f.text, &mut refs),
-            2 => referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
-            _ => {
-                let shared = conditions::shared(&mut ctx, &f.text, &refs);
-                refs.conditions = shared;
-            }
+            0 => crate::referentiel::read_regions(&mut ctx, &f.text, &mut refs),
+            1 => crate::referentiel::read_departements(&mut ctx, &f.text, &mut refs),
+            2 => crate::referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
+            _ => shared = conditions::shared(&mut ctx, &f.text, &refs),
         }
         diags.extend(ctx.diags);
     }
-    referentiel::check(&refs, "rules/referentiel", diags);
-    refs
+    crate::referentiel::check(&refs, "rules/referentiel", diags);
+    (refs, shared)
 }
 
 /// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
@@ -140,13 +140,13 @@ fn referentiel(files: &[SourceFile], diags: &mut Vec<Diagnostic>) -> Referentiel
 pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = Vec::new();
-    let refs = referentiel(&files, &mut diagnostics);
+    let (refs, shared) = referentiel(&files, &mut diagnostics);
     let mut aides = Vec::new();
     let mut compiled = Vec::new();
     for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
         let place = placement(&f.rel);
         let mut ctx = Ctx::new(&f.name);
-        let aide = compile::aide(&mut ctx, &f.text, &refs, &place);
+        let aide = compile::aide(&mut ctx, &f.text, &refs, &shared, &place);
         let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
         compiled.push((aide, ctx.diags, stem_matches));
     }

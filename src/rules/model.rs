@@ -7,8 +7,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::referentiel::{ContactRef, Referentiel};
 use crate::profile::{FieldId, Profile};
+use crate::referentiel::{ContactRef, Referentiel, RegionId};
 
 /// A loaded rule set: the aids in catalogue order (national, regional, closed), the reference data,
 /// and the source texts (for diagnostics).
@@ -85,8 +85,8 @@ pub struct Aide {
     pub nom: String,
     pub resume: String,
     pub financeur: Financeur,
-    /// Index in `Referentiel::regions`; `None` for national aids.
-    pub region: Option<u16>,
+    /// `None` for national aids.
+    pub region: Option<RegionId>,
     pub categorie: Categorie,
     pub public: String,
     pub contact: ContactRef,
@@ -115,6 +115,38 @@ pub struct Condition {
     pub span: Range<usize>,
     /// The question to ask when `inconnue_si` makes the condition unknown (no profile field decides it).
     pub question: Option<ConditionQuestion>,
+}
+
+/// The conditions several rules share (`referentiel/conditions.toml`), by key.
+#[derive(Debug, Clone, Default)]
+pub struct SharedConditions(pub Vec<SharedCondition>);
+
+impl SharedConditions {
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&SharedCondition> {
+        self.0.iter().find(|c| c.key == key)
+    }
+
+    /// The help for an unknown key: the closest key, else every key.
+    #[must_use]
+    pub fn help(&self, key: &str) -> String {
+        let keys = self.0.iter().map(|c| c.key.as_str());
+        crate::diagnostic::did_you_mean(key, keys.clone()).unwrap_or_else(|| {
+            format!(
+                "conditions partagées (rules/referentiel/conditions.toml) : {}",
+                keys.collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
+
+/// A condition written once in `referentiel/conditions.toml` and used by several rules.
+#[derive(Debug, Clone)]
+pub struct SharedCondition {
+    pub key: String,
+    pub condition: Condition,
+    /// Shown with every aid that uses the condition.
+    pub notes: Vec<String>,
 }
 
 /// A question that no profile field answers: the condition is unknown because the fields given describe

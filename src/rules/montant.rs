@@ -5,10 +5,10 @@ use toml::de::DeValue;
 
 use super::compile::{champ, field_error};
 use super::model::{Cell, Montant, MontantKind, Palier, Periodicite};
-use super::referentiel::Referentiel;
-use super::walk::{Ctx, Table, Val};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::profile::{self, FieldId, Kind, Raw, Value};
+use crate::referentiel::Referentiel;
+use crate::toml_read::{Ctx, Table, Val};
 
 pub(super) fn montant(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel) -> Option<Montant> {
     let DeValue::Table(table) = val.get_ref() else {
@@ -264,7 +264,7 @@ fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Mo
                 let mut cells = Vec::new();
                 for (k, v) in by_col {
                     match profile::parse_value(col, &Raw::Str(k.get_ref()), refs) {
-                        Ok(Value::Choice(i)) => match super::walk::as_int(v.get_ref()) {
+                        Ok(Value::Choice(i)) => match crate::toml_read::as_int(v.get_ref()) {
                             Some(n) => cells.push((Some(i), make(n))),
                             None => ctx.type_mismatch(k.get_ref(), v, "un montant entier en euros"),
                         },

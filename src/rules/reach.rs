@@ -10,9 +10,9 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use super::model::{Aide, CmpOp, Leaf, Node, Operand, Scalar, Test};
-use super::referentiel::Referentiel;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::profile::{FieldId, Kind};
+use crate::referentiel::Referentiel;
 
 /// What an eligible profile may hold in one field.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,8 +6,16 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::walk::{Ctx, Table};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::toml_read::{Ctx, Table};
+
+/// A region, by its place in `Referentiel::regions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RegionId(pub u16);
+
+/// A département, by its place in `Referentiel::departements`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DepartementId(pub u16);
 
 #[derive(Debug, Clone)]
 pub struct Region {
@@ -24,8 +32,7 @@ pub struct Region {
 pub struct Departement {
     pub code: String,
     pub nom: String,
-    /// Index in `Referentiel::regions`.
-    pub region: u16,
+    pub region: RegionId,
     pub cpam: String,
     pub ameli: Option<String>,
     pub email: Option<String>,
@@ -71,23 +78,13 @@ pub enum ContactRef {
 /// The words a rule may use for `contact` besides named contacts.
 pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
 
-/// A condition written once in `referentiel/conditions.toml` and used by several rules.
-#[derive(Debug, Clone)]
-pub struct SharedCondition {
-    pub key: String,
-    pub condition: super::model::Condition,
-    /// Shown with every aid that uses the condition.
-    pub notes: Vec<String>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Referentiel {
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
-    pub conditions: Vec<SharedCondition>,
     /// Département code → index in `departements` (batch mode looks one up per profile).
-    pub par_code: std::collections::HashMap<String, u16>,
+    pub par_code: std::collections::HashMap<String, DepartementId>,
 }
 
 const AMELI: &str = "https://www.ameli.fr";
@@ -95,11 +92,22 @@ const ARS_PORTAL: &str = "https://www.ars.sante.fr";
 
 impl Referentiel {
     #[must_use]
-    pub fn region_index(&self, slug: &str) -> Option<u16> {
+    pub fn region(&self, id: RegionId) -> &Region {
+        &self.regions[usize::from(id.0)]
+    }
+
+    #[must_use]
+    pub fn departement(&self, id: DepartementId) -> &Departement {
+        &self.departements[usize::from(id.0)]
+    }
+
+    #[must_use]
+    pub fn region_id(&self, slug: &str) -> Option<RegionId> {
         self.regions
             .iter()
             .position(|r| r.slug == slug)
             .and_then(|i| u16::try_from(i).ok())
+            .map(RegionId)
     }
 
     /// The help for an unknown region: the closest slug, else every slug.
@@ -110,27 +118,9 @@ impl Referentiel {
             .unwrap_or_else(|| format!("régions : {}", slugs.collect::<Vec<_>>().join(", ")))
     }
 
-    /// A shared condition by key.
-    #[must_use]
-    pub fn condition(&self, key: &str) -> Option<&SharedCondition> {
-        self.conditions.iter().find(|c| c.key == key)
-    }
-
-    /// The help for an unknown shared condition: the closest key, else every key.
-    #[must_use]
-    pub fn condition_help(&self, key: &str) -> String {
-        let keys = self.conditions.iter().map(|c| c.key.as_str());
-        did_you_mean(key, keys.clone()).unwrap_or_else(|| {
-            format!(
-                "conditions partagées (rules/referentiel/conditions.toml) : {}",
-                keys.collect::<Vec<_>>().join(", ")
-            )
-        })
-    }
-
     /// Accepts `45`, `2a`, and `5` for `05`.
     #[must_use]
-    pub fn departement_index(&self, code: &str) -> Option<u16> {
+    pub fn departement_id(&self, code: &str) -> Option<DepartementId> {
         if let Some(i) = self.par_code.get(code) {
             return Some(*i);
         }
@@ -148,11 +138,11 @@ impl Referentiel {
     pub fn contact(
         &self,
         reference: &ContactRef,
-        rule_region: Option<u16>,
-        departement: Option<u16>,
-        region: Option<u16>,
+        rule_region: Option<RegionId>,
+        departement: Option<DepartementId>,
+        region: Option<RegionId>,
     ) -> Contact<'_> {
-        let dep = departement.map(|d| &self.departements[usize::from(d)]);
+        let dep = departement.map(|d| self.departement(d));
         match reference {
             ContactRef::Cpam => match dep {
                 Some(d) => Contact {
@@ -171,7 +161,7 @@ impl Referentiel {
             },
             ContactRef::Ars => match rule_region.or(region).or(dep.map(|d| d.region)) {
                 Some(r) => {
-                    let r = &self.regions[usize::from(r)];
+                    let r = self.region(r);
                     Contact {
                         organisme: Cow::Borrowed(&r.ars),
                         email: r.email.as_deref(),
@@ -189,13 +179,11 @@ impl Referentiel {
             ContactRef::ArsDepartement => {
                 let r = rule_region.or(region).or(dep.map(|d| d.region));
                 let ars = r.map_or("l'ARS de votre région".to_owned(), |r| {
-                    let name = &self.regions[usize::from(r)].ars;
+                    let name = &self.region(r).ars;
                     name.strip_prefix("ARS ")
                         .map_or_else(|| name.clone(), |rest| format!("l'ARS {rest}"))
                 });
-                let url = r.map_or(Some(ARS_PORTAL), |r| {
-                    self.regions[usize::from(r)].url.as_deref()
-                });
+                let url = r.map_or(Some(ARS_PORTAL), |r| self.region(r).url.as_deref());
                 // A département of another region than the rule's is not served by this ARS.
                 let dep = dep.filter(|d| r.is_none_or(|r| d.region == r));
                 let organisme = match dep {
@@ -260,7 +248,7 @@ fn opt(t: &Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str) -> Option<String> {
 
 /// Reads `regions.toml`.
 pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match super::walk::parse(ctx.file, text) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
@@ -287,7 +275,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         ) else {
             continue;
         };
-        if out.region_index(slug).is_some() {
+        if out.region_id(slug).is_some() {
             ctx.error(
                 Code::DuplicateId,
                 slug_span,
@@ -310,7 +298,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
 
 /// Reads `departements.toml` (after the regions).
 pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match super::walk::parse(ctx.file, text) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
@@ -338,7 +326,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
         ) else {
             continue;
         };
-        let Some(region_idx) = out.region_index(region) else {
+        let Some(region_idx) = out.region_id(region) else {
             let help = Some(out.region_help(region));
             ctx.error(
                 Code::ValueOutOfDomain,
@@ -358,7 +346,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             continue;
         }
         if let Ok(i) = u16::try_from(out.departements.len()) {
-            out.par_code.insert(code.to_owned(), i);
+            out.par_code.insert(code.to_owned(), DepartementId(i));
         }
         out.departements.push(Departement {
             code: code.to_owned(),
@@ -373,7 +361,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
 
 /// Reads `contacts.toml`.
 pub fn read_contacts(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match super::walk::parse(ctx.file, text) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => return ctx.diags.push(d),
     };
