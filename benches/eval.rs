@@ -3,7 +3,7 @@
 //! Groups:
 //! - `rules`: loading and compiling the embedded rule set (`aides::rules::embedded`), the fixed cost paid
 //!   by every command;
-//! - `evaluate`: one full report (`aides::eval::evaluate`) for three representative profiles;
+//! - `evaluate`: one full report (`aides::report::evaluate`) for three representative profiles;
 //! - `evaluate_compact`: the lean batch-mode evaluation (`aides::eval::evaluate_compact`) for the same;
 //! - `parse_line`: the "just parse the JSON" baseline, one NDJSON profile line into `serde_json::Value`
 //!   (and into `IgnoredAny`, the floor of any JSON reader);
@@ -265,7 +265,7 @@ fn bench_evaluate(c: &mut Criterion) {
     let mut g = quick(c, "evaluate");
     for (name, p, d) in &profiles {
         g.bench_with_input(BenchmarkId::from_parameter(name), p, |b, p| {
-            b.iter(|| black_box(aides::eval::evaluate(rules, black_box(p), *d)));
+            b.iter(|| black_box(aides::report::evaluate(rules, black_box(p), *d)));
         });
     }
     g.finish();

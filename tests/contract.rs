@@ -75,7 +75,7 @@ fn report_json(name: &str) -> String {
         .expect("cas connu");
     let rules = rules();
     let p = profile(&rules, fields);
-    let rapport = aides::eval::evaluate(&rules, &p, date(d));
+    let rapport = aides::report::evaluate(&rules, &p, date(d));
     let mut json = serde_json::to_string_pretty(&rapport).expect("sérialisation JSON");
     json.push('\n');
     json

@@ -106,7 +106,7 @@ fn broken_profiles_never_panic() {
                 if let Ok(mut p) = item.profile
                     && p.resolve_region(&rules.refs).is_ok()
                 {
-                    let r = aides::eval::evaluate(rules, &p, date);
+                    let r = aides::report::evaluate(rules, &p, date);
                     let _ = serde_json::to_string(&r).unwrap();
                     let _ = aides::eval::evaluate_compact(rules, &p, date, true);
                     seen += 1;

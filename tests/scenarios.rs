@@ -24,9 +24,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use aides::eval::evaluate;
 use aides::profile::{self, Profile, Raw};
 use aides::report::AideRapport;
+use aides::report::evaluate;
 use aides::rules::compile::to_raw;
 use aides::rules::model::RuleSet;
 use chrono::NaiveDate;

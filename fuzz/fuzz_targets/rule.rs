@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     diags.extend(check::coverage_warnings(&loaded.rules, &cov));
     for aide in &loaded.rules.aides {
         for ex in &aide.exemples {
-            let r = aides::eval::evaluate(&loaded.rules, &ex.profil, ex.date);
+            let r = aides::report::evaluate(&loaded.rules, &ex.profil, ex.date);
             let _ = serde_json::to_string(&r).unwrap();
         }
     }

@@ -21,7 +21,7 @@ use crate::input::{Item, Place, Problem, Shape, stream_profiles};
 use crate::output::{self, Style};
 use crate::profile::{self, FieldError, Profile, Raw};
 use crate::referentiel::{Referentiel, RegionId};
-use crate::report::{AideCompacte, Compact, LigneErreur};
+use crate::report::{self, AideCompacte, Compact, LigneErreur};
 use crate::rules::model::RuleSet;
 use crate::rules::{self, Loaded, check};
 
@@ -322,7 +322,7 @@ fn write_profile(
     if args.format == CheckFormat::Ndjson && !args.detail {
         return write_compact(args.all, rules, p, date, out);
     }
-    let rapport = eval::evaluate(rules, p, date);
+    let rapport = report::evaluate(rules, p, date);
     match args.format {
         CheckFormat::Table => output::check_table(out, &rapport, args.all, style),
         CheckFormat::Json if batch => {
@@ -352,7 +352,7 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .map(|r| region_arg(r, &rules.refs))
         .transpose()?;
     let items = output::list_items(rules, region);
-    let note = region.and_then(|r| eval::region_sans_aide(rules, r));
+    let note = region.and_then(|r| report::region_sans_aide(rules, r));
     match args.format {
         ListFormat::Table => output::list_table(out, &items, style()).and_then(|()| match &note {
             Some(n) => writeln!(out, "\n{n}"),
