@@ -15,6 +15,9 @@
 //! Sample sizes and times are kept small so that the whole run takes about a minute on 2 cores.
 //! `benches/whole-process.sh` times the real binary (single check, validate, batch, peak RSS).
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;

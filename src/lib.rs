@@ -1,10 +1,12 @@
 //! `aides`: which French installation aids a physician can claim, how much, on which conditions, before
 //! which deadline, and whom to contact.
 //!
-//! The core is pure (no I/O, no clock, no printing): `profile` (the vocabulary and profiles), `rules`
-//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract),
-//! `input` (reading JSON profiles from a stream).
-//! The shell is `app` (all I/O) with `cli` (argument structs) and `output` (rendering).
+//! The core is pure (no I/O, no clock, no printing), by lint (`clippy.toml`, `print_*` denied below):
+//! `profile` (the vocabulary and profiles), `referentiel` (départements, regions, contacts), `rules`
+//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract,
+//! built from eval's verdicts), `input` (reading JSON profiles from a stream), `fr` (French formatting).
+//! The shell is `app` (all I/O) with `cli` (argument structs), `output` (rendering) and `exit` (exit
+//! codes and the text that ends a command).
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -1,5 +1,8 @@
 //! The `aides` binary: runs the library on the process's arguments and streams, and exits with its code.
 
+// The process boundary: arguments and streams (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::io::Write;
 
 fn main() -> std::process::ExitCode {

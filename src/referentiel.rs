@@ -242,170 +242,177 @@ impl Referentiel {
     }
 }
 
-fn opt(t: &Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str) -> Option<String> {
+fn opt(t: &Table<'_, '_>, ctx: &mut Ctx<'_>, key: &'static str) -> Option<String> {
     t.str(ctx, key).map(|(s, _)| s.to_owned())
+}
+
+/// Parses a reference file and hands its top table to `read`, then reports its unknown keys.
+fn read_file(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    what: &str,
+    read: impl FnOnce(&mut Ctx<'_>, &Table<'_, '_>),
+) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => return ctx.diags.push(d),
+    };
+    let top = Table::new(doc.get_ref(), doc.span(), what);
+    read(ctx, &top);
+    top.finish(ctx);
 }
 
 /// Reads `regions.toml`.
 pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match crate::toml_read::parse(ctx.file, text) {
-        Ok(doc) => doc,
-        Err(d) => return ctx.diags.push(d),
-    };
-    let top = Table::new(
-        ctx,
-        doc.get_ref(),
-        doc.span(),
-        "le fichier des régions",
-        &["region"],
-    );
-    for (t, span) in top.tables(ctx, "region") {
-        let what = "une région";
-        let t = Table::new(
-            ctx,
-            t,
-            span,
-            what,
-            &["slug", "nom", "ars", "url", "email", "telephone", "adresse"],
-        );
-        let (Some((slug, slug_span)), Some((nom, _)), Some((ars, _))) = (
-            t.req_str(ctx, "slug", what),
-            t.req_str(ctx, "nom", what),
-            t.req_str(ctx, "ars", what),
-        ) else {
-            continue;
-        };
-        if out.region_id(slug).is_some() {
-            ctx.error(
-                Code::DuplicateId,
-                slug_span,
-                format!("région « {slug} » déjà définie"),
-                None,
-            );
-            continue;
+    read_file(ctx, text, "le fichier des régions", |ctx, top| {
+        for (t, span) in top.tables(ctx, "region") {
+            let t = Table::new(t, span, "une région");
+            let slug = t.req_str(ctx, "slug");
+            let nom = t.req_str(ctx, "nom");
+            let ars = t.req_str(ctx, "ars");
+            let region = (slug, nom, ars);
+            let url = opt(&t, ctx, "url");
+            let email = opt(&t, ctx, "email");
+            let telephone = opt(&t, ctx, "telephone");
+            let adresse = opt(&t, ctx, "adresse");
+            t.finish(ctx);
+            let (Some((slug, slug_span)), Some((nom, _)), Some((ars, _))) = region else {
+                continue;
+            };
+            if out.region_id(slug).is_some() {
+                ctx.error(
+                    Code::DuplicateId,
+                    slug_span,
+                    format!("région « {slug} » déjà définie"),
+                    None,
+                );
+                continue;
+            }
+            out.regions.push(Region {
+                slug: slug.to_owned(),
+                nom: nom.to_owned(),
+                ars: ars.to_owned(),
+                url,
+                email,
+                telephone,
+                adresse,
+            });
         }
-        out.regions.push(Region {
-            slug: slug.to_owned(),
-            nom: nom.to_owned(),
-            ars: ars.to_owned(),
-            url: opt(&t, ctx, "url"),
-            email: opt(&t, ctx, "email"),
-            telephone: opt(&t, ctx, "telephone"),
-            adresse: opt(&t, ctx, "adresse"),
-        });
-    }
+    });
 }
 
 /// Reads `departements.toml` (after the regions).
 pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match crate::toml_read::parse(ctx.file, text) {
-        Ok(doc) => doc,
-        Err(d) => return ctx.diags.push(d),
-    };
-    let top = Table::new(
-        ctx,
-        doc.get_ref(),
-        doc.span(),
-        "le fichier des départements",
-        &["departement"],
-    );
-    for (t, span) in top.tables(ctx, "departement") {
-        let what = "un département";
-        let t = Table::new(
-            ctx,
-            t,
-            span,
-            what,
-            &["code", "nom", "region", "cpam", "ameli", "email"],
-        );
-        let (Some((code, code_span)), Some((nom, _)), Some((region, region_span)), Some((cpam, _))) = (
-            t.req_str(ctx, "code", what),
-            t.req_str(ctx, "nom", what),
-            t.req_str(ctx, "region", what),
-            t.req_str(ctx, "cpam", what),
-        ) else {
-            continue;
-        };
-        let Some(region_idx) = out.region_id(region) else {
-            let help = Some(out.region_help(region));
-            ctx.error(
-                Code::ValueOutOfDomain,
-                region_span,
-                format!("région « {region} » inconnue"),
-                help,
-            );
-            continue;
-        };
-        if out.par_code.contains_key(code) {
-            ctx.error(
-                Code::DuplicateId,
-                code_span,
-                format!("département « {code} » déjà défini"),
-                None,
-            );
-            continue;
-        }
-        if let Ok(i) = u16::try_from(out.departements.len()) {
+    read_file(ctx, text, "le fichier des départements", |ctx, top| {
+        for (t, span) in top.tables(ctx, "departement") {
+            let t = Table::new(t, span, "un département");
+            let code = t.req_str(ctx, "code");
+            let nom = t.req_str(ctx, "nom");
+            let region = t.req_str(ctx, "region");
+            let cpam = t.req_str(ctx, "cpam");
+            let ameli = opt(&t, ctx, "ameli");
+            let email = opt(&t, ctx, "email");
+            t.finish(ctx);
+            let (
+                Some((code, code_span)),
+                Some((nom, _)),
+                Some((region, region_span)),
+                Some((cpam, _)),
+            ) = (code, nom, region, cpam)
+            else {
+                continue;
+            };
+            let Some(region_id) = out.region_id(region) else {
+                let help = Some(out.region_help(region));
+                ctx.error(
+                    Code::ValueOutOfDomain,
+                    region_span,
+                    format!("région « {region} » inconnue"),
+                    help,
+                );
+                continue;
+            };
+            if out.par_code.contains_key(code) {
+                ctx.error(
+                    Code::DuplicateId,
+                    code_span,
+                    format!("département « {code} » déjà défini"),
+                    None,
+                );
+                continue;
+            }
+            let Ok(i) = u16::try_from(out.departements.len()) else {
+                continue;
+            };
             out.par_code.insert(code.to_owned(), DepartementId(i));
+            out.departements.push(Departement {
+                code: code.to_owned(),
+                nom: nom.to_owned(),
+                region: region_id,
+                cpam: cpam.to_owned(),
+                ameli,
+                email,
+            });
         }
-        out.departements.push(Departement {
-            code: code.to_owned(),
-            nom: nom.to_owned(),
-            region: region_idx,
-            cpam: cpam.to_owned(),
-            ameli: opt(&t, ctx, "ameli"),
-            email: opt(&t, ctx, "email"),
-        });
-    }
+    });
 }
 
 /// Reads `contacts.toml`.
 pub fn read_contacts(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
-    let doc = match crate::toml_read::parse(ctx.file, text) {
-        Ok(doc) => doc,
-        Err(d) => return ctx.diags.push(d),
-    };
-    let top = Table::new(
-        ctx,
-        doc.get_ref(),
-        doc.span(),
-        "le fichier des contacts",
-        &["contact"],
-    );
-    let Some(val) = top.get("contact") else {
-        return;
-    };
-    // Contact keys are free names, so this table is read without a list of allowed keys.
-    let toml::de::DeValue::Table(contacts) = val.get_ref() else {
-        return ctx.type_mismatch("contact", val, "une table");
-    };
-    for (key, val) in contacts {
-        let what = "un contact";
-        let Some(t) = Table::of(
-            ctx,
-            key.get_ref(),
-            val,
-            what,
-            &["organisme", "email", "telephone", "adresse", "url"],
-        ) else {
-            continue;
+    read_file(ctx, text, "le fichier des contacts", |ctx, top| {
+        let Some(val) = top.get("contact") else {
+            return;
         };
-        let Some((organisme, _)) = t.req_str(ctx, "organisme", what) else {
-            continue;
+        // Contact keys are free names: each is read as a contact.
+        let toml::de::DeValue::Table(contacts) = val.get_ref() else {
+            return ctx.type_mismatch("contact", val, "une table");
         };
-        out.contacts.push(NamedContact {
-            key: key.get_ref().to_string(),
-            organisme: organisme.to_owned(),
-            email: opt(&t, ctx, "email"),
-            telephone: opt(&t, ctx, "telephone"),
-            adresse: opt(&t, ctx, "adresse"),
-            url: opt(&t, ctx, "url"),
-        });
-    }
+        for (key, val) in contacts {
+            let Some(t) = Table::of(ctx, key.get_ref(), val, "un contact") else {
+                continue;
+            };
+            let organisme = t.req_str(ctx, "organisme");
+            let email = opt(&t, ctx, "email");
+            let telephone = opt(&t, ctx, "telephone");
+            let adresse = opt(&t, ctx, "adresse");
+            let url = opt(&t, ctx, "url");
+            t.finish(ctx);
+            let Some((organisme, _)) = organisme else {
+                continue;
+            };
+            out.contacts.push(NamedContact {
+                key: key.get_ref().to_string(),
+                organisme: organisme.to_owned(),
+                email,
+                telephone,
+                adresse,
+                url,
+            });
+        }
+    });
 }
 
-/// Checks that the reference data is complete enough to resolve profiles.
+/// How many départements (or regions) a `dans` / `hors` condition can tell apart: its `u128` mask.
+pub const MAX_DOMAIN: usize = 128;
+
+/// Checks that the reference data is complete enough to resolve profiles, and small enough for the
+/// condition masks.
 pub fn check(refs: &Referentiel, file: &str, diags: &mut Vec<Diagnostic>) {
+    if refs.departements.len() > MAX_DOMAIN || refs.regions.len() > MAX_DOMAIN {
+        diags.push(
+            Diagnostic::error(
+                Code::ValueOutOfDomain,
+                file,
+                None,
+                format!(
+                    "données de référence trop grandes : {} départements, {} régions, au plus {MAX_DOMAIN} de chaque",
+                    refs.departements.len(),
+                    refs.regions.len()
+                ),
+            )
+            .with_help("les conditions « dans » et « hors » comptent au plus 128 valeurs par champ"),
+        );
+    }
     if refs.regions.is_empty() || refs.departements.is_empty() {
         diags.push(
             Diagnostic::error(

@@ -2,6 +2,7 @@
 //! span of the offending key or value and a suggestion) instead of failing, so that one pass over a file
 //! reports every problem. Used for rule files and reference data alike.
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -72,73 +73,124 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-/// A table being read: the keys it allows, and the span to blame for a missing key.
+/// A table being read. It records every key the reader asks for; `finish` then reports each other key
+/// of the table as unknown, suggesting the closest asked-for one. So the keys a table accepts are the
+/// keys its reader reads, with no list kept beside the code (the design of toml-span's `TableHelper`).
 pub struct Table<'t, 'i> {
-    pub table: &'t DeTable<'i>,
+    table: &'t DeTable<'i>,
+    /// The span to blame for a missing key.
     pub span: Range<usize>,
+    /// What the table is, for messages ("[montant]", "une condition").
+    what: String,
+    asked: RefCell<Vec<&'static str>>,
+    finished: Cell<bool>,
+}
+
+impl Drop for Table<'_, '_> {
+    fn drop(&mut self) {
+        debug_assert!(
+            self.finished.get() || std::thread::panicking(),
+            "a Table ({}) was dropped without finish(): its unknown keys would go unreported",
+            self.what
+        );
+    }
 }
 
 impl<'t, 'i> Table<'t, 'i> {
-    /// Wraps a table and reports every key outside `allowed`, with the closest allowed name.
-    pub fn new(
-        ctx: &mut Ctx<'_>,
-        table: &'t DeTable<'i>,
-        span: Range<usize>,
-        what: &str,
-        allowed: &[&str],
-    ) -> Self {
-        for (key, _) in table {
-            if !allowed.contains(&key.get_ref().as_ref()) {
-                let help = did_you_mean(key.get_ref(), allowed.iter().copied())
-                    .unwrap_or_else(|| format!("clés acceptées ici : {}", allowed.join(", ")));
-                ctx.error(
-                    Code::UnknownKey,
-                    key.span(),
-                    format!("clé « {} » inconnue dans {what}", key.get_ref()),
-                    Some(help),
-                );
-            }
+    /// Starts reading a table.
+    pub fn new(table: &'t DeTable<'i>, span: Range<usize>, what: impl Into<String>) -> Self {
+        Table {
+            table,
+            span,
+            what: what.into(),
+            asked: RefCell::new(Vec::new()),
+            finished: Cell::new(false),
         }
-        Table { table, span }
     }
 
-    /// Wraps a value that must be a table.
-    pub fn of(
-        ctx: &mut Ctx<'_>,
-        key: &str,
-        val: &'t Val<'i>,
-        what: &str,
-        allowed: &[&str],
-    ) -> Option<Self> {
+    /// Starts reading a value that must be a table.
+    pub fn of(ctx: &mut Ctx<'_>, key: &str, val: &'t Val<'i>, what: &str) -> Option<Self> {
         if let DeValue::Table(t) = val.get_ref() {
-            Some(Table::new(ctx, t, val.span(), what, allowed))
+            Some(Table::new(t, val.span(), what))
         } else {
             ctx.type_mismatch(key, val, "une table");
             None
         }
     }
 
+    fn ask(&self, key: &'static str) {
+        let mut asked = self.asked.borrow_mut();
+        if !asked.contains(&key) {
+            asked.push(key);
+        }
+    }
+
+    /// Reports every key that the reader never asked for, with the closest asked-for name.
+    pub fn finish(&self, ctx: &mut Ctx<'_>) {
+        self.finished.set(true);
+        let asked = self.asked.borrow();
+        for (key, _) in self.table {
+            let name: &str = key.get_ref();
+            if asked.contains(&name) {
+                continue;
+            }
+            let help = did_you_mean(name, asked.iter().copied())
+                .unwrap_or_else(|| format!("clés acceptées ici : {}", asked.join(", ")));
+            ctx.error(
+                Code::UnknownKey,
+                key.span(),
+                format!(
+                    "clé « {} » inconnue dans {}",
+                    crate::diagnostic::echo(name),
+                    self.what
+                ),
+                Some(help),
+            );
+        }
+    }
+
+    /// Stops reading without judging the keys (when what the table should hold is not known).
+    pub fn abandon(&self) {
+        self.finished.set(true);
+    }
+
+    /// Marks keys as accepted without reading them (on a path that stops before it gets to them).
+    pub fn accept(&self, keys: &[&'static str]) {
+        for k in keys {
+            self.ask(k);
+        }
+    }
+
+    /// The keys of the table, as written.
+    pub fn keys(&self) -> impl Iterator<Item = &'t str> {
+        self.table.iter().map(|(k, _)| k.get_ref().as_ref())
+    }
+
+    /// The value of a key (and the key is one this table accepts).
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<&'t Val<'i>> {
+    pub fn get(&self, key: &'static str) -> Option<&'t Val<'i>> {
+        self.ask(key);
         self.table.get(key)
     }
 
     /// The span of a key (for messages about the key itself).
     #[must_use]
-    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+    pub fn key_span(&self, key: &'static str) -> Option<Range<usize>> {
+        self.ask(key);
         self.table.get_key_value(key).map(|(k, _)| k.span())
     }
 
-    fn missing(&self, ctx: &mut Ctx<'_>, key: &str, what: &str) {
+    /// Reports a required key that is absent.
+    pub fn missing(&self, ctx: &mut Ctx<'_>, key: &str) {
         ctx.error(
             Code::MissingKey,
             self.span.clone(),
-            format!("clé « {key} » manquante dans {what}"),
+            format!("clé « {key} » manquante dans {}", self.what),
             Some(format!("ajoutez {key} = …")),
         );
     }
 
-    pub fn str(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(&'t str, Range<usize>)> {
+    pub fn str(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(&'t str, Range<usize>)> {
         let val = self.get(key)?;
         if let DeValue::String(s) = val.get_ref() {
             Some((s.as_ref(), val.span()))
@@ -148,19 +200,14 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    pub fn req_str(
-        &self,
-        ctx: &mut Ctx<'_>,
-        key: &str,
-        what: &str,
-    ) -> Option<(&'t str, Range<usize>)> {
+    pub fn req_str(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(&'t str, Range<usize>)> {
         if self.get(key).is_none() {
-            self.missing(ctx, key, what);
+            self.missing(ctx, key);
         }
         self.str(ctx, key)
     }
 
-    pub fn date(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(NaiveDate, Range<usize>)> {
+    pub fn date(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(NaiveDate, Range<usize>)> {
         let val = self.get(key)?;
         if let Some(d) = as_date(val.get_ref()) {
             Some((d, val.span()))
@@ -173,16 +220,15 @@ impl<'t, 'i> Table<'t, 'i> {
     pub fn req_date(
         &self,
         ctx: &mut Ctx<'_>,
-        key: &str,
-        what: &str,
+        key: &'static str,
     ) -> Option<(NaiveDate, Range<usize>)> {
         if self.get(key).is_none() {
-            self.missing(ctx, key, what);
+            self.missing(ctx, key);
         }
         self.date(ctx, key)
     }
 
-    pub fn int(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
+    pub fn int(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(i64, Range<usize>)> {
         let val = self.get(key)?;
         if let Some(n) = as_int(val.get_ref()) {
             Some((n, val.span()))
@@ -192,7 +238,7 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    pub fn num(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(f64, Range<usize>)> {
+    pub fn num(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(f64, Range<usize>)> {
         let val = self.get(key)?;
         if let Some(n) = as_num(val.get_ref()) {
             Some((n, val.span()))
@@ -203,7 +249,7 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// An array of strings.
-    pub fn strings(&self, ctx: &mut Ctx<'_>, key: &str) -> Vec<String> {
+    pub fn strings(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Vec<String> {
         let Some(val) = self.get(key) else {
             return Vec::new();
         };
@@ -225,7 +271,11 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// An array of tables (`[[key]]` or an array of inline tables).
-    pub fn tables(&self, ctx: &mut Ctx<'_>, key: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+    pub fn tables(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &'static str,
+    ) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
         let Some(val) = self.get(key) else {
             return Vec::new();
         };

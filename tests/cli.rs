@@ -2,6 +2,9 @@
 //! and an optional `<case>.in/` folder used as the working directory), and the examples of README.md.
 //! Refresh the expected files with `TRYCMD=overwrite cargo test --test cli`, then read the diff.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 #[test]
 fn cli_cases() {
     trycmd::TestCases::new()

@@ -5,6 +5,9 @@
 //! - `keys_follow_the_contract`: the key set and order of the report object and of every aid object, as
 //!   SPEC §5 lists them, so that a renamed, dropped or reordered key fails with a message naming it.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::fmt;
 
 use aides::profile::{self, Profile};

@@ -1,6 +1,9 @@
 //! The README documents the profile vocabulary: every field of `profile::FIELDS` has its row in the
 //! README's profile table, and the table names no field the tool does not know.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 #[test]
 fn readme_profile_table_matches_the_vocabulary() {
     let readme =

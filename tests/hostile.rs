@@ -2,6 +2,9 @@
 //! are not UTF-8, lines longer than the limit, a full disk, arguments that are not UTF-8, and the order
 //! of stdout and stderr. Each test is one defect that once broke a batch or a promise of the README.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -3,6 +3,9 @@
 //! truncated and mutated the same way, go through the streaming reader and the evaluation. A panic
 //! fails the test. Mutations come from a fixed-seed generator, so a failure is reproducible.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::io::Cursor;
 
 use aides::rules::{self, SourceFile, check};

@@ -2,6 +2,9 @@
 //! condition of every aid is exercised both ways by its examples, and every aid of the SPEC catalogue is
 //! there. Plus the checks that need a whole rule set, on small in-memory rule sets.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use aides::diagnostic::{Code, Severity};
 use aides::rules::{self, SourceFile, check};
 
@@ -172,4 +175,45 @@ fn a_dead_branch_is_a_warning() {
     let diags = check::unreachable(&loaded.rules);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].severity, Severity::Avertissement);
+}
+
+#[test]
+fn a_label_of_the_wrong_type_is_a_type_mismatch() {
+    let loaded = rules::from_sources(one_rule(
+        "[[conditions]]\nlibelle = 3\nchamp = \"zone\"\negal = \"ZIP\"\n",
+    ));
+    let codes: Vec<Code> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::TypeMismatch], "{:?}", loaded.diagnostics);
+    let d = &loaded.diagnostics[0];
+    let text = &loaded.rules.sources[0].text;
+    let span = d.span.clone().expect("located");
+    assert_eq!(&text[span], "3", "the span points at the value");
+}
+
+#[test]
+fn every_table_reports_the_keys_its_reader_does_not_read() {
+    for (table, key) in [
+        (
+            "[periode]\nen_vigueur_du = 2026-01-01\nfin = 2026-12-31\n",
+            "fin",
+        ),
+        (
+            "[[conditions]]\nlibelle = \"ZIP\"\nchamp = \"zone\"\negal = \"ZIP\"\ncommentaire = \"x\"\n",
+            "commentaire",
+        ),
+        (
+            "[[versements]]\npart_pct = 100\nquand = \"en une fois\"\nmontant = 1\n",
+            "montant",
+        ),
+    ] {
+        let loaded = rules::from_sources(one_rule(table));
+        let unknown: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownKey)
+            .collect();
+        assert_eq!(unknown.len(), 1, "{table}: {:?}", loaded.diagnostics);
+        let span = unknown[0].span.clone().expect("located");
+        assert_eq!(&loaded.rules.sources[0].text[span], key);
+    }
 }

@@ -20,6 +20,9 @@
 //! a value outside its domain fails the case, as does an aid id that the rule set does not know.
 //! Every failing case is reported (file, `nom`, expected vs got, first false condition) before the panic.
 
+// Tests and benchmarks read fixtures and time things (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

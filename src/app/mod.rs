@@ -2,6 +2,9 @@
 //! the clock (for the default reference date). It turns CLI structs into a `Profile` and options, calls
 //! the pure core, and hands the results to `output`.
 
+// The shell: files, streams, the environment and the clock are its job (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 pub mod rules_dir;
 
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
@@ -140,7 +143,7 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
         flags: &flags,
         date,
         style,
-        state: State::Empty,
+        seen: Seen::Nothing,
         written: 0,
         failed: false,
     };
@@ -150,10 +153,10 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
             message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
         });
     };
-    if shape == Shape::Array && matches!(batch.state, State::Empty) {
+    if shape == Shape::Array && matches!(batch.seen, Seen::Nothing) {
         // An empty array is an empty batch: `[]` in JSON.
         batch.open(out)?;
-        batch.state = State::Batch;
+        batch.seen = Seen::Batch;
     }
     batch.finish(out)?;
     Ok(if batch.failed {
@@ -164,8 +167,8 @@ fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<
 }
 
 /// Whether the input is one profile or a batch: known from the second profile (or an array).
-enum State {
-    Empty,
+enum Seen {
+    Nothing,
     /// One profile read, held until the next one (or the end) tells.
     One(Box<Item>),
     Batch,
@@ -178,7 +181,7 @@ struct Batch<'a> {
     flags: &'a Profile,
     date: NaiveDate,
     style: Style,
-    state: State,
+    seen: Seen,
     written: usize,
     failed: bool,
 }
@@ -186,21 +189,21 @@ struct Batch<'a> {
 impl Batch<'_> {
     fn push(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
         let in_array = matches!(item.place, Place::Element { .. });
-        match std::mem::replace(&mut self.state, State::Batch) {
-            State::Empty if !in_array => {
-                self.state = State::One(Box::new(item));
+        match std::mem::replace(&mut self.seen, Seen::Batch) {
+            Seen::Nothing if !in_array => {
+                self.seen = Seen::One(Box::new(item));
                 Ok(())
             }
-            State::Empty => {
+            Seen::Nothing => {
                 self.open(out)?;
                 self.emit(item, out)
             }
-            State::One(first) => {
+            Seen::One(first) => {
                 self.open(out)?;
                 self.emit(*first, out)?;
                 self.emit(item, out)
             }
-            State::Batch => self.emit(item, out),
+            Seen::Batch => self.emit(item, out),
         }
     }
 
@@ -212,8 +215,8 @@ impl Batch<'_> {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
-        match std::mem::replace(&mut self.state, State::Empty) {
-            State::One(only) => {
+        match std::mem::replace(&mut self.seen, Seen::Nothing) {
+            Seen::One(only) => {
                 let place = only.place;
                 let p = self.profile(*only).map_err(|problem| Error::Input {
                     message: format!("--input : {}", output::problem_text(place, &problem)),
@@ -221,11 +224,11 @@ impl Batch<'_> {
                 write_profile(self.args, self.rules, &p, self.date, self.style, false, out)
                     .map_err(Error::stdout)
             }
-            State::Batch if self.args.format == CheckFormat::Json => {
+            Seen::Batch if self.args.format == CheckFormat::Json => {
                 let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
                 out.write_all(end).map_err(Error::stdout)
             }
-            State::Batch | State::Empty => Ok(()),
+            Seen::Batch | Seen::Nothing => Ok(()),
         }
     }
 

@@ -127,7 +127,7 @@ const PCT: Kind = Kind::Number {
 };
 
 /// The profile vocabulary (SPEC §2), in the order of the spec.
-pub static FIELDS: &[Field] = &[
+pub const FIELDS: &[Field] = &[
     Field {
         name: "id",
         kind: Kind::Text,
@@ -299,6 +299,24 @@ pub static FIELDS: &[Field] = &[
 /// Number of fields; a profile is an array of this many slots.
 pub const FIELD_COUNT: usize = 30;
 const _: () = assert!(FIELDS.len() == FIELD_COUNT);
+const _: () = assert!(FIELD_COUNT <= u8::MAX as usize, "a FieldId is a u8");
+
+// The capacity of the compact forms, checked when the vocabulary changes: a list's values are the bits of
+// a `Value::Set(u32)`; `dans` / `hors` conditions hold a closed set's values as the bits of a `u128`.
+const _: () = {
+    let mut i = 0;
+    while i < FIELDS.len() {
+        match FIELDS[i].kind {
+            Kind::List(values) => assert!(values.len() <= 32, "a list field has at most 32 values"),
+            Kind::Choice(values) => assert!(values.len() <= 128, "a choice has at most 128 values"),
+            Kind::IntChoice(values) => {
+                assert!(values.len() <= 128, "a choice has at most 128 values")
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+};
 
 /// Looks a field up by its JSON name.
 #[must_use]

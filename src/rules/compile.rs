@@ -17,28 +17,6 @@ use crate::profile::{self, FieldError, FieldId, Kind, Raw, Value, ids};
 use crate::referentiel::{Referentiel, RegionId};
 use crate::toml_read::{Ctx, Table, as_date, as_num};
 
-const TOP_KEYS: &[&str] = &[
-    "id",
-    "nom",
-    "resume",
-    "financeur",
-    "region",
-    "public",
-    "contact",
-    "verifie_le",
-    "periode",
-    "conditions",
-    "montant",
-    "versements",
-    "echeances",
-    "engagements",
-    "cumul",
-    "notes",
-    "sources",
-    "exemples_commun",
-    "exemples",
-];
-
 /// Where a rule file sits, from its path.
 pub struct Placement<'a> {
     pub categorie: Categorie,
@@ -63,10 +41,27 @@ pub fn aide(
             return None;
         }
     };
-    let what = "la règle";
-    let top = Table::new(ctx, doc.get_ref(), doc.span(), what, TOP_KEYS);
-    let (id, id_span) = top.req_str(ctx, "id", what)?;
-    if id != place.stem {
+    let top = Table::new(doc.get_ref(), doc.span(), "la règle");
+    let aide = read(ctx, &top, refs, shared, place);
+    top.finish(ctx);
+    aide
+}
+
+/// Reads every key of a rule, even after a missing id, so that one pass reports every problem.
+fn read(
+    ctx: &mut Ctx<'_>,
+    top: &Table<'_, '_>,
+    refs: &Referentiel,
+    shared: &SharedConditions,
+    place: &Placement<'_>,
+) -> Option<Aide> {
+    let id = top.req_str(ctx, "id");
+    let id_span = id
+        .as_ref()
+        .map_or(top.span.start..top.span.start, |(_, s)| s.clone());
+    if let Some((id, id_span)) = &id
+        && *id != place.stem
+    {
         ctx.error(
             Code::IdFileMismatch,
             id_span.clone(),
@@ -80,10 +75,10 @@ pub fn aide(
             )),
         );
     }
-    let nom = req_text(ctx, &top, "nom", what);
-    let resume = req_text(ctx, &top, "resume", what);
-    let public = req_text(ctx, &top, "public", what);
-    let financeur = match top.req_str(ctx, "financeur", what) {
+    let nom = req_text(ctx, top, "nom");
+    let resume = req_text(ctx, top, "resume");
+    let public = req_text(ctx, top, "public");
+    let financeur = match top.req_str(ctx, "financeur") {
         Some(("CPAM", _)) | None => Financeur::Cpam,
         Some(("ARS", _)) => Financeur::Ars,
         Some((other, span)) => {
@@ -98,8 +93,8 @@ pub fn aide(
             Financeur::Cpam
         }
     };
-    let region = region(ctx, &top, refs, place);
-    let contact = match top.req_str(ctx, "contact", what) {
+    let region = region(ctx, top, refs, place);
+    let contact = match top.req_str(ctx, "contact") {
         Some((text, span)) => match refs.contact_ref(text) {
             Ok(c) => c,
             Err((message, help)) => {
@@ -109,8 +104,8 @@ pub fn aide(
         },
         None => crate::referentiel::ContactRef::Cpam,
     };
-    let verifie_le = top.req_date(ctx, "verifie_le", what);
-    let periode = periode(ctx, &top);
+    let verifie_le = top.req_date(ctx, "verifie_le");
+    let periode = periode(ctx, top);
     let mut conditions =
         periode_conditions(&periode, top.key_span("periode").unwrap_or(id_span.clone()));
     // The region first: for a physician elsewhere, that is the reason to give, not a date.
@@ -158,12 +153,14 @@ pub fn aide(
         None
     }
     .unwrap_or_else(|| Montant::new(MontantKind::SansMontant, None));
-    let versements = versements(ctx, &top);
-    let echeances = echeances(ctx, &top);
-    let sources = sources(ctx, &top);
-    let exemples = super::exemples::exemples(ctx, &top, refs);
+    let versements = versements(ctx, top);
+    let echeances = echeances(ctx, top);
+    let sources = sources(ctx, top);
+    let exemples = super::exemples::exemples(ctx, top, refs);
+    let engagements = top.strings(ctx, "engagements");
+    let cumul = top.strings(ctx, "cumul");
     Some(Aide {
-        id: id.to_owned(),
+        id: id?.0.to_owned(),
         nom,
         resume,
         financeur,
@@ -177,8 +174,8 @@ pub fn aide(
         montant,
         versements,
         echeances,
-        engagements: top.strings(ctx, "engagements"),
-        cumul: top.strings(ctx, "cumul"),
+        engagements,
+        cumul,
         notes,
         sources,
         exemples,
@@ -187,8 +184,8 @@ pub fn aide(
     })
 }
 
-pub(super) fn req_text(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str, what: &str) -> String {
-    t.req_str(ctx, key, what)
+pub(super) fn req_text(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> String {
+    t.req_str(ctx, key)
         .map(|(s, _)| s.to_owned())
         .unwrap_or_default()
 }
@@ -237,68 +234,65 @@ fn periode(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Periode {
     let Some(val) = top.get("periode") else {
         return Periode::default();
     };
-    let keys = [
-        "en_vigueur_du",
-        "signature_au_plus_tard",
-        "demande_au_plus_tard",
-        "installation_du",
-        "installation_au",
-    ];
-    let Some(t) = Table::of(ctx, "periode", val, "[periode]", &keys) else {
+    let Some(t) = Table::of(ctx, "periode", val, "[periode]") else {
         return Periode::default();
     };
-    let mut get = |k| t.date(ctx, k);
-    let p = (
-        get(keys[0]),
-        get(keys[1]),
-        get(keys[2]),
-        get(keys[3]),
-        get(keys[4]),
-    );
+    let en_vigueur_du = t.date(ctx, "en_vigueur_du");
+    let signature = t.date(ctx, "signature_au_plus_tard");
+    let demande = t.date(ctx, "demande_au_plus_tard");
+    let first_installation = t.date(ctx, "installation_du");
+    let last_installation = t.date(ctx, "installation_au");
+    t.finish(ctx);
     let inverted = |ctx: &mut Ctx<'_>,
-                    a: &Option<(NaiveDate, Range<usize>)>,
-                    b: &Option<(NaiveDate, Range<usize>)>,
+                    start: &Option<(NaiveDate, Range<usize>)>,
+                    end: &Option<(NaiveDate, Range<usize>)>,
                     what: &str| {
-        if let (Some((a, _)), Some((b, span))) = (a, b)
-            && b < a
+        if let (Some((start, _)), Some((end, span))) = (start, end)
+            && end < start
         {
             ctx.error(
                 Code::EmptyPeriod,
                 span.clone(),
                 format!(
                     "période vide : {what} ({} avant le {})",
-                    fr::date(*b),
-                    fr::date(*a)
+                    fr::date(*end),
+                    fr::date(*start)
                 ),
                 Some("vérifiez les dates dans la source : la fin doit suivre le début".into()),
             );
         }
     };
-    inverted(ctx, &p.3, &p.4, "installation_au précède installation_du");
     inverted(
         ctx,
-        &p.0,
-        &p.1,
+        &first_installation,
+        &last_installation,
+        "installation_au précède installation_du",
+    );
+    inverted(
+        ctx,
+        &en_vigueur_du,
+        &signature,
         "signature_au_plus_tard précède en_vigueur_du",
     );
     inverted(
         ctx,
-        &p.0,
-        &p.2,
+        &en_vigueur_du,
+        &demande,
         "demande_au_plus_tard précède en_vigueur_du",
     );
     inverted(
         ctx,
-        &p.3,
-        &p.2,
+        &first_installation,
+        &demande,
         "demande_au_plus_tard précède installation_du",
     );
+    let date = |d: Option<(NaiveDate, Range<usize>)>| d.map(|(d, _)| d);
     Periode {
-        en_vigueur_du: p.0.map(|d| d.0),
-        signature_au_plus_tard: p.1.map(|d| d.0),
-        demande_au_plus_tard: p.2.map(|d| d.0),
-        installation_du: p.3.map(|d| d.0),
-        installation_au: p.4.map(|d| d.0),
+        en_vigueur_du: date(en_vigueur_du),
+        signature_au_plus_tard: date(signature),
+        demande_au_plus_tard: date(demande),
+        installation_du: date(first_installation),
+        installation_au: date(last_installation),
     }
 }
 
@@ -414,7 +408,7 @@ pub(super) fn to_scalar(v: &Value) -> Option<Scalar> {
 pub(super) fn champ(
     ctx: &mut Ctx<'_>,
     t: &Table<'_, '_>,
-    key: &str,
+    key: &'static str,
 ) -> Option<(FieldId, Range<usize>)> {
     let (name, span) = t.str(ctx, key)?;
     if let Some(f) = profile::field_id(name) {
@@ -440,14 +434,7 @@ fn versements(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Versement> {
     let mut out = Vec::new();
     let mut total = 0.0;
     for (t, span) in top.tables(ctx, "versements") {
-        let what = "un versement";
-        let t = Table::new(
-            ctx,
-            t,
-            span.clone(),
-            what,
-            &["part_pct", "quand", "depuis", "mois", "ans"],
-        );
+        let t = Table::new(t, span.clone(), "un versement");
         let part = t.num(ctx, "part_pct");
         if t.get("part_pct").is_none() {
             ctx.error(
@@ -457,8 +444,9 @@ fn versements(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Versement> {
                 Some("part_pct = 50".into()),
             );
         }
-        let quand = req_text(ctx, &t, "quand", what);
+        let quand = req_text(ctx, &t, "quand");
         let depuis = relative(ctx, &t, span.clone());
+        t.finish(ctx);
         if let Some((p, pspan)) = part {
             if p <= 0.0 || p > 100.0 {
                 ctx.error(
@@ -512,7 +500,7 @@ fn relative(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: Range<usize>) -> Option<
 pub(super) fn date_plus_duree(
     ctx: &mut Ctx<'_>,
     t: &Table<'_, '_>,
-    key: &str,
+    key: &'static str,
     span: Range<usize>,
 ) -> Option<(FieldId, u32)> {
     let Some((f, fspan)) = champ(ctx, t, key) else {
@@ -573,15 +561,9 @@ pub(super) fn date_plus_duree(
 fn echeances(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<EcheanceDef> {
     let mut out = Vec::new();
     for (t, span) in top.tables(ctx, "echeances") {
-        let what = "une échéance";
-        let t = Table::new(
-            ctx,
-            t,
-            span.clone(),
-            what,
-            &["libelle", "date", "depuis", "mois", "ans"],
-        );
-        let libelle = req_text(ctx, &t, "libelle", what);
+        let t = Table::new(t, span.clone(), "une échéance");
+        t.accept(&["mois", "ans"]);
+        let libelle = req_text(ctx, &t, "libelle");
         let quand = match (t.date(ctx, "date"), t.get("depuis")) {
             (Some((d, _)), None) => Some(Quand::Date(d)),
             (None, Some(_)) => relative(ctx, &t, span.clone()).map(|(f, m)| Quand::Depuis(f, m)),
@@ -595,6 +577,7 @@ fn echeances(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<EcheanceDef> {
                 None
             }
         };
+        t.finish(ctx);
         if let Some(quand) = quand {
             out.push(EcheanceDef { libelle, quand });
         }
@@ -615,10 +598,11 @@ fn sources(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Reference> {
     tables
         .into_iter()
         .filter_map(|(t, span)| {
-            let what = "une source";
-            let t = Table::new(ctx, t, span, what, &["titre", "url", "article"]);
-            let titre = t.req_str(ctx, "titre", what);
-            let url = t.req_str(ctx, "url", what);
+            let t = Table::new(t, span, "une source");
+            let titre = t.req_str(ctx, "titre");
+            let url = t.req_str(ctx, "url");
+            let article = t.str(ctx, "article").map(|(s, _)| s.to_owned());
+            t.finish(ctx);
             if let Some((u, s)) = &url
                 && !u.starts_with("https://")
                 && !u.starts_with("http://")
@@ -633,7 +617,7 @@ fn sources(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Reference> {
             Some(Reference {
                 titre: titre?.0.to_owned(),
                 url: url?.0.to_owned(),
-                article: t.str(ctx, "article").map(|(s, _)| s.to_owned()),
+                article,
             })
         })
         .collect()

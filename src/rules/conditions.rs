@@ -1,41 +1,200 @@
-//! Reads a condition tree (`tous` / `un_de` / `non` / `premier_connu` over leaves `champ` + operator):
-//! field names resolved to the profile vocabulary, values checked against the field's type and domain,
-//! relative dates (`{ champ = "date_installation", mois = 6 }`) resolved. Problems become diagnostics.
+//! Reads a condition tree (`tous` / `un_de` / `non` / `si_connu` / `premier_connu` over leaves `champ` +
+//! operator): field names resolved to the profile vocabulary, values checked against the field's type and
+//! domain, relative dates (`{ champ = "date_installation", mois = 6 }`) resolved. The operators and the
+//! combinators are each one table (name, what it applies to, help); problems become diagnostics.
 
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
 use super::compile::{champ, date_plus_duree, field_error, to_raw, to_scalar};
-use super::model::{CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, Test};
-use super::model::{SharedCondition, SharedConditions};
+use super::model::{
+    CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, SharedCondition,
+    SharedConditions, Test,
+};
 use crate::diagnostic::Code;
 use crate::profile::{self, FieldId, Kind};
 use crate::referentiel::Referentiel;
 use crate::toml_read::{Ctx, Table, Val};
 
-const COMBINATORS: &[&str] = &["tous", "un_de", "non", "si_connu", "premier_connu"];
-const OPERATORS: &[&str] = &[
-    "egal",
-    "different",
-    "dans",
-    "hors",
-    "min",
-    "max",
-    "sup",
-    "inf",
-    "entre",
-    "contient_un_de",
+/// A comparison of a field with a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Op {
+    Egal,
+    Different,
+    Dans,
+    Hors,
+    Min,
+    Max,
+    Sup,
+    Inf,
+    Entre,
+    ContientUnDe,
+}
+
+/// One operator: its key in a rule file and the fields it applies to.
+pub(super) struct OpDef {
+    pub(super) op: Op,
+    pub(super) name: &'static str,
+    pub(super) applies: fn(Kind) -> bool,
+    /// What it means, for messages.
+    pub(super) help: &'static str,
+}
+
+fn comparable(kind: Kind) -> bool {
+    !matches!(kind, Kind::Text | Kind::List(_))
+}
+
+fn closed_set(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Choice(_) | Kind::IntChoice(_) | Kind::Departement | Kind::Region
+    )
+}
+
+fn ordered(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Number { .. } | Kind::Integer { .. } | Kind::Date
+    )
+}
+
+fn list(kind: Kind) -> bool {
+    matches!(kind, Kind::List(_))
+}
+
+/// Every operator, in the order messages list them.
+pub(super) const OPERATORS: [OpDef; 10] = [
+    OpDef {
+        op: Op::Egal,
+        name: "egal",
+        applies: comparable,
+        help: "égal à la valeur",
+    },
+    OpDef {
+        op: Op::Different,
+        name: "different",
+        applies: comparable,
+        help: "différent de la valeur",
+    },
+    OpDef {
+        op: Op::Dans,
+        name: "dans",
+        applies: closed_set,
+        help: "l'une des valeurs de la liste",
+    },
+    OpDef {
+        op: Op::Hors,
+        name: "hors",
+        applies: closed_set,
+        help: "aucune des valeurs de la liste",
+    },
+    OpDef {
+        op: Op::Min,
+        name: "min",
+        applies: ordered,
+        help: "au moins (≥)",
+    },
+    OpDef {
+        op: Op::Max,
+        name: "max",
+        applies: ordered,
+        help: "au plus (≤)",
+    },
+    OpDef {
+        op: Op::Sup,
+        name: "sup",
+        applies: ordered,
+        help: "strictement plus (>)",
+    },
+    OpDef {
+        op: Op::Inf,
+        name: "inf",
+        applies: ordered,
+        help: "strictement moins (<)",
+    },
+    OpDef {
+        op: Op::Entre,
+        name: "entre",
+        applies: ordered,
+        help: "entre deux bornes incluses [min, max]",
+    },
+    OpDef {
+        op: Op::ContientUnDe,
+        name: "contient_un_de",
+        applies: list,
+        help: "la liste contient au moins l'une des valeurs",
+    },
 ];
 
-/// Keys of a top-level condition besides its form.
-const TOP_KEYS: &[&str] = &[
-    "libelle",
-    "applicable_du",
-    "inconnue_si",
-    "question",
-    "option",
+/// A combination of conditions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Combinator {
+    Tous,
+    UnDe,
+    Non,
+    SiConnu,
+    PremierConnu,
+}
+
+/// One combinator: its key, and whether it takes a list of conditions or one.
+pub(super) struct CombinatorDef {
+    pub(super) combinator: Combinator,
+    pub(super) name: &'static str,
+    pub(super) list: bool,
+    pub(super) help: &'static str,
+}
+
+pub(super) const COMBINATORS: [CombinatorDef; 5] = [
+    CombinatorDef {
+        combinator: Combinator::Tous,
+        name: "tous",
+        list: true,
+        help: "toutes vraies",
+    },
+    CombinatorDef {
+        combinator: Combinator::UnDe,
+        name: "un_de",
+        list: true,
+        help: "au moins une vraie",
+    },
+    CombinatorDef {
+        combinator: Combinator::Non,
+        name: "non",
+        list: false,
+        help: "le contraire",
+    },
+    CombinatorDef {
+        combinator: Combinator::SiConnu,
+        name: "si_connu",
+        list: false,
+        help: "vraie tant que son champ est inconnu, sinon décide",
+    },
+    CombinatorDef {
+        combinator: Combinator::PremierConnu,
+        name: "premier_connu",
+        list: true,
+        help: "la première qui n'est pas inconnue décide",
+    },
 ];
+
+/// Every operator with what it means, for a help line.
+fn operators_help() -> String {
+    OPERATORS
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.help))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every combinator with what it means, for a help line.
+fn combinators_help() -> String {
+    COMBINATORS
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.help))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Reads one `[[conditions]]` table: a shared condition (`partagee = "…"`), or a label, a form, and the
 /// optional `applicable_du` (in force from a date) and `inconnue_si` (with its `question`).
@@ -46,15 +205,11 @@ pub(super) fn top(
     refs: &Referentiel,
     shared: &SharedConditions,
 ) -> Option<Condition> {
-    if table.contains_key("partagee") {
-        let t = Table::new(
-            ctx,
-            table,
-            span.clone(),
-            "une condition partagée",
-            &["partagee"],
-        );
-        let (key, key_span) = t.str(ctx, "partagee")?;
+    let t = Table::new(table, span.clone(), "une condition");
+    if t.get("partagee").is_some() {
+        let key = t.str(ctx, "partagee");
+        t.finish(ctx);
+        let (key, key_span) = key?;
         if let Some(c) = shared.get(key) {
             return Some(Condition {
                 span,
@@ -69,39 +224,24 @@ pub(super) fn top(
         );
         return None;
     }
-    condition(ctx, table, span, refs, &[])
+    let c = condition(ctx, &t, refs);
+    t.finish(ctx);
+    c
 }
 
-/// A condition with its label: the form of `node`, plus `applicable_du`, `inconnue_si` and `question`;
-/// `extra` lists further keys the caller reads itself.
+/// A condition with its label: the form of `node`, plus `applicable_du`, `inconnue_si` and `question`.
+/// The caller finishes the table (it may read more keys of it).
 pub(super) fn condition(
     ctx: &mut Ctx<'_>,
-    table: &DeTable<'_>,
-    span: Range<usize>,
+    t: &Table<'_, '_>,
     refs: &Referentiel,
-    extra: &[&str],
 ) -> Option<Condition> {
-    let libelle = table
-        .get("libelle")
-        .and_then(|v| v.get_ref().as_str())
-        .map(str::to_owned);
-    if libelle.is_none() {
-        ctx.error(
-            Code::MissingKey,
-            span.clone(),
-            "condition sans « libelle »".into(),
-            Some("chaque [[conditions]] a un libellé en français : libelle = \"Installation en ZIP\"".into()),
-        );
-    }
-    let t = Table {
-        table,
-        span: span.clone(),
-    };
+    let libelle = t.req_str(ctx, "libelle").map(|(s, _)| s.to_owned());
     let applicable_du = t.date(ctx, "applicable_du");
     let guard = match t.get("inconnue_si") {
         Some(val) => {
             if let DeValue::Table(inner) = val.get_ref() {
-                Some(node(ctx, inner, val.span(), refs, &[])?)
+                Some(child(ctx, inner, val.span(), refs)?)
             } else {
                 ctx.type_mismatch("inconnue_si", val, "une condition (table)");
                 None
@@ -116,7 +256,7 @@ pub(super) fn condition(
         (Some(_), None) => {
             ctx.error(
                 Code::MissingKey,
-                span.clone(),
+                t.span.clone(),
                 "« inconnue_si » sans « question »".into(),
                 Some("quand la condition est inconnue, aucun champ du profil ne la décide : écrivez la question à poser, question = \"Votre cabinet principal est-il en ZIP ?\"".into()),
             );
@@ -137,8 +277,7 @@ pub(super) fn condition(
         }
         (None, None) => None,
     };
-    let keys: Vec<&str> = TOP_KEYS.iter().chain(extra).copied().collect();
-    let mut node = node(ctx, table, span.clone(), refs, &keys)?;
+    let mut node = node(ctx, t, refs)?;
     if let Some(guard) = guard {
         node = Node::UnknownIf {
             guard: Box::new(guard),
@@ -151,139 +290,143 @@ pub(super) fn condition(
     Some(Condition {
         libelle: libelle.unwrap_or_default(),
         node,
-        span,
+        span: t.span.clone(),
         question,
     })
 }
 
-/// Reads a condition tree; `extra` lists the keys of the enclosing condition that are not part of it.
-pub(super) fn node(
+/// A condition nested in another (no label of its own), read and finished.
+fn child(
     ctx: &mut Ctx<'_>,
     table: &DeTable<'_>,
     span: Range<usize>,
     refs: &Referentiel,
-    extra: &[&str],
 ) -> Option<Node> {
-    let allowed: Vec<&str> = ["champ"]
+    let t = Table::new(table, span, "une condition");
+    let n = node(ctx, &t, refs);
+    t.finish(ctx);
+    n
+}
+
+/// The form of a condition: a field compared with a value, or one combinator.
+fn node(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Node> {
+    let combinators: Vec<&CombinatorDef> = COMBINATORS
         .iter()
-        .chain(COMBINATORS)
-        .chain(OPERATORS)
-        .chain(extra)
-        .copied()
+        .filter(|c| t.get(c.name).is_some())
         .collect();
-    let t = Table::new(ctx, table, span.clone(), "une condition", &allowed);
-    let forms: Vec<&str> = COMBINATORS
-        .iter()
-        .chain(["champ"].iter())
-        .copied()
-        .filter(|k| t.get(k).is_some())
-        .collect();
-    match forms.as_slice() {
-        [] => {
+    let has_field = t.get("champ").is_some();
+    let mut forms: Vec<&'static str> = combinators.iter().map(|c| c.name).collect();
+    if has_field {
+        forms.push("champ");
+    }
+    if forms.len() > 1 {
+        let first = forms[0];
+        for other in &forms[1..] {
+            if let Some(s) = t.key_span(other) {
+                ctx.error(
+                    Code::UnknownKey,
+                    s,
+                    format!("« {other} » en trop : cette condition a déjà « {first} »"),
+                    Some("une condition a une seule forme ; imbriquez avec tous = [ … ]".into()),
+                );
+            }
+        }
+        // The operators belong to the form with a field: asked for, so not reported again as unknown.
+        for d in &OPERATORS {
+            let _ = t.get(d.name);
+        }
+        return None;
+    }
+    if has_field {
+        return leaf(ctx, t, refs).map(Node::Leaf);
+    }
+    let Some(def) = combinators.first() else {
+        ctx.error(
+            Code::MissingKey,
+            t.span.clone(),
+            "condition sans forme : ni « champ », ni tous / un_de / non / si_connu / premier_connu"
+                .into(),
+            Some(format!(
+                "écrivez champ = \"zone\" avec un opérateur (egal = \"ZIP\"), ou un combinateur : {}",
+                combinators_help()
+            )),
+        );
+        return None;
+    };
+    for d in &OPERATORS {
+        if let Some(s) = t.key_span(d.name) {
             ctx.error(
-                Code::MissingKey,
-                span,
-                "condition sans forme : ni « champ », ni tous / un_de / non / si_connu / premier_connu".into(),
-                Some("écrivez champ = \"zone\" avec un opérateur (egal = \"ZIP\"), ou un combinateur : tous = [ … ]".into()),
+                Code::UnknownKey,
+                s,
+                format!("opérateur « {} » sans « champ »", d.name),
+                Some(format!(
+                    "un opérateur s'applique à un champ : {{ champ = \"…\", {} = … }}",
+                    d.name
+                )),
             );
-            None
-        }
-        [form] => {
-            if *form != "champ" {
-                for op in OPERATORS {
-                    if let Some(s) = t.key_span(op) {
-                        ctx.error(
-                            Code::UnknownKey,
-                            s,
-                            format!("opérateur « {op} » sans « champ »"),
-                            Some(format!(
-                                "un opérateur s'applique à un champ : {{ champ = \"…\", {op} = … }}"
-                            )),
-                        );
-                    }
-                }
-            }
-            match *form {
-                "champ" => leaf(ctx, &t, refs).map(Node::Leaf),
-                "non" | "si_connu" => {
-                    let val = t.get(form)?;
-                    let DeValue::Table(inner) = val.get_ref() else {
-                        ctx.type_mismatch(form, val, "une condition (table)");
-                        return None;
-                    };
-                    let inner = Box::new(node(ctx, inner, val.span(), refs, &[])?);
-                    Some(if *form == "non" {
-                        Node::Not(inner)
-                    } else {
-                        Node::IfKnown(inner)
-                    })
-                }
-                combinator => {
-                    let children: Vec<Node> = t
-                        .tables(ctx, combinator)
-                        .into_iter()
-                        .filter_map(|(inner, s)| node(ctx, inner, s, refs, &[]))
-                        .collect();
-                    if children.is_empty() {
-                        ctx.error(
-                            Code::MissingKey,
-                            t.get(combinator)?.span(),
-                            format!("« {combinator} » sans aucune condition"),
-                            Some(format!("{combinator} = [ {{ champ = …, egal = … }}, … ]")),
-                        );
-                        return None;
-                    }
-                    Some(match combinator {
-                        "tous" => Node::All(children),
-                        "un_de" => Node::Any(children),
-                        _ => Node::FirstKnown(children),
-                    })
-                }
-            }
-        }
-        [first, rest @ ..] => {
-            for other in rest {
-                if let Some(s) = t.key_span(other) {
-                    ctx.error(
-                        Code::UnknownKey,
-                        s,
-                        format!("« {other} » en trop : cette condition a déjà « {first} »"),
-                        Some(
-                            "une condition a une seule forme ; imbriquez avec tous = [ … ]".into(),
-                        ),
-                    );
-                }
-            }
-            None
         }
     }
+    let val = t.get(def.name)?;
+    if !def.list {
+        let DeValue::Table(inner) = val.get_ref() else {
+            ctx.type_mismatch(def.name, val, "une condition (table)");
+            return None;
+        };
+        let inner = Box::new(child(ctx, inner, val.span(), refs)?);
+        return Some(match def.combinator {
+            Combinator::Non => Node::Not(inner),
+            Combinator::SiConnu => Node::IfKnown(inner),
+            Combinator::Tous | Combinator::UnDe | Combinator::PremierConnu => {
+                unreachable!("list combinators are read below")
+            }
+        });
+    }
+    let children: Vec<Node> = t
+        .tables(ctx, def.name)
+        .into_iter()
+        .filter_map(|(inner, s)| child(ctx, inner, s, refs))
+        .collect();
+    if children.is_empty() {
+        ctx.error(
+            Code::MissingKey,
+            val.span(),
+            format!("« {} » sans aucune condition", def.name),
+            Some(format!("{} = [ {{ champ = …, egal = … }}, … ]", def.name)),
+        );
+        return None;
+    }
+    Some(match def.combinator {
+        Combinator::Tous => Node::All(children),
+        Combinator::UnDe => Node::Any(children),
+        Combinator::PremierConnu => Node::FirstKnown(children),
+        Combinator::Non | Combinator::SiConnu => unreachable!("single combinators are read above"),
+    })
 }
 
 fn leaf(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Leaf> {
-    let (field, field_span) = champ(ctx, t, "champ")?;
-    let ops: Vec<&str> = OPERATORS
+    let given: Vec<&OpDef> = OPERATORS
         .iter()
-        .copied()
-        .filter(|k| t.get(k).is_some())
+        .filter(|d| t.get(d.name).is_some())
         .collect();
-    let op = match ops.as_slice() {
-        [op] => *op,
+    let (field, field_span) = champ(ctx, t, "champ")?;
+    let def = match given.as_slice() {
+        [def] => *def,
         [] => {
             ctx.error(
                 Code::MissingKey,
                 field_span,
                 format!("condition sur « {} » sans opérateur", field.name()),
-                Some(format!("opérateurs : {}", OPERATORS.join(", "))),
+                Some(format!("opérateurs : {}", operators_help())),
             );
             return None;
         }
         [_, rest @ ..] => {
             for other in rest {
-                if let Some(s) = t.key_span(other) {
+                if let Some(s) = t.key_span(other.name) {
                     ctx.error(
                         Code::UnknownKey,
                         s,
-                        format!("opérateur « {other} » en trop"),
+                        format!("opérateur « {} » en trop", other.name),
                         Some("un seul opérateur par condition ; combinez avec tous = [ … ]".into()),
                     );
                 }
@@ -291,32 +434,15 @@ fn leaf(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Leaf
             return None;
         }
     };
-    let val = t.get(op)?;
+    let name = def.name;
+    let val = t.get(name)?;
     let kind = field.def().kind;
-    let applies = match op {
-        "egal" | "different" => !matches!(kind, Kind::Text | Kind::List(_)),
-        "dans" | "hors" => matches!(
-            kind,
-            Kind::Choice(_) | Kind::IntChoice(_) | Kind::Departement | Kind::Region
-        ),
-        "contient_un_de" => matches!(kind, Kind::List(_)),
-        _ => matches!(
-            kind,
-            Kind::Number { .. } | Kind::Integer { .. } | Kind::Date
-        ),
-    };
-    if !applies {
-        let ok: &[&str] = match kind {
-            Kind::Text => &[],
-            Kind::List(_) => &["contient_un_de"],
-            Kind::Choice(_) | Kind::IntChoice(_) | Kind::Departement | Kind::Region => {
-                &["egal", "different", "dans", "hors"]
-            }
-            Kind::Bool => &["egal", "different"],
-            Kind::Number { .. } | Kind::Integer { .. } | Kind::Date => {
-                &["egal", "different", "min", "max", "sup", "inf", "entre"]
-            }
-        };
+    if !(def.applies)(kind) {
+        let ok: Vec<&str> = OPERATORS
+            .iter()
+            .filter(|d| (d.applies)(kind))
+            .map(|d| d.name)
+            .collect();
         let help = if ok.is_empty() {
             format!("le champ « {} » ne sert pas aux conditions", field.name())
         } else {
@@ -328,91 +454,101 @@ fn leaf(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Leaf
         };
         ctx.error(
             Code::TypeMismatch,
-            t.key_span(op).unwrap_or(val.span()),
+            t.key_span(name).unwrap_or(val.span()),
             format!(
-                "l'opérateur « {op} » ne s'applique pas au champ « {} »",
+                "l'opérateur « {name} » ne s'applique pas au champ « {} »",
                 field.name()
             ),
             Some(help),
         );
         return None;
     }
-    let test = match op {
-        "egal" => Test::Eq(scalar(ctx, field, val, refs)?),
-        "different" => Test::Ne(scalar(ctx, field, val, refs)?),
-        "dans" | "hors" => {
-            let DeValue::Array(items) = val.get_ref() else {
-                ctx.type_mismatch(op, val, "une liste de valeurs");
-                return None;
-            };
-            let mut mask = 0u128;
-            let mut ok = true;
-            for item in items {
-                match scalar(ctx, field, item, refs) {
-                    Some(Scalar::Choice(i)) if i < 128 => mask |= 1 << i,
-                    _ => ok = false,
-                }
-            }
-            if !ok {
-                return None;
-            }
-            if op == "dans" {
-                Test::In(mask)
-            } else {
-                Test::NotIn(mask)
-            }
-        }
-        "contient_un_de" => match scalar(ctx, field, val, refs)? {
+    let test = match def.op {
+        Op::Egal => Test::Eq(scalar(ctx, field, val, refs)?),
+        Op::Different => Test::Ne(scalar(ctx, field, val, refs)?),
+        Op::Dans => Test::In(mask(ctx, field, name, val, refs)?),
+        Op::Hors => Test::NotIn(mask(ctx, field, name, val, refs)?),
+        Op::ContientUnDe => match scalar(ctx, field, val, refs)? {
             Scalar::Set(s) => Test::ContainsAny(s),
             _ => return None,
         },
-        "entre" => {
-            let bounds = match val.get_ref() {
-                DeValue::Array(items) if items.len() == 2 => {
-                    let items: Vec<&Val<'_>> = items.iter().collect();
-                    (
-                        operand(ctx, field, op, items[0], refs),
-                        operand(ctx, field, op, items[1], refs),
-                    )
-                }
-                _ => {
-                    ctx.type_mismatch(op, val, "une liste de deux bornes [min, max]");
-                    return None;
-                }
-            };
-            let (Some(a), Some(b)) = bounds else {
-                return None;
-            };
-            let inverted = match (a, b) {
-                (Operand::Num(a), Operand::Num(b)) => b < a,
-                (Operand::Date(a), Operand::Date(b)) => b < a,
-                _ => false,
-            };
-            if inverted {
-                ctx.error(
-                    Code::EmptyPeriod,
-                    val.span(),
-                    "intervalle vide : la borne haute précède la borne basse".into(),
-                    Some("écrivez entre = [min, max]".into()),
-                );
-            }
-            Test::Between(a, b)
-        }
-        _ => {
-            let cmp = match op {
-                "min" => CmpOp::Ge,
-                "max" => CmpOp::Le,
-                "sup" => CmpOp::Gt,
-                _ => CmpOp::Lt,
-            };
-            Test::Cmp(cmp, operand(ctx, field, op, val, refs)?)
-        }
+        Op::Entre => between(ctx, field, val, refs)?,
+        Op::Min => Test::Cmp(CmpOp::Ge, operand(ctx, field, name, val, refs)?),
+        Op::Max => Test::Cmp(CmpOp::Le, operand(ctx, field, name, val, refs)?),
+        Op::Sup => Test::Cmp(CmpOp::Gt, operand(ctx, field, name, val, refs)?),
+        Op::Inf => Test::Cmp(CmpOp::Lt, operand(ctx, field, name, val, refs)?),
     };
     Some(Leaf {
         field,
         test,
         span: field_span.start..val.span().end,
     })
+}
+
+/// `dans` / `hors`: a list of values of a closed set, as a bit mask of domain indices.
+fn mask(
+    ctx: &mut Ctx<'_>,
+    field: FieldId,
+    name: &str,
+    val: &Val<'_>,
+    refs: &Referentiel,
+) -> Option<u128> {
+    let DeValue::Array(items) = val.get_ref() else {
+        ctx.type_mismatch(name, val, "une liste de valeurs");
+        return None;
+    };
+    let mut mask = 0u128;
+    let mut ok = true;
+    for item in items {
+        match scalar(ctx, field, item, refs) {
+            Some(Scalar::Choice(i)) if i < 128 => mask |= 1 << i,
+            Some(Scalar::Choice(_)) => {
+                ctx.error(
+                    Code::ValueOutOfDomain,
+                    item.span(),
+                    "valeur au-delà de la 128e du domaine : une liste « dans » ou « hors » ne peut pas la compter".into(),
+                    Some("le domaine de ce champ est trop grand pour une liste ; écrivez plusieurs conditions egal".into()),
+                );
+                ok = false;
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(mask)
+}
+
+/// `entre = [a, b]`.
+fn between(ctx: &mut Ctx<'_>, field: FieldId, val: &Val<'_>, refs: &Referentiel) -> Option<Test> {
+    let bounds = match val.get_ref() {
+        DeValue::Array(items) if items.len() == 2 => {
+            let items: Vec<&Val<'_>> = items.iter().collect();
+            (
+                operand(ctx, field, "entre", items[0], refs),
+                operand(ctx, field, "entre", items[1], refs),
+            )
+        }
+        _ => {
+            ctx.type_mismatch("entre", val, "une liste de deux bornes [min, max]");
+            return None;
+        }
+    };
+    let (Some(a), Some(b)) = bounds else {
+        return None;
+    };
+    let inverted = match (a, b) {
+        (Operand::Num(a), Operand::Num(b)) => b < a,
+        (Operand::Date(a), Operand::Date(b)) => b < a,
+        _ => false,
+    };
+    if inverted {
+        ctx.error(
+            Code::EmptyPeriod,
+            val.span(),
+            "intervalle vide : la borne haute précède la borne basse".into(),
+            Some("écrivez entre = [min, max]".into()),
+        );
+    }
+    Some(Test::Between(a, b))
 }
 
 fn scalar(ctx: &mut Ctx<'_>, field: FieldId, val: &Val<'_>, refs: &Referentiel) -> Option<Scalar> {
@@ -444,14 +580,10 @@ fn operand(
             );
             return None;
         }
-        let t = Table::new(
-            ctx,
-            rel,
-            val.span(),
-            "une date relative",
-            &["champ", "mois", "ans"],
-        );
-        let (field, months) = date_plus_duree(ctx, &t, "champ", val.span())?;
+        let t = Table::new(rel, val.span(), "une date relative");
+        let relative = date_plus_duree(ctx, &t, "champ", val.span());
+        t.finish(ctx);
+        let (field, months) = relative?;
         return Some(Operand::Rel { field, months });
     }
     match scalar(ctx, field, val, refs)? {
@@ -472,39 +604,35 @@ pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> Share
         }
     };
     let top = Table::new(
-        ctx,
         doc.get_ref(),
         doc.span(),
         "le fichier des conditions partagées",
-        &["condition"],
     );
-    let Some(val) = top.get("condition") else {
+    let val = top.get("condition");
+    top.finish(ctx);
+    let Some(val) = val else {
         return SharedConditions::default();
     };
-    // Condition keys are free names, so this table is read without a list of allowed keys.
+    // Condition keys are free names: each is read as a condition.
     let DeValue::Table(named) = val.get_ref() else {
         ctx.type_mismatch("condition", val, "une table [condition.<clé>]");
         return SharedConditions::default();
     };
     let mut out = Vec::new();
     for (key, val) in named {
-        let DeValue::Table(t) = val.get_ref() else {
-            ctx.type_mismatch(key.get_ref(), val, "une table");
+        let Some(t) = Table::of(ctx, key.get_ref(), val, "une condition partagée") else {
             continue;
         };
-        let Some(condition) = condition(ctx, t, val.span(), refs, &["notes"]) else {
-            continue;
-        };
-        let notes = Table {
-            table: t,
-            span: val.span(),
+        let condition = condition(ctx, &t, refs);
+        let notes = t.strings(ctx, "notes");
+        t.finish(ctx);
+        if let Some(condition) = condition {
+            out.push(SharedCondition {
+                key: key.get_ref().to_string(),
+                condition,
+                notes,
+            });
         }
-        .strings(ctx, "notes");
-        out.push(SharedCondition {
-            key: key.get_ref().to_string(),
-            condition,
-            notes,
-        });
     }
     SharedConditions(out)
 }

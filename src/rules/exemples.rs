@@ -38,18 +38,13 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
     let mut base = Profile::default();
     let mut base_date = None;
     if let Some(val) = top.get("exemples_commun")
-        && let Some(t) = Table::of(
-            ctx,
-            "exemples_commun",
-            val,
-            "[exemples_commun]",
-            &["date", "profil"],
-        )
+        && let Some(t) = Table::of(ctx, "exemples_commun", val, "[exemples_commun]")
     {
         base_date = t.date(ctx, "date").map(|d| d.0);
         if let Some(p) = t.get("profil") {
             profil_into(ctx, p, refs, &mut base);
         }
+        t.finish(ctx);
     }
     let tables = top.tables(ctx, "exemples");
     if tables.is_empty() {
@@ -57,25 +52,8 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
     }
     let mut out = Vec::new();
     for (t, span) in tables {
-        let what = "un exemple";
-        let t = Table::new(
-            ctx,
-            t,
-            span.clone(),
-            what,
-            &[
-                "nom",
-                "date",
-                "profil",
-                "retirer",
-                "statut",
-                "eur",
-                "min_eur",
-                "max_eur",
-                "manquants",
-            ],
-        );
-        let nom = req_text(ctx, &t, "nom", what);
+        let t = Table::new(t, span.clone(), "un exemple");
+        let nom = req_text(ctx, &t, "nom");
         let date = t.date(ctx, "date").map(|d| d.0).or(base_date);
         if date.is_none() {
             ctx.error(
@@ -110,7 +88,7 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
                 e.help,
             );
         }
-        let statut = match t.req_str(ctx, "statut", what) {
+        let statut = match t.req_str(ctx, "statut") {
             Some(("eligible", _)) => Some(Statut::Eligible),
             Some(("a_confirmer", _)) => Some(Statut::AConfirmer),
             Some(("non_eligible", _)) => Some(Statut::NonEligible),
@@ -145,6 +123,10 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
                 })
                 .collect()
         });
+        let eur = t.int(ctx, "eur").map(|x| x.0);
+        let min_eur = t.int(ctx, "min_eur").map(|x| x.0);
+        let max_eur = t.int(ctx, "max_eur").map(|x| x.0);
+        t.finish(ctx);
         let (Some(date), Some(statut)) = (date, statut) else {
             continue;
         };
@@ -153,9 +135,9 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
             date,
             profil,
             statut,
-            eur: t.int(ctx, "eur").map(|x| x.0),
-            min_eur: t.int(ctx, "min_eur").map(|x| x.0),
-            max_eur: t.int(ctx, "max_eur").map(|x| x.0),
+            eur,
+            min_eur,
+            max_eur,
             manquants,
             span,
         });

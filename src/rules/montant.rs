@@ -1,5 +1,8 @@
 //! Reads `[montant]`: fixed, "up to", per unit with a cap, scales by one or two fields (checked for gaps
-//! and overlaps), or no euro amount. Problems become diagnostics.
+//! and overlaps), or no euro amount. The amount types are one table (name, help); problems become
+//! diagnostics.
+
+use std::ops::Range;
 
 use toml::de::DeValue;
 
@@ -10,131 +13,181 @@ use crate::profile::{self, FieldId, Kind, Raw, Value};
 use crate::referentiel::Referentiel;
 use crate::toml_read::{Ctx, Table, Val};
 
+/// The kinds of amount a rule may state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MontantType {
+    Fixe,
+    Plafond,
+    ParUnite,
+    Bareme,
+    SansMontant,
+}
+
+/// One amount type: its name in `[montant] type = "…"` and what it needs.
+pub(super) struct MontantTypeDef {
+    pub(super) kind: MontantType,
+    pub(super) name: &'static str,
+    pub(super) help: &'static str,
+}
+
+pub(super) const MONTANT_TYPES: [MontantTypeDef; 5] = [
+    MontantTypeDef {
+        kind: MontantType::Fixe,
+        name: "fixe",
+        help: "un montant fixe : eur",
+    },
+    MontantTypeDef {
+        kind: MontantType::Plafond,
+        name: "plafond",
+        help: "« jusqu'à » : max_eur",
+    },
+    MontantTypeDef {
+        kind: MontantType::ParUnite,
+        name: "par_unite",
+        help: "par unité, plafonné : champ, eur_par_unite, unites_max, unite, periode",
+    },
+    MontantTypeDef {
+        kind: MontantType::Bareme,
+        name: "bareme",
+        help: "un barème : par et/ou colonne, [[montant.paliers]]",
+    },
+    MontantTypeDef {
+        kind: MontantType::SansMontant,
+        name: "sans_montant",
+        help: "pas de montant en euros : libelle dit ce que c'est",
+    },
+];
+
+/// Every amount type with what it needs, for a help line.
+fn type_names() -> String {
+    MONTANT_TYPES
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.help))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
 pub(super) fn montant(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel) -> Option<Montant> {
     let DeValue::Table(table) = val.get_ref() else {
         ctx.type_mismatch("montant", val, "une table [montant]");
         return None;
     };
-    let types = ["fixe", "plafond", "par_unite", "bareme", "sans_montant"];
-    let kind = table.get("type").map(|v| (v.get_ref().as_str(), v.span()));
-    let keys: &[&str] = match kind {
-        Some((Some("fixe"), _)) => &["type", "eur", "libelle"],
-        Some((Some("plafond"), _)) => &["type", "max_eur", "libelle"],
-        Some((Some("par_unite"), _)) => &[
-            "type",
-            "champ",
-            "eur_par_unite",
-            "unites_max",
-            "unite",
-            "periode",
-            "libelle",
-        ],
-        Some((Some("bareme"), _)) => &["type", "par", "colonne", "paliers", "libelle"],
-        Some((Some("sans_montant"), _)) => &["type", "libelle"],
-        Some((Some(other), span)) => {
-            let help = did_you_mean(other, types)
-                .unwrap_or_else(|| format!("types : {}", types.join(", ")));
-            ctx.error(
-                Code::ValueOutOfDomain,
-                span,
-                format!("type de montant « {other} » inconnu"),
-                Some(help),
-            );
-            return None;
-        }
-        Some((None, span)) => {
-            ctx.error(
-                Code::TypeMismatch,
-                span,
-                "« type » : une chaîne attendue".into(),
-                Some(format!("types : {}", types.join(", "))),
-            );
-            return None;
-        }
-        None => {
-            ctx.error(
-                Code::MissingKey,
-                val.span(),
-                "clé « type » manquante dans [montant]".into(),
-                Some(format!("types : {}", types.join(", "))),
-            );
-            return None;
-        }
+    let t = Table::new(table, val.span(), "[montant]");
+    let Some(def) = montant_type(ctx, &t, val.span()) else {
+        // Which keys belong depends on the type: without one, they are not judged.
+        t.abandon();
+        return None;
     };
-    let what = "[montant]";
-    let t = Table::new(ctx, table, val.span(), what, keys);
     let libelle = t.str(ctx, "libelle").map(|(s, _)| s.to_owned());
-    let eur = |ctx: &mut Ctx<'_>, key: &str| -> Option<i64> {
-        if t.get(key).is_none() {
-            ctx.error(
-                Code::MissingKey,
-                val.span(),
-                format!("clé « {key} » manquante dans {what}"),
-                Some(format!("ajoutez {key} = …")),
-            );
-        }
-        let (n, span) = t.int(ctx, key)?;
-        if n < 0 {
-            ctx.error(Code::ValueOutOfDomain, span, "montant négatif".into(), None);
-            return None;
-        }
-        Some(n)
-    };
-    let kind = match kind.and_then(|k| k.0) {
-        Some("fixe") => MontantKind::Fixe(eur(ctx, "eur")?),
-        Some("plafond") => MontantKind::Plafond(eur(ctx, "max_eur")?),
-        Some("par_unite") => {
-            if t.get("champ").is_none() {
-                ctx.error(
-                    Code::MissingKey,
-                    val.span(),
-                    "clé « champ » manquante dans [montant]".into(),
-                    Some("champ = \"demi_journees_par_mois\"".into()),
-                );
-            }
-            let champ = number_field(ctx, &t, "champ");
-            let eur_par_unite = eur(ctx, "eur_par_unite");
-            let unites_max = t.int(ctx, "unites_max").map(|(n, _)| n);
-            let unite = t.req_str(ctx, "unite", what).map(|(s, _)| s.to_owned());
-            let periode = match t.str(ctx, "periode") {
-                None => None,
-                Some(("mois", _)) => Some(Periodicite::Mois),
-                Some(("an", _)) => Some(Periodicite::An),
-                Some((other, span)) => {
-                    ctx.error(
-                        Code::ValueOutOfDomain,
-                        span,
-                        format!("période « {other} » inconnue"),
-                        Some("\"mois\" ou \"an\"".into()),
-                    );
-                    None
-                }
-            };
-            MontantKind::ParUnite {
-                champ: champ?,
-                eur_par_unite: eur_par_unite?,
-                unites_max,
-                unite: unite?,
-                periode,
-            }
-        }
-        Some("bareme") => bareme(ctx, &t, refs)?,
-        _ => {
+    let kind = match def.kind {
+        MontantType::Fixe => eur(ctx, &t, "eur").map(MontantKind::Fixe),
+        MontantType::Plafond => eur(ctx, &t, "max_eur").map(MontantKind::Plafond),
+        MontantType::ParUnite => par_unite(ctx, &t),
+        MontantType::Bareme => bareme(ctx, &t, refs),
+        MontantType::SansMontant => {
             if libelle.is_none() {
                 ctx.error(
                     Code::MissingKey,
-                    val.span(),
+                    t.span.clone(),
                     "un montant « sans_montant » a besoin d'un libellé".into(),
                     Some("libelle = \"+10 % du forfait…\"".into()),
                 );
             }
-            MontantKind::SansMontant
+            Some(MontantKind::SansMontant)
         }
     };
-    Some(Montant::new(kind, libelle))
+    t.finish(ctx);
+    Some(Montant::new(kind?, libelle))
 }
 
-fn number_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str) -> Option<FieldId> {
+/// `type = "…"`, from the table of amount types.
+fn montant_type(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    span: Range<usize>,
+) -> Option<&'static MontantTypeDef> {
+    let Some(val) = t.get("type") else {
+        ctx.error(
+            Code::MissingKey,
+            span,
+            "clé « type » manquante dans [montant]".into(),
+            Some(format!("types : {}", type_names())),
+        );
+        return None;
+    };
+    let Some(name) = val.get_ref().as_str() else {
+        ctx.error(
+            Code::TypeMismatch,
+            val.span(),
+            "« type » : une chaîne attendue".into(),
+            Some(format!("types : {}", type_names())),
+        );
+        return None;
+    };
+    let found = MONTANT_TYPES.iter().find(|d| d.name == name);
+    if found.is_none() {
+        let help = did_you_mean(name, MONTANT_TYPES.iter().map(|d| d.name))
+            .unwrap_or_else(|| format!("types : {}", type_names()));
+        ctx.error(
+            Code::ValueOutOfDomain,
+            val.span(),
+            format!("type de montant « {name} » inconnu"),
+            Some(help),
+        );
+    }
+    found
+}
+
+/// A required amount in euros, positive.
+fn eur(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> Option<i64> {
+    if t.get(key).is_none() {
+        t.missing(ctx, key);
+    }
+    let (n, span) = t.int(ctx, key)?;
+    if n < 0 {
+        ctx.error(Code::ValueOutOfDomain, span, "montant négatif".into(), None);
+        return None;
+    }
+    Some(n)
+}
+
+fn par_unite(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<MontantKind> {
+    if t.get("champ").is_none() {
+        ctx.error(
+            Code::MissingKey,
+            t.span.clone(),
+            "clé « champ » manquante dans [montant]".into(),
+            Some("champ = \"demi_journees_par_mois\"".into()),
+        );
+    }
+    let champ = number_field(ctx, t, "champ");
+    let eur_par_unite = eur(ctx, t, "eur_par_unite");
+    let unites_max = t.int(ctx, "unites_max").map(|(n, _)| n);
+    let unite = t.req_str(ctx, "unite").map(|(s, _)| s.to_owned());
+    let periode = match t.str(ctx, "periode") {
+        None => None,
+        Some(("mois", _)) => Some(Periodicite::Mois),
+        Some(("an", _)) => Some(Periodicite::An),
+        Some((other, span)) => {
+            ctx.error(
+                Code::ValueOutOfDomain,
+                span,
+                format!("période « {other} » inconnue"),
+                Some("\"mois\" ou \"an\"".into()),
+            );
+            None
+        }
+    };
+    Some(MontantKind::ParUnite {
+        champ: champ?,
+        eur_par_unite: eur_par_unite?,
+        unites_max,
+        unite: unite?,
+        periode,
+    })
+}
+
+fn number_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> Option<FieldId> {
     let (f, span) = champ(ctx, t, key)?;
     if matches!(f.def().kind, Kind::Number { .. } | Kind::Integer { .. }) {
         Some(f)
@@ -151,24 +204,19 @@ fn number_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str) -> Option<Field
 
 fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<MontantKind> {
     let par = if t.get("par").is_some() {
-        Some(number_field(ctx, t, "par")?)
+        Some(number_field(ctx, t, "par"))
     } else {
         None
     };
     let colonne = if t.get("colonne").is_none() {
         None
     } else {
-        let (f, span) = champ(ctx, t, "colonne")?;
-        if !matches!(f.def().kind, Kind::Choice(_) | Kind::IntChoice(_)) {
-            ctx.error(
-                Code::TypeMismatch,
-                span,
-                format!("« {} » ne peut pas servir de colonne", f.name()),
-                Some("une colonne est un champ à valeurs fixées : zone, equipe_cds…".into()),
-            );
-            return None;
-        }
-        Some(f)
+        Some(column_field(ctx, t))
+    };
+    let steps = t.tables(ctx, "paliers");
+    let (par, colonne) = match (par, colonne) {
+        (Some(None), _) | (_, Some(None)) => return None,
+        (par, colonne) => (par.flatten(), colonne.flatten()),
     };
     if par.is_none() && colonne.is_none() {
         ctx.error(
@@ -180,125 +228,11 @@ fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Mo
         return None;
     }
     let mut paliers = Vec::new();
-    for (pt, span) in t.tables(ctx, "paliers") {
-        let what = "un palier";
-        let p = Table::new(
-            ctx,
-            pt,
-            span.clone(),
-            what,
-            &["de", "jusqu_a", "eur", "max_eur", "libelle"],
-        );
-        let de = p.num(ctx, "de").map(|(x, _)| x);
-        let jusqu_a = p.num(ctx, "jusqu_a");
-        if par.is_some() && p.get("de").is_none() {
-            ctx.error(
-                Code::MissingKey,
-                span.clone(),
-                "palier sans « de »".into(),
-                Some("de = 2.5 (borne basse incluse)".into()),
-            );
-        }
-        if par.is_none() {
-            for k in ["de", "jusqu_a"] {
-                if let Some(s) = p.key_span(k) {
-                    ctx.error(
-                        Code::UnknownKey,
-                        s,
-                        format!("« {k} » sans « par »"),
-                        Some("les bornes s'appliquent au champ « par » du barème".into()),
-                    );
-                }
-            }
-        }
-        if let (Some(a), Some((b, bspan))) = (de, &jusqu_a)
-            && *b <= a
-        {
-            ctx.error(
-                Code::ScaleOverlap,
-                bspan.clone(),
-                format!(
-                    "palier vide : jusqu_a = {} n'est pas au-dessus de de = {}",
-                    profile::fmt_num(*b),
-                    profile::fmt_num(a)
-                ),
-                Some("jusqu_a est la borne haute exclue, supérieure à de".into()),
-            );
-        }
-        let cell_key = match (p.get("eur"), p.get("max_eur")) {
-            (Some(_), None) => "eur",
-            (None, Some(_)) => "max_eur",
-            (None, None) => {
-                ctx.error(
-                    Code::MissingKey,
-                    span.clone(),
-                    "palier sans « eur » ni « max_eur »".into(),
-                    None,
-                );
-                continue;
-            }
-            (Some(_), Some(_)) => {
-                ctx.error(
-                    Code::UnknownKey,
-                    p.key_span("max_eur").unwrap_or(span.clone()),
-                    "« eur » et « max_eur » ensemble".into(),
-                    Some("eur : montant fixé ; max_eur : plafond (« jusqu'à »)".into()),
-                );
-                continue;
-            }
-        };
-        let make = |n: i64| {
-            if cell_key == "eur" {
-                Cell::Eur(n)
-            } else {
-                Cell::Max(n)
-            }
-        };
-        let cv = p.get(cell_key)?;
-        let cells = match (colonne, cv.get_ref()) {
-            (None, _) => match p.int(ctx, cell_key) {
-                Some((n, _)) => vec![(None, make(n))],
-                None => continue,
-            },
-            (Some(col), DeValue::Table(by_col)) => {
-                let mut cells = Vec::new();
-                for (k, v) in by_col {
-                    match profile::parse_value(col, &Raw::Str(k.get_ref()), refs) {
-                        Ok(Value::Choice(i)) => match crate::toml_read::as_int(v.get_ref()) {
-                            Some(n) => cells.push((Some(i), make(n))),
-                            None => ctx.type_mismatch(k.get_ref(), v, "un montant entier en euros"),
-                        },
-                        Ok(_) => {}
-                        Err(e) => field_error(ctx, k.span(), e),
-                    }
-                }
-                cells
-            }
-            (Some(col), _) => {
-                ctx.type_mismatch(
-                    cell_key,
-                    cv,
-                    &format!(
-                        "une table par valeur de « {} » : {{ … = 10000 }}",
-                        col.name()
-                    ),
-                );
-                continue;
-            }
-        };
-        let libelle = p.str(ctx, "libelle").map(|(s, _)| s.to_owned());
-        let cell_labels = cells
-            .iter()
-            .map(|(_, c)| crate::fr::cell_label(*c, libelle.as_deref()))
-            .collect();
-        paliers.push(Palier {
-            de,
-            jusqu_a: jusqu_a.map(|j| j.0),
-            cells,
-            cell_labels,
-            libelle,
-            span,
-        });
+    for (pt, span) in steps {
+        let p = Table::new(pt, span.clone(), "un palier");
+        let step = palier(ctx, &p, span, par.is_some(), colonne, refs);
+        p.finish(ctx);
+        paliers.extend(step);
     }
     if paliers.is_empty() {
         ctx.error(
@@ -323,6 +257,133 @@ fn bareme(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Mo
         par,
         colonne,
         paliers,
+    })
+}
+
+/// `colonne = "…"`: a field with a closed set of values.
+fn column_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<FieldId> {
+    let (f, span) = champ(ctx, t, "colonne")?;
+    if matches!(f.def().kind, Kind::Choice(_) | Kind::IntChoice(_)) {
+        Some(f)
+    } else {
+        ctx.error(
+            Code::TypeMismatch,
+            span,
+            format!("« {} » ne peut pas servir de colonne", f.name()),
+            Some("une colonne est un champ à valeurs fixées : zone, equipe_cds…".into()),
+        );
+        None
+    }
+}
+
+/// One `[[montant.paliers]]` step: its bounds on the `par` field and its cell(s).
+fn palier(
+    ctx: &mut Ctx<'_>,
+    p: &Table<'_, '_>,
+    span: Range<usize>,
+    by_par: bool,
+    colonne: Option<FieldId>,
+    refs: &Referentiel,
+) -> Option<Palier> {
+    let de = p.num(ctx, "de").map(|(x, _)| x);
+    let jusqu_a = p.num(ctx, "jusqu_a");
+    let libelle = p.str(ctx, "libelle").map(|(s, _)| s.to_owned());
+    if by_par && p.get("de").is_none() {
+        ctx.error(
+            Code::MissingKey,
+            span.clone(),
+            "palier sans « de »".into(),
+            Some("de = 2.5 (borne basse incluse)".into()),
+        );
+    }
+    if !by_par {
+        for k in ["de", "jusqu_a"] {
+            if let Some(s) = p.key_span(k) {
+                ctx.error(
+                    Code::UnknownKey,
+                    s,
+                    format!("« {k} » sans « par »"),
+                    Some("les bornes s'appliquent au champ « par » du barème".into()),
+                );
+            }
+        }
+    }
+    if let (Some(a), Some((b, bspan))) = (de, &jusqu_a)
+        && *b <= a
+    {
+        ctx.error(
+            Code::ScaleOverlap,
+            bspan.clone(),
+            format!(
+                "palier vide : jusqu_a = {} n'est pas au-dessus de de = {}",
+                profile::fmt_num(*b),
+                profile::fmt_num(a)
+            ),
+            Some("jusqu_a est la borne haute exclue, supérieure à de".into()),
+        );
+    }
+    let (cell_key, make): (&'static str, fn(i64) -> Cell) = match (p.get("eur"), p.get("max_eur")) {
+        (Some(_), None) => ("eur", Cell::Eur),
+        (None, Some(_)) => ("max_eur", Cell::Max),
+        (None, None) => {
+            ctx.error(
+                Code::MissingKey,
+                span,
+                "palier sans « eur » ni « max_eur »".into(),
+                None,
+            );
+            return None;
+        }
+        (Some(_), Some(_)) => {
+            ctx.error(
+                Code::UnknownKey,
+                p.key_span("max_eur").unwrap_or(span),
+                "« eur » et « max_eur » ensemble".into(),
+                Some("eur : montant fixé ; max_eur : plafond (« jusqu'à »)".into()),
+            );
+            return None;
+        }
+    };
+    let cv = p.get(cell_key)?;
+    let cells = match (colonne, cv.get_ref()) {
+        (None, _) => vec![(None, make(p.int(ctx, cell_key)?.0))],
+        (Some(col), DeValue::Table(by_col)) => {
+            let mut cells = Vec::new();
+            for (k, v) in by_col {
+                match profile::parse_value(col, &Raw::Str(k.get_ref()), refs) {
+                    Ok(Value::Choice(i)) => match crate::toml_read::as_int(v.get_ref()) {
+                        Some(n) => cells.push((Some(i), make(n))),
+                        None => ctx.type_mismatch(k.get_ref(), v, "un montant entier en euros"),
+                    },
+                    Ok(_) => {}
+                    Err(e) => field_error(ctx, k.span(), e),
+                }
+            }
+            cells
+        }
+        (Some(col), _) => {
+            ctx.type_mismatch(
+                cell_key,
+                cv,
+                &format!(
+                    "une table par valeur de « {} » : {{ … = 10000 }}",
+                    col.name()
+                ),
+            );
+            return None;
+        }
+    };
+    let cell_labels = cells
+        .iter()
+        .map(|(_, c)| crate::fr::cell_label(*c, libelle.as_deref()))
+        .collect();
+    Some(Palier {
+        de,
+        jusqu_a: jusqu_a.map(|j| j.0),
+        cells,
+        cell_labels,
+        libelle,
+        span,
     })
 }
 

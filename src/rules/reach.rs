@@ -97,7 +97,7 @@ fn domain_size(field: FieldId, refs: &Referentiel) -> Option<usize> {
     }
 }
 
-fn full(field: FieldId, refs: &Referentiel) -> Option<Allowed> {
+fn whole_domain(field: FieldId, refs: &Referentiel) -> Option<Allowed> {
     if let Some(n) = domain_size(field, refs) {
         let mask = if n >= 128 {
             u128::MAX
@@ -149,7 +149,7 @@ fn point(o: Operand) -> Option<f64> {
 
 /// What one leaf requires, if it can be said as an `Allowed`.
 fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
-    let all = full(leaf.field, refs)?;
+    let all = whole_domain(leaf.field, refs)?;
     let bit = |s: Scalar| match s {
         Scalar::Choice(i) => Some(1u128 << i),
         Scalar::Bool(b) => Some(1u128 << u8::from(b)),
@@ -205,12 +205,14 @@ fn first_span(node: &Node) -> Option<Range<usize>> {
     }
 }
 
-type State<'a> = BTreeMap<FieldId, (Allowed, &'a str)>;
+/// What the conditions read so far allow in each field, and the label of the condition that last
+/// narrowed it.
+type Requirements<'a> = BTreeMap<FieldId, (Allowed, &'a str)>;
 
 /// Adds a node's requirements to `state`; returns the field and the label of the earlier condition it
 /// contradicts, if any.
-fn add<'a>(
-    state: &mut State<'a>,
+fn require<'a>(
+    state: &mut Requirements<'a>,
     node: &Node,
     label: &'a str,
     refs: &Referentiel,
@@ -235,9 +237,9 @@ fn add<'a>(
 #[must_use]
 pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut state = State::new();
+    let mut state = Requirements::new();
     for c in &aide.conditions {
-        if let Some((field, by)) = add(&mut state, &c.node, &c.libelle, refs) {
+        if let Some((field, by)) = require(&mut state, &c.node, &c.libelle, refs) {
             let against = if by == c.libelle {
                 "une autre de ses propres exigences".to_owned()
             } else {
@@ -268,15 +270,15 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
         let Node::Any(branches) = node else {
             continue;
         };
-        let mut others = State::new();
+        let mut others = Requirements::new();
         for (j, o) in aide.conditions.iter().enumerate() {
             if i != j {
-                add(&mut others, &o.node, &o.libelle, refs);
+                require(&mut others, &o.node, &o.libelle, refs);
             }
         }
         for b in branches {
             let mut st = others.clone();
-            if let Some((field, by)) = add(&mut st, b, &c.libelle, refs) {
+            if let Some((field, by)) = require(&mut st, b, &c.libelle, refs) {
                 out.push(
                     Diagnostic::warning(
                         Code::UnreachableCondition,
