@@ -5,13 +5,18 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::builder::PossibleValuesParser;
+use std::ffi::OsStr;
+
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::profile::{FIELDS, FieldId, Kind, parse_date};
+use crate::profile::{FIELDS, FieldId, Kind, parse_date_typed};
 
 const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que soit le résultat), \
 1 entrée ou règles invalides, 2 erreur d'utilisation.";
+
+const CHECK_SHORT_AFTER: &str = "Les 19 autres champs du profil et les valeurs : aides check --help. \
+Codes de sortie : 0 réussite, 1 entrée ou règles invalides, 2 erreur d'utilisation.";
 
 const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
@@ -35,7 +40,7 @@ pub struct Cli {
     pub command: Command,
 
     /// Affiche l'aide
-    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Aide", hide_short_help = true)]
     help: Option<bool>,
 
     /// Affiche la version
@@ -48,8 +53,13 @@ pub enum Command {
     /// Évalue un profil (options ou JSON) ou un lot de profils (tableau JSON, NDJSON)
     ///
     /// Chaque champ du profil est facultatif : un champ absent est inconnu, pas faux. Les aides dont une
-    /// condition dépend d'un champ inconnu sont « à confirmer », avec les options qui les décideraient.
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    /// condition dépend d'un champ inconnu sont « à confirmer », avec les questions qui les décideraient.
+    #[command(
+        after_help = CHECK_SHORT_AFTER,
+        after_long_help = EXIT_CODES,
+        help_template = TEMPLATE,
+        disable_help_flag = true
+    )]
     Check(CheckArgs),
     /// Liste les aides de la base : id, nom, financeur, montant, période, région
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
@@ -74,7 +84,8 @@ pub struct RulesArg {
         long = "rules",
         env = "AIDES_RULES",
         value_name = "DOSSIER",
-        help_heading = "Règles"
+        help_heading = "Règles",
+        hide_short_help = true
     )]
     pub dir: Option<PathBuf>,
 }
@@ -110,24 +121,32 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub profil: ProfileArgs,
 
-    /// Profil(s) JSON : un objet, un tableau d'objets ou du NDJSON ; « - » pour l'entrée standard
+    /// Profil(s) JSON à lire (« - » : l'entrée standard)
+    ///
+    /// Un objet JSON, un tableau d'objets, ou du NDJSON (un objet par ligne) ; « - » pour l'entrée
+    /// standard. Les options du profil données avec --input remplacent le même champ de chaque profil.
     #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
     pub input: Option<PathBuf>,
 
-    /// Format de sortie : table, json (un objet ; un tableau pour plusieurs profils) ou ndjson (un objet
-    /// compact par profil et par ligne)
+    /// Format : table (par défaut), json ou ndjson
+    ///
+    /// table : la réponse en français ; json : un objet (un tableau pour plusieurs profils) ; ndjson :
+    /// un objet compact par profil et par ligne.
     #[arg(long, value_enum, default_value_t = CheckFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie")]
     pub format: CheckFormat,
 
-    /// Date de référence AAAA-MM-JJ (par défaut : aujourd'hui)
-    #[arg(long, value_parser = date_arg, value_name = "AAAA-MM-JJ", help_heading = "Entrée/sortie")]
+    /// Date de référence (par défaut : aujourd'hui)
+    ///
+    /// La date à laquelle les conditions sont évaluées : JJ/MM/AAAA ou AAAA-MM-JJ. Par défaut :
+    /// aujourd'hui.
+    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie")]
     pub date: Option<NaiveDate>,
 
-    /// Montre aussi les aides non éligibles, avec la condition qui manque
+    /// Aussi les aides non éligibles, et pourquoi
     #[arg(long, help_heading = "Entrée/sortie")]
     pub all: bool,
 
-    /// Avec --format ndjson : toutes les clés, comme --format json
+    /// Notes et conditions en détail (ndjson : toutes les clés)
     #[arg(long, help_heading = "Entrée/sortie")]
     pub detail: bool,
 
@@ -190,7 +209,7 @@ pub struct ValidateArgs {
 }
 
 fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s).map_err(|(message, help)| format!("{message} ({help})"))
+    parse_date_typed(s).map_err(|(message, help)| format!("{message} ({help})"))
 }
 
 /// The profile flags, one per vocabulary field, as the raw text given (checked by `app`).
@@ -199,45 +218,94 @@ pub struct ProfileArgs {
     pub values: Vec<(FieldId, String)>,
 }
 
+/// The values a profile flag accepts, as written: every text is taken (synonyms, other spellings,
+/// `JJ/MM/AAAA`) and checked by the vocabulary, which explains in French; the domain is still offered to
+/// shell completions.
+#[derive(Debug, Clone)]
+struct Domain(&'static [&'static str]);
+
+impl TypedValueParser for Domain {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        if self.0.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.0.iter().map(|v| PossibleValue::new(*v))))
+    }
+}
+
+/// The fields a physician gives most; the others are in `--help` only, so that `-h` fits a screen.
+const SHORT_HELP: &[&str] = &[
+    "departement",
+    "zone",
+    "qpv",
+    "exercice",
+    "specialite",
+    "secteur",
+    "optam",
+    "projet",
+    "primo_installation",
+    "date_installation",
+    "aide_installation_10_ans",
+];
+
 fn field_arg(id: FieldId) -> Arg {
     let f = id.def();
+    let mut long = f.help.to_owned();
     let arg = Arg::new(f.name)
         .long(id.flag())
-        .help(f.help)
         .help_heading("Profil")
-        .action(ArgAction::Set);
-    match f.kind {
+        .action(ArgAction::Set)
+        .hide_short_help(!SHORT_HELP.contains(&f.name))
+        .hide_possible_values(true);
+    let arg = match f.kind {
         Kind::Bool => arg
             .num_args(0..=1)
             .require_equals(true)
             .default_missing_value("oui")
             .value_name("oui|non")
-            .value_parser(PossibleValuesParser::new(["oui", "non", "true", "false"]))
-            .hide_possible_values(true),
+            .value_parser(Domain(&["oui", "non"])),
         Kind::Choice(values) => {
-            let arg = arg
-                .value_parser(PossibleValuesParser::new(values.iter().copied()))
-                .ignore_case(true)
-                .hide_possible_values(true);
-            if values.len() > 6 {
-                arg.value_name("SPÉCIALITÉ")
-            } else {
-                arg.value_name(values.join("|"))
+            if values.len() > 3 {
+                long.push_str(&format!(" ; valeurs : {}", values.join(", ")));
             }
+            if f.name == "specialite" {
+                long.push_str(
+                    " ; les mots courants (generaliste, cardiologue, pediatre…) sont acceptés",
+                );
+            }
+            let name = if values.len() > 3 {
+                f.name.to_uppercase()
+            } else {
+                values.join("|")
+            };
+            arg.value_parser(Domain(values)).value_name(name)
         }
-        Kind::IntChoice(_) => arg
-            .value_parser(PossibleValuesParser::new(["1", "2"]))
-            .hide_possible_values(true)
-            .value_name("1|2"),
-        Kind::Date => arg
-            .value_name("AAAA-MM-JJ")
-            .value_parser(|s: &str| date_arg(s).map(|_| s.to_owned())),
-        Kind::Number { .. } | Kind::Integer { .. } => arg.value_name("N"),
-        Kind::List(values) => arg.value_name(format!("{}|aucun", values.join(","))),
-        Kind::Departement => arg.value_name("CODE"),
-        Kind::Region => arg.value_name("RÉGION"),
-        Kind::Text => arg.value_name("TEXTE"),
-    }
+        Kind::IntChoice(_) => arg.value_parser(Domain(&["1", "2"])).value_name("1|2"),
+        Kind::Date => arg.value_name("JJ/MM/AAAA").value_parser(Domain(&[])),
+        Kind::Number { .. } | Kind::Integer { .. } => arg.value_name("N").value_parser(Domain(&[])),
+        Kind::List(values) => {
+            long.push_str(&format!(" ; valeurs : {}, ou aucun", values.join(", ")));
+            arg.value_name("LISTE").value_parser(Domain(values))
+        }
+        Kind::Departement => arg.value_name("CODE").value_parser(Domain(&[])),
+        Kind::Region => arg.value_name("RÉGION").value_parser(Domain(&[])),
+        Kind::Text => arg.value_name("TEXTE").value_parser(Domain(&[])),
+    };
+    arg.help(f.help).long_help(long)
 }
 
 fn all_fields() -> impl Iterator<Item = FieldId> {
@@ -277,7 +345,7 @@ impl Args for ProfileArgs {
 /// A usage error in French (clap writes English), keeping clap's context: the flag, the value, the
 /// accepted values and the closest one.
 #[must_use]
-pub fn french_error(e: &clap::Error) -> String {
+pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
     use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
     let get = |k| match e.get(k) {
         Some(V::String(s)) => Some(s.clone()),
@@ -323,7 +391,17 @@ pub fn french_error(e: &clap::Error) -> String {
             if let Some(s) = get(K::SuggestedArg) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
             } else if crate::profile::parse_oui_non(&arg).is_some() {
-                m.push_str("\n  aide : une option oui/non s'écrit avec un signe égal : --pdsa=non (ou --pdsa seule pour oui)");
+                // The yes/no flag typed just before the stray word, to show how to write it.
+                let before = args
+                    .iter()
+                    .position(|a| a.to_str() == Some(arg.as_str()))
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| args[i].to_str())
+                    .filter(|a| a.starts_with("--") && !a.contains('='));
+                let flag = before.unwrap_or("--pdsa");
+                m.push_str(&format!(
+                    "\n  aide : une option oui/non s'écrit avec un signe égal : {flag}={arg} (ou {flag} seule pour oui)"
+                ));
             }
             m
         }
@@ -382,25 +460,32 @@ mod tests {
 
     #[test]
     fn bad_enum_value_is_a_usage_error_in_french() {
-        let err = Cli::try_parse_from(["aides", "check", "--zone", "ZIPP"]).unwrap_err();
+        let err = Cli::try_parse_from(["aides", "check", "--format", "jsn"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        let text = french_error(&err);
+        let text = french_error(&err, &[]);
         assert!(
-            text.contains("valeur « ZIPP » invalide pour --zone"),
+            text.contains("valeur « jsn » invalide pour --format"),
             "{text}"
         );
-        assert!(text.contains("vouliez-vous dire « ZIP » ?"), "{text}");
+        assert!(text.contains("vouliez-vous dire « json » ?"), "{text}");
     }
 
     #[test]
     fn tri_state_flag_without_equals_explains_the_syntax() {
-        let err = Cli::try_parse_from(["aides", "check", "--qpv", "non"]).unwrap_err();
-        let text = french_error(&err);
+        let args: Vec<std::ffi::OsString> = ["aides", "check", "--qpv", "non"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        let err = Cli::try_parse_from(&args).unwrap_err();
+        let text = french_error(&err, &args);
         assert!(text.contains("« non »"), "{text}");
-        assert!(text.contains("signe égal"), "{text}");
+        assert!(
+            text.contains("signe égal : --qpv=non (ou --qpv seule pour oui)"),
+            "the hint names the flag typed: {text}"
+        );
         let err = Cli::try_parse_from(["aides", "show", "caim", "extra"]).unwrap_err();
         assert!(
-            !french_error(&err).contains("signe égal"),
+            !french_error(&err, &[]).contains("signe égal"),
             "no yes/no hint for a stray word"
         );
     }

@@ -69,6 +69,7 @@ codes! {
     ExampleMismatch => "example-mismatch", "an example's expected outcome differs from the evaluation";
     UnreachableCondition => "unreachable-condition", "a condition or branch can never be true";
     StaleRule => "stale-rule", "the facts were last checked against the sources too long ago";
+    BreakableAmount => "breakable-amount", "an amount or number in a text has an ordinary space that a line could break at (warning)";
     UncoveredCondition => "uncovered-condition", "no example makes a condition both true and false";
 }
 
@@ -318,6 +319,28 @@ where
             .min_by_key(|(d, _)| *d)
             .map(|(_, c)| c)
     })
+}
+
+/// The candidate a word is a spelling slip of, if any: at most one edit for a word of five letters or
+/// fewer, two otherwise (a swap of two letters counts as one), and never a candidate that only
+/// contains the word (which would name another value).
+#[must_use]
+pub fn suggest_spelling<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    if word.chars().count() > MAX_SUGGESTED_WORD {
+        return None;
+    }
+    let norm = |s: &str| s.to_lowercase().replace('_', "-");
+    let word = norm(word);
+    let max = if word.chars().count() <= 5 { 1 } else { 2 };
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(&word, &norm(c)), c))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// "vouliez-vous dire « x » ?" when a close name exists.

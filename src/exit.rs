@@ -26,6 +26,7 @@ impl From<ExitCode> for std::process::ExitCode {
 /// Writes what ends a command (its error, or clap's help and usage messages) and returns its exit
 /// code. `result` is what the command returned; `flushed`, the flush of its standard output.
 pub fn finish(
+    args: &[std::ffi::OsString],
     result: Result<Result<ExitCode, Error>, clap::Error>,
     flushed: io::Result<()>,
     out: &mut dyn Write,
@@ -41,7 +42,7 @@ pub fn finish(
     };
     match result {
         Err(clap_error) if clap_error.use_stderr() => {
-            let _ = writeln!(err, "{}", crate::cli::french_error(&clap_error));
+            let _ = writeln!(err, "{}", crate::cli::french_error(&clap_error, args));
             ExitCode::Usage
         }
         Err(help_or_version) => {

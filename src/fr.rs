@@ -12,6 +12,56 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// The form words are compared in: lower case, no accents, spaces, underscores and apostrophes as
+/// single hyphens (« Médecin  généraliste » and `medecin_generaliste` give `medecin-generaliste`;
+/// « Saint-Étienne » gives `saint-etienne`).
+#[must_use]
+pub fn cle(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
+            'ç' => "c",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'î' | 'ï' | 'í' | 'ì' => "i",
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
+            'ù' | 'û' | 'ü' | 'ú' => "u",
+            'ÿ' | 'ý' => "y",
+            'ñ' => "n",
+            'œ' => "oe",
+            'æ' => "ae",
+            ' ' | '_' | '\'' | '’' | '-' | '\u{a0}' => "-",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        if plain == "-" && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push_str(plain);
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// An organisation's name with its article: « la CPAM du Loiret », « l'ARS Normandie » (every
+/// organisation the rule base names is feminine: caisse, agence, direction).
+#[must_use]
+pub fn la(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYÉÈÊaeiouyéèê".contains(c));
+    if vowel {
+        format!("l'{name}")
+    } else {
+        format!("la {name}")
+    }
+}
+
 /// `10 000 €`, with no-break spaces (thousands, and before the sign) so that tables never split it.
 #[must_use]
 pub fn euros(n: i64) -> String {
@@ -97,6 +147,15 @@ pub fn par_unite_label(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_ignore_case_accents_and_separators() {
+        assert_eq!(cle("Médecin  généraliste"), "medecin-generaliste");
+        assert_eq!(cle("medecin_generaliste"), "medecin-generaliste");
+        assert_eq!(cle("Saint-Étienne"), "saint-etienne");
+        assert_eq!(cle(" L'Haÿ-les-Roses "), "l-hay-les-roses");
+        assert_eq!(cle("Œuilly"), "oeuilly");
+    }
 
     #[test]
     fn euros_group_thousands() {

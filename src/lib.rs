@@ -52,7 +52,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let result = run(args, out);
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let result = run(args.clone(), out);
     let flushed = out.flush();
-    exit::finish(result, flushed, out, err)
+    exit::finish(&args, result, flushed, out, err)
 }

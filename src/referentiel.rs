@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::profile::FieldId;
 use crate::toml_read::{Ctx, Table};
 
 /// A region, by its place in `Referentiel::regions`.
@@ -23,6 +24,8 @@ pub struct Region {
     pub nom: String,
     pub ars: String,
     pub url: Option<String>,
+    /// The ARS page with the zonage (arrêté and list of communes).
+    pub zonage: Option<String>,
     pub email: Option<String>,
     pub telephone: Option<String>,
     pub adresse: Option<String>,
@@ -78,8 +81,19 @@ pub enum ContactRef {
 /// The words a rule may use for `contact` besides named contacts.
 pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
 
+/// A word physicians use for values of a field (`generaliste` for `medecine-generale`).
+#[derive(Debug, Clone)]
+pub struct Synonyme {
+    pub field: FieldId,
+    /// The word, in the form of `fr::cle`.
+    pub mot: String,
+    /// The values it names (indexes in the field's domain); several make it ambiguous.
+    pub valeurs: Vec<u16>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Referentiel {
+    pub synonymes: Vec<Synonyme>,
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
@@ -116,6 +130,23 @@ impl Referentiel {
         let slugs = self.regions.iter().map(|r| r.slug.as_str());
         did_you_mean(slug, slugs.clone())
             .unwrap_or_else(|| format!("régions : {}", slugs.collect::<Vec<_>>().join(", ")))
+    }
+
+    /// The values a word names for a field, if the synonyms table knows it.
+    #[must_use]
+    pub fn synonyme(&self, field: FieldId, mot: &str) -> Option<&[u16]> {
+        self.synonymes
+            .iter()
+            .find(|s| s.field == field && s.mot == mot)
+            .map(|s| s.valeurs.as_slice())
+    }
+
+    /// Every word of the synonyms table for a field.
+    pub fn synonymes_of(&self, field: FieldId) -> impl Iterator<Item = &str> {
+        self.synonymes
+            .iter()
+            .filter(move |s| s.field == field)
+            .map(|s| s.mot.as_str())
     }
 
     /// Accepts `45`, `2a`, and `5` for `05`.
@@ -272,6 +303,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             let ars = t.req_str(ctx, "ars");
             let region = (slug, nom, ars);
             let url = opt(&t, ctx, "url");
+            let zonage = opt(&t, ctx, "zonage");
             let email = opt(&t, ctx, "email");
             let telephone = opt(&t, ctx, "telephone");
             let adresse = opt(&t, ctx, "adresse");
@@ -293,6 +325,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
                 nom: nom.to_owned(),
                 ars: ars.to_owned(),
                 url,
+                zonage,
                 email,
                 telephone,
                 adresse,
@@ -390,6 +423,81 @@ pub fn read_contacts(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             });
         }
     });
+}
+
+/// Reads `synonymes.toml`: per field, the words physicians use and the value(s) they name.
+pub fn read_synonymes(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
+        Ok(doc) => doc,
+        Err(d) => return ctx.diags.push(d),
+    };
+    // Field names are the keys: each is checked against the vocabulary.
+    for (name, val) in doc.get_ref() {
+        let Some(field) = crate::profile::field_id(name.get_ref()) else {
+            let e = crate::profile::unknown_key(name.get_ref());
+            ctx.error(
+                Code::UnknownField,
+                name.span(),
+                format!("champ « {} » inconnu du profil", name.get_ref()),
+                e.help,
+            );
+            continue;
+        };
+        let crate::profile::Kind::Choice(domain) = field.def().kind else {
+            ctx.error(
+                Code::TypeMismatch,
+                name.span(),
+                format!(
+                    "« {} » n'a pas de valeurs fixées : pas de synonymes",
+                    field.name()
+                ),
+                Some(
+                    "les synonymes valent pour les champs à valeurs fixées (specialite, zone…)"
+                        .into(),
+                ),
+            );
+            continue;
+        };
+        let toml::de::DeValue::Table(words) = val.get_ref() else {
+            ctx.type_mismatch(name.get_ref(), val, "une table mot = \"valeur\"");
+            continue;
+        };
+        for (mot, v) in words {
+            let items: Vec<&crate::toml_read::Val<'_>> = match v.get_ref() {
+                toml::de::DeValue::String(_) => vec![v],
+                toml::de::DeValue::Array(items) => items.iter().collect(),
+                _ => {
+                    ctx.type_mismatch(mot.get_ref(), v, "une valeur ou une liste de valeurs");
+                    continue;
+                }
+            };
+            let mut valeurs = Vec::new();
+            for item in items {
+                let known = item
+                    .get_ref()
+                    .as_str()
+                    .and_then(|s| domain.iter().position(|d| *d == s))
+                    .and_then(|i| u16::try_from(i).ok());
+                match known {
+                    Some(i) => valeurs.push(i),
+                    None => ctx.error(
+                        Code::ValueOutOfDomain,
+                        item.span(),
+                        format!("valeur inconnue pour « {} »", field.name()),
+                        crate::diagnostic::did_you_mean(
+                            item.get_ref().as_str().unwrap_or(""),
+                            domain.iter().copied(),
+                        ),
+                    ),
+                }
+            }
+            out.synonymes.push(Synonyme {
+                field,
+                mot: crate::fr::cle(mot.get_ref()),
+                valeurs,
+            });
+        }
+    }
 }
 
 /// How many départements (or regions) a `dans` / `hors` condition can tell apart: its `u128` mask.

@@ -1,16 +1,22 @@
 //! The report structures that *are* the JSON contract of SPEC §5 (stable French keys, in this order),
 //! built from the verdicts of `eval` and rendered by `output`; borrowed from the rule set so that
-//! building one is cheap.
+//! building one is cheap. The French sentences of the report (questions' options, near misses,
+//! condition details) are made here, once, for the JSON and the table alike.
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
 use crate::eval::amount::Somme;
+use crate::eval::detail::{Calcul, DateCalculee, lire};
 use crate::eval::logic::{Env, Tri};
+use crate::eval::pistes::{Chemin, Piste, pistes};
+use crate::eval::questions::{Question, questions};
 use crate::eval::{Echeance, Total, Verdict, echeances, order_key, total, verdict};
-use crate::profile::Profile;
-use crate::referentiel::Contact;
-use crate::rules::model::{Aide, Reference, RuleSet, Statut};
+use crate::fr;
+use crate::profile::{self, FieldId, Kind, Profile, Value};
+use crate::referentiel::{Contact, Referentiel};
+use crate::rules::model::{Aide, CmpOp, Reference, RuleSet, Statut};
 
 /// `--format json`: one object per profile.
 #[derive(Debug, Serialize)]
@@ -25,6 +31,13 @@ pub struct Rapport<'r> {
     /// What the rule base does not cover for this profile (a region without regional aids).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub couverture: Option<String>,
+    /// The questions that would decide the à-confirmer aids, best first.
+    pub questions: Vec<QuestionRapport<'r>>,
+    /// Near misses: one change that would make an aid eligible, or an aid that has closed.
+    pub pistes: Vec<PisteRapport<'r>>,
+    /// Where the practice is, in words, for the answer's first line.
+    #[serde(skip)]
+    pub lieu: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,10 +65,12 @@ pub struct AideRapport<'r> {
     /// For a `non_eligible` aid: the first condition that failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raison: Option<&'r str>,
-    /// Points of attention: the rule base's decisions where the texts are silent.
+    /// The few points a physician must read to act.
+    pub a_retenir: &'r [String],
+    /// The rule base's decisions where the texts are silent, and details.
     pub notes: &'r [String],
-    /// The flags that would answer `manquants` (`--qpv ou --qpv=non`).
-    pub questions: Vec<String>,
+    /// The questions that would decide this aid (the same objects as the top-level `questions`).
+    pub questions: Vec<QuestionRapport<'r>>,
     /// The payment schedule, with each payment's amount when the aid's amount is fixed.
     pub versements: Vec<VersementRapport<'r>>,
 }
@@ -73,6 +88,53 @@ pub struct VersementRapport<'r> {
 pub struct ConditionRapport<'r> {
     pub libelle: &'r str,
     pub resultat: Tri,
+    /// Each field the condition read, with its value (null when unknown).
+    pub valeurs: Valeurs,
+    /// The dates and thresholds it computed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Field → value, in the order the condition reads them.
+#[derive(Debug, Clone, Default)]
+pub struct Valeurs(pub Vec<(&'static str, serde_json::Value)>);
+
+impl Serialize for Valeurs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One question (SPEC §5): the field it asks, in French, what to type, and the aids it would decide.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionRapport<'r> {
+    /// The field asked; absent for a condition's own question, which no field answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub champ: Option<&'static str>,
+    pub question: &'r str,
+    pub option: String,
+    /// Where to find the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ou_trouver: Option<String>,
+    pub aides: Vec<&'r str>,
+}
+
+/// One near miss (SPEC §5 `pistes`).
+#[derive(Debug, Serialize)]
+pub struct PisteRapport<'r> {
+    pub aide: &'r str,
+    /// The one change of the profile that would make the aid eligible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changement: Option<Valeurs>,
+    /// For an aid that has closed: the last day it could be requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin: Option<NaiveDate>,
+    pub montant: Somme<'r>,
+    pub libelle: String,
 }
 
 /// `--format ndjson` (compact): per profile, `id`, `date_reference`, `total`, and the aids.
@@ -115,26 +177,58 @@ pub struct LigneErreur<'a> {
     pub erreur: String,
 }
 
-/// Evaluates every aid of the rule set: eligible first, then à confirmer, then non éligible.
+/// Evaluates every aid of the rule set: eligible first, then à confirmer, then non éligible; then the
+/// questions that remain and the near misses.
 #[must_use]
 pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDate) -> Rapport<'r> {
     let env = Env { profile, date_ref };
-    let mut aides: Vec<(Statut, AideRapport<'r>)> = rules
+    let mut verdicts: Vec<(&'r Aide, Verdict<'r>)> = rules
         .aides
         .iter()
-        .map(|aide| {
-            let v = verdict(aide, &env);
-            (v.statut, full(rules, aide, v, &env))
-        })
+        .map(|aide| (aide, verdict(aide, &env)))
         .collect();
-    aides.sort_by_key(|(s, a)| order_key(*s, &a.montant));
-    let total = total(aides.iter().map(|(s, a)| (a.aide, *s, &a.montant)));
+    verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
+    let refs: Vec<(&'r Aide, &Verdict<'r>)> = verdicts.iter().map(|(a, v)| (*a, v)).collect();
+    let questions: Vec<QuestionRapport<'r>> = questions(&refs, profile, date_ref, &rules.refs)
+        .iter()
+        .map(|q| question(q, profile, &rules.refs))
+        .collect();
+    let pistes = pistes(profile, date_ref, &verdicts)
+        .into_iter()
+        .map(|p| piste(p, profile, &rules.refs))
+        .collect();
+    let total = total(verdicts.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
+    let aides = verdicts
+        .into_iter()
+        .map(|(aide, v)| full(rules, aide, v, &env, &questions))
+        .collect();
     Rapport {
         date_reference: date_ref,
         id: profile.label(),
-        aides: aides.into_iter().map(|(_, a)| a).collect(),
+        aides,
         total,
         couverture: couverture(rules, profile),
+        questions,
+        pistes,
+        lieu: lieu(profile, &rules.refs),
+    }
+}
+
+/// The practice's département and region, in words: « Loiret (45), Centre-Val de Loire ».
+#[must_use]
+pub fn lieu(profile: &Profile, refs: &Referentiel) -> Option<String> {
+    match (profile.departement(), profile.region()) {
+        (Some(d), _) => {
+            let d = refs.departement(d);
+            Some(format!(
+                "{} ({}), {}",
+                d.nom,
+                d.code,
+                refs.region(d.region).nom
+            ))
+        }
+        (None, Some(r)) => Some(refs.region(r).nom.clone()),
+        (None, None) => None,
     }
 }
 
@@ -171,7 +265,14 @@ pub fn region_sans_aide(rules: &RuleSet, region: crate::referentiel::RegionId) -
     ))
 }
 
-fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -> AideRapport<'r> {
+/// One aid in full: its verdict, contact, conditions with what they read, deadlines and payments.
+fn full<'r>(
+    rules: &'r RuleSet,
+    aide: &'r Aide,
+    v: Verdict<'r>,
+    env: &Env<'_>,
+    questions: &[QuestionRapport<'r>],
+) -> AideRapport<'r> {
     let montant_eur = v.montant.eur;
     let raison = aide
         .conditions
@@ -183,9 +284,19 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         .conditions
         .iter()
         .zip(&v.resultats)
-        .map(|(c, r)| ConditionRapport {
-            libelle: &c.libelle,
-            resultat: *r,
+        .map(|(c, r)| {
+            let (valeurs, calculs) = lire(c, env);
+            ConditionRapport {
+                libelle: &c.libelle,
+                resultat: *r,
+                valeurs: Valeurs(
+                    valeurs
+                        .iter()
+                        .map(|(f, value)| (f.name(), json_value(*f, value.as_ref(), &rules.refs)))
+                        .collect(),
+                ),
+                detail: detail(&calculs),
+            }
         })
         .collect();
     AideRapport {
@@ -209,15 +320,12 @@ fn full<'r>(rules: &'r RuleSet, aide: &'r Aide, v: Verdict<'r>, env: &Env<'_>) -
         echeances: echeances(aide, env),
         sources: &aide.sources,
         raison,
+        a_retenir: &aide.a_retenir,
         notes: &aide.notes,
-        questions: v
-            .manquants
+        questions: questions
             .iter()
-            .map(|f| crate::profile::flag_hint(*f))
-            .chain(v.questions.iter().map(|q| match &q.option {
-                Some(o) => format!("{} ({o})", q.texte),
-                None => q.texte.clone(),
-            }))
+            .filter(|q| q.aides.contains(&aide.id.as_str()))
+            .cloned()
             .collect(),
         versements: aide
             .versements
@@ -236,4 +344,228 @@ fn part(eur: i64, pct: f64) -> i64 {
     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     let share = (eur as f64 * pct / 100.0).round() as i64;
     share
+}
+
+/// A profile value as JSON, written as in an input profile (`"ZIP"`, `1`, `"2026-03-01"`).
+#[must_use]
+pub fn json_value(field: FieldId, value: Option<&Value>, refs: &Referentiel) -> serde_json::Value {
+    use serde_json::Value as J;
+    let Some(value) = value else {
+        return J::Null;
+    };
+    match (field.def().kind, value) {
+        (Kind::IntChoice(values), Value::Choice(i)) => J::from(values[usize::from(*i)]),
+        (Kind::List(values), Value::Set(set)) => J::Array(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, v)| J::from(*v))
+                .collect(),
+        ),
+        (_, Value::Bool(b)) => J::Bool(*b),
+        #[allow(clippy::cast_possible_truncation)]
+        (_, Value::Num(x)) if x.fract() == 0.0 && x.abs() < 1e15 => J::from(*x as i64),
+        (_, Value::Num(x)) => J::from(*x),
+        (_, Value::Date(d)) => J::from(d.format("%Y-%m-%d").to_string()),
+        (_, v) => J::from(profile::display_value(field, v, refs)),
+    }
+}
+
+/// The short label of a value (`ZIP`, `une MSP`, `2,5`), for sentences.
+#[must_use]
+pub fn value_label(field: FieldId, value: &Value, refs: &Referentiel) -> String {
+    let def = field.def();
+    let short = |label: &str| label.split(" (").next().unwrap_or(label).to_owned();
+    match (def.kind, value) {
+        (Kind::Choice(_) | Kind::IntChoice(_), Value::Choice(i)) if !def.labels.is_empty() => {
+            short(def.labels[usize::from(*i)])
+        }
+        (Kind::List(_), Value::Set(set)) if !def.labels.is_empty() => {
+            let parts: Vec<String> = def
+                .labels
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, l)| short(l))
+                .collect();
+            parts.join(", ")
+        }
+        (_, Value::Num(x)) => fr::number(*x),
+        (_, Value::Date(d)) => fr::date(*d),
+        (_, Value::Bool(b)) => if *b { "oui" } else { "non" }.to_owned(),
+        (_, v) => profile::display_value(field, v, refs),
+    }
+}
+
+/// What to type to answer a question.
+fn option(q: &Question<'_>) -> String {
+    match q.condition {
+        Some(c) => c.option.clone().unwrap_or_default(),
+        None => q
+            .champs
+            .iter()
+            .map(|f| profile::flag_hint(*f))
+            .collect::<Vec<_>>()
+            .join(" ou "),
+    }
+}
+
+fn question<'r>(q: &Question<'r>, profile: &Profile, refs: &Referentiel) -> QuestionRapport<'r> {
+    let first = q.champs.first().copied();
+    let ou_trouver = first
+        .map(|f| f.def().ou_trouver)
+        .filter(|w| !w.is_empty())
+        .map(|w| w.replace("{zonage}", &zonage(profile, refs)));
+    QuestionRapport {
+        champ: first.map(FieldId::name),
+        question: match (q.condition, first) {
+            (Some(c), _) => &c.texte,
+            (None, Some(f)) => f.def().question,
+            (None, None) => "",
+        },
+        option: option(q),
+        ou_trouver,
+        aides: q.aides.iter().map(|a| a.id.as_str()).collect(),
+    }
+}
+
+/// Where the zonage of the profile's region is published (its ARS), or how to find it.
+#[must_use]
+pub fn zonage(profile: &Profile, refs: &Referentiel) -> String {
+    match profile.region() {
+        Some(r) => {
+            let region = refs.region(r);
+            match region.zonage.as_deref().or(region.url.as_deref()) {
+                Some(url) => format!("la page zonage de l'{} ({url})", region.ars),
+                None => format!("la page zonage de l'{}", region.ars),
+            }
+        }
+        None => "la page zonage de l'ARS de votre région".into(),
+    }
+}
+
+fn duree(mois: u32) -> String {
+    match mois {
+        12 => "1 an".to_owned(),
+        m if m % 12 == 0 => format!("{} ans", m / 12),
+        m => format!("{m} mois"),
+    }
+}
+
+fn nom(field: FieldId) -> &'static str {
+    let n = field.def().nom;
+    if n.is_empty() { field.name() } else { n }
+}
+
+/// The dates and thresholds a condition computed, in words.
+fn detail(calculs: &[Calcul]) -> Option<String> {
+    let parts: Vec<String> = calculs
+        .iter()
+        .map(|c| match c {
+            Calcul::Date(d) => date_calculee(d),
+            Calcul::EnVigueur {
+                depuis,
+                demande,
+                applique,
+            } => format!(
+                "règle en vigueur depuis le {} : elle {} à une demande du {}",
+                fr::date(*depuis),
+                if *applique {
+                    "s'applique"
+                } else {
+                    "ne s'applique pas"
+                },
+                fr::date(*demande)
+            ),
+            Calcul::Decide(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+                format!("décidé par : {}", names.join(", "))
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" ; "))
+}
+
+fn date_calculee(d: &DateCalculee) -> String {
+    let (champ, base) = (nom(d.champ), nom(d.base));
+    let how = format!("{base} + {}", duree(d.mois));
+    match d.op {
+        CmpOp::Le => format!("{champ} au plus tard le {} ({how})", fr::date(d.date)),
+        CmpOp::Lt => format!("{champ} avant le {} ({how})", fr::date(d.date)),
+        CmpOp::Ge | CmpOp::Gt => {
+            let from = if d.op == CmpOp::Gt {
+                d.date.succ_opt().unwrap_or(d.date)
+            } else {
+                d.date
+            };
+            format!(
+                "{base} le {} : {champ} possible à partir du {} ({how})",
+                fr::date(d.base_date),
+                fr::date(from)
+            )
+        }
+    }
+}
+
+fn piste<'r>(p: Piste<'r>, profile: &Profile, refs: &Referentiel) -> PisteRapport<'r> {
+    let montant = p.verdict.montant;
+    let (changement, fin, libelle) = match &p.chemin {
+        Chemin::Changement(field, value) => {
+            let phrase = field.def().levier.map_or("", |l| l.phrase);
+            let mut phrase = phrase.replace("{valeur}", &value_label(*field, value, refs));
+            if let Some(now) = profile.get(*field) {
+                phrase = phrase.replace("{actuel}", &value_label(*field, now, refs));
+            }
+            let lost: i64 = p
+                .perdues
+                .iter()
+                .filter_map(|(_, v)| v.montant.max_eur)
+                .sum();
+            let libelle = if lost > 0 {
+                format!(
+                    "{phrase} : {} au lieu de {}",
+                    montant.court(),
+                    fr::euros(lost)
+                )
+            } else {
+                format!("{phrase} : {}, {}", p.aide.nom, montant.court())
+            };
+            (
+                Some(Valeurs(vec![(
+                    field.name(),
+                    json_value(*field, Some(value), refs),
+                )])),
+                None,
+                libelle,
+            )
+        }
+        Chemin::Fin(day) => (
+            None,
+            Some(*day),
+            format!(
+                "« {} » a pris fin : demande possible jusqu'au {} ({})",
+                p.aide.nom,
+                fr::date(*day),
+                montant.court()
+            ),
+        ),
+    };
+    PisteRapport {
+        aide: &p.aide.id,
+        changement,
+        fin,
+        montant,
+        libelle,
+    }
+}
+
+/// How far a date is from the reference date, for deadlines: today, past, or nothing to flag.
+#[must_use]
+pub fn flag(date: NaiveDate, date_ref: NaiveDate) -> Option<&'static str> {
+    match date.cmp(&date_ref) {
+        std::cmp::Ordering::Equal => Some("aujourd'hui"),
+        std::cmp::Ordering::Less => Some("dépassée"),
+        std::cmp::Ordering::Greater => None,
+    }
 }

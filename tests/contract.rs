@@ -295,7 +295,14 @@ const AIDE: [&str; 11] = [
 /// `region` (slug of a regional aid, absent for national ones), `raison` (first false condition of a
 /// `non_eligible` aid), `notes` (the rule base's decisions), `questions` (flags that answer `manquants`),
 /// `versements` (payment schedule, with amounts when fixed).
-const AIDE_AJOUTS: [&str; 5] = ["region", "raison", "notes", "questions", "versements"];
+const AIDE_AJOUTS: [&str; 6] = [
+    "region",
+    "raison",
+    "a_retenir",
+    "notes",
+    "questions",
+    "versements",
+];
 
 /// SPEC §5, one aid object.
 fn check_aide(path: &str, aide: &J) {
@@ -354,7 +361,14 @@ fn check_aide(path: &str, aide: &J) {
     );
     for (i, c) in conditions.iter().enumerate() {
         let p = format!("{p}[{i}]");
-        check_keys(&p, c.obj(&p), &["libelle", "resultat"], &[], &[]);
+        // Additions: `valeurs` (what the condition read) and `detail` (what it computed).
+        check_keys(
+            &p,
+            c.obj(&p),
+            &["libelle", "resultat"],
+            &["detail"],
+            &["valeurs", "detail"],
+        );
         c.get(&p, "libelle").str(&p);
         let r = c.get(&p, "resultat").str(&p);
         assert!(
@@ -364,11 +378,19 @@ fn check_aide(path: &str, aide: &J) {
     }
     let manquants = aide.get(&path, "manquants");
     check_str_list(&format!("{path}.manquants"), manquants);
-    assert_eq!(
-        statut == "a_confirmer",
-        !manquants.arr(&path).is_empty(),
-        "{path} : « manquants » est rempli exactement pour une aide a_confirmer"
-    );
+    // An aid to confirm says what would decide it: fields, or its own questions (`inconnue_si`).
+    let questions = aide.get(&path, "questions").arr(&path);
+    if statut == "a_confirmer" {
+        assert!(
+            !manquants.arr(&path).is_empty() || !questions.is_empty(),
+            "{path} : une aide a_confirmer a des « manquants » ou des « questions »"
+        );
+    } else {
+        assert!(
+            manquants.arr(&path).is_empty(),
+            "{path} : « manquants » n'est rempli que pour une aide a_confirmer"
+        );
+    }
     check_str_list(
         &format!("{path}.engagements"),
         aide.get(&path, "engagements"),
@@ -411,7 +433,8 @@ fn check_rapport(name: &str, json: &str, with_id: bool) {
     const RAPPORT: [&str; 4] = ["date_reference", "id", "aides", "total"];
     // Addition to SPEC §5: `couverture` (a sentence when the rule base holds no regional aid for the
     // profile's region), absent otherwise.
-    const RAPPORT_AJOUTS: [&str; 1] = ["couverture"];
+    // `questions` (best first) and `pistes` (near misses), always present.
+    const RAPPORT_AJOUTS: [&str; 3] = ["couverture", "questions", "pistes"];
     let root: J = serde_json::from_str(json).expect("JSON valide");
     let path = format!("rapport « {name} »");
     let o = root.obj(&path);

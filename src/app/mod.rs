@@ -42,13 +42,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     }
 }
 
+/// Colours on a terminal without `NO_COLOR`; the width of the terminal, else `COLUMNS`, else 100.
 fn style() -> Style {
     let tty = io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let width = if tty { comfy_width() } else { None };
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c >= 20);
+    let width = if tty {
+        comfy_width().or(columns)
+    } else {
+        columns
+    };
     Style {
         color: tty && !no_color,
-        width,
+        width: Some(width.unwrap_or(100)),
     }
 }
 
@@ -327,7 +336,14 @@ fn write_profile(
     }
     let rapport = report::evaluate(rules, p, date);
     match args.format {
-        CheckFormat::Table => output::check_table(out, &rapport, args.all, style),
+        CheckFormat::Table => {
+            let opts = output::answer::AnswerOptions {
+                all: args.all,
+                detail: args.detail,
+                ..output::answer::AnswerOptions::default()
+            };
+            output::answer::write(out, &rapport, opts, style)
+        }
         CheckFormat::Json if batch => {
             let text = serde_json::to_string_pretty(&rapport).map_err(io::Error::other)?;
             out.write_all(text.as_bytes())

@@ -19,6 +19,21 @@ pub struct Somme<'r> {
     pub libelle: Cow<'r, str>,
 }
 
+impl Somme<'_> {
+    /// The amount in a few words, without the label's details: `10 000 €`, `jusqu'à 50 000 €`,
+    /// `de 10 000 € à 30 000 €`; the label when there is no euro amount.
+    #[must_use]
+    pub fn court(&self) -> String {
+        match (self.eur, self.min_eur, self.max_eur) {
+            (Some(e), _, _) => euros(e),
+            (None, Some(a), Some(b)) if a == b => euros(a),
+            (None, Some(a), Some(b)) if a > 0 => format!("de {} à {}", euros(a), euros(b)),
+            (None, _, Some(b)) => format!("jusqu'à {}", euros(b)),
+            _ => self.libelle.to_string(),
+        }
+    }
+}
+
 fn cell_bounds(c: Cell) -> (Option<i64>, Option<i64>, Option<i64>) {
     match c {
         Cell::Eur(n) => (Some(n), Some(n), Some(n)),

@@ -263,7 +263,42 @@ pub fn missing(node: &Node, env: &Env<'_>, out: &mut Vec<FieldId>) {
     }
 }
 
-fn operands(test: &Test) -> Vec<Operand> {
+/// Every field a condition reads (its leaves' fields and the date fields of relative operands), in
+/// order, once each.
+pub fn reads(node: &Node, out: &mut Vec<FieldId>) {
+    let mut push = |f: FieldId| {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    };
+    match node {
+        Node::All(children) | Node::Any(children) | Node::FirstKnown(children) => {
+            for c in children {
+                reads(c, out);
+            }
+        }
+        Node::Not(inner) | Node::IfKnown(inner) => reads(inner, out),
+        Node::AppliesFrom(_, inner) => {
+            push(ids::DATE_DEMANDE);
+            reads(inner, out);
+        }
+        Node::UnknownIf { guard, inner } => {
+            reads(guard, out);
+            reads(inner, out);
+        }
+        Node::Reference(..) => {}
+        Node::Leaf(leaf) => {
+            push(leaf.field);
+            for operand in operands(&leaf.test) {
+                if let Operand::Rel { field, .. } = operand {
+                    push(field);
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn operands(test: &Test) -> Vec<Operand> {
     match test {
         Test::Cmp(_, o) => vec![*o],
         Test::Between(a, b) => vec![*a, *b],

@@ -4,7 +4,10 @@
 //! these verdicts; nothing here knows the shape of the output.
 
 pub mod amount;
+pub mod detail;
 pub mod logic;
+pub mod pistes;
+pub mod questions;
 
 use chrono::NaiveDate;
 

@@ -1,6 +1,7 @@
 //! The profile: what is known about one physician's situation, field by field, each possibly unknown.
-//! `FIELDS` is the one vocabulary (name, type, domain, help) that the flags, the JSON reader, the rule
-//! checker and the docs all read. Parsing here is pure: text or JSON in, `Profile` or a located error out.
+//! `FIELDS` (in `vocabulary`) is the one vocabulary that the flags, the JSON reader, the rule checker,
+//! the questions and the docs all read. Parsing here is pure: text or JSON in, `Profile` or a located
+//! error out.
 
 use std::fmt;
 
@@ -10,7 +11,9 @@ use crate::diagnostic::did_you_mean;
 use crate::referentiel::{DepartementId, Referentiel, RegionId};
 
 mod parse;
+mod vocabulary;
 pub use parse::*;
+pub use vocabulary::{FIELDS, Field, Levier, LevierQuand, SPECIALITES};
 
 /// A field's type and accepted values.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,15 +45,6 @@ pub enum Kind {
     List(&'static [&'static str]),
 }
 
-/// One profile field.
-#[derive(Debug)]
-pub struct Field {
-    pub name: &'static str,
-    pub kind: Kind,
-    /// French help, one line, shown in `--help` and the README.
-    pub help: &'static str,
-}
-
 /// Index of a field in `FIELDS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FieldId(pub u8);
@@ -73,229 +67,6 @@ impl FieldId {
     }
 }
 
-pub const SPECIALITES: &[&str] = &[
-    "allergologie",
-    "anatomie-cytologie-pathologiques",
-    "anesthesie-reanimation",
-    "biologie-medicale",
-    "chirurgie-generale",
-    "chirurgie-maxillo-faciale",
-    "chirurgie-orale",
-    "chirurgie-orthopedique-traumatologique",
-    "chirurgie-pediatrique",
-    "chirurgie-plastique-reconstructrice-esthetique",
-    "chirurgie-thoracique-cardiovasculaire",
-    "chirurgie-vasculaire",
-    "chirurgie-viscerale-digestive",
-    "dermatologie-venereologie",
-    "endocrinologie-diabetologie-nutrition",
-    "genetique-medicale",
-    "geriatrie",
-    "gynecologie-medicale",
-    "gynecologie-obstetrique",
-    "hematologie",
-    "hepato-gastro-enterologie",
-    "maladies-infectieuses-tropicales",
-    "medecine-cardiovasculaire",
-    "medecine-generale",
-    "medecine-interne-immunologie-clinique",
-    "medecine-intensive-reanimation",
-    "medecine-nucleaire",
-    "medecine-physique-readaptation",
-    "medecine-urgence",
-    "medecine-vasculaire",
-    "nephrologie",
-    "neurochirurgie",
-    "neurologie",
-    "oncologie",
-    "ophtalmologie",
-    "oto-rhino-laryngologie",
-    "pediatrie",
-    "pneumologie",
-    "psychiatrie",
-    "radiologie-imagerie-medicale",
-    "rhumatologie",
-    "sante-publique",
-    "urologie",
-];
-
-const PCT: Kind = Kind::Number {
-    min: 0.0,
-    max: 100.0,
-    min_exclusive: false,
-    step: None,
-};
-
-/// The profile vocabulary (SPEC §2), in the order of the spec.
-pub const FIELDS: &[Field] = &[
-    Field {
-        name: "id",
-        kind: Kind::Text,
-        help: "Libellé libre, repris dans la sortie (traitement par lots)",
-    },
-    Field {
-        name: "departement",
-        kind: Kind::Departement,
-        help: "Département du cabinet (principal, ou secondaire pour un cabinet secondaire) : 45, 2A, 971…",
-    },
-    Field {
-        name: "region",
-        kind: Kind::Region,
-        help: "Région du cabinet (déduite du département quand il est donné)",
-    },
-    Field {
-        name: "zone",
-        kind: Kind::Choice(&["ZIP", "ZAC", "ZAR"]),
-        help: "Zonage médecin de la commune du cabinet (ZAR : toute autre zone)",
-    },
-    Field {
-        name: "qpv",
-        kind: Kind::Bool,
-        help: "Cabinet situé dans un quartier prioritaire de la politique de la ville",
-    },
-    Field {
-        name: "exercice",
-        kind: Kind::Choice(&["liberal", "salarie"]),
-        help: "Mode d'exercice",
-    },
-    Field {
-        name: "specialite",
-        kind: Kind::Choice(SPECIALITES),
-        help: "Spécialité (medecine-generale, pediatrie…)",
-    },
-    Field {
-        name: "secteur",
-        kind: Kind::IntChoice(&[1, 2]),
-        help: "Secteur conventionnel",
-    },
-    Field {
-        name: "optam",
-        kind: Kind::Bool,
-        help: "Adhésion à l'OPTAM ou à l'OPTAM-ACO (secteur 2)",
-    },
-    Field {
-        name: "projet",
-        kind: Kind::Choice(&[
-            "installation",
-            "cabinet-secondaire",
-            "consultations-avancees",
-            "assistant-partage",
-            "structure",
-        ]),
-        help: "Objet de la demande",
-    },
-    Field {
-        name: "primo_installation",
-        kind: Kind::Bool,
-        help: "Première installation en libéral conventionné (cabinet principal)",
-    },
-    Field {
-        name: "date_installation",
-        kind: Kind::Date,
-        help: "Date d'installation (ou d'ouverture du cabinet secondaire)",
-    },
-    Field {
-        name: "cabinet_ex_nihilo",
-        kind: Kind::Bool,
-        help: "Cabinet secondaire créé ex nihilo (pas la reprise du cabinet d'un confrère)",
-    },
-    Field {
-        name: "jours_par_semaine",
-        kind: Kind::Number {
-            min: 0.0,
-            max: 7.0,
-            min_exclusive: true,
-            step: Some(0.5),
-        },
-        help: "Jours d'activité par semaine dans la zone (par demi-journées : 2.5, 3…)",
-    },
-    Field {
-        name: "exercice_coordonne",
-        kind: Kind::List(&["msp", "psla", "cpts", "esp", "cds"]),
-        help: "Structures d'exercice coordonné dont vous êtes membre (aucune : liste vide)",
-    },
-    Field {
-        name: "projet_exercice_coordonne",
-        kind: Kind::Bool,
-        help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)",
-    },
-    Field {
-        name: "pdsa",
-        kind: Kind::Bool,
-        help: "Participation à la permanence des soins ambulatoires (gardes)",
-    },
-    Field {
-        name: "distance_ancien_cabinet_km",
-        kind: Kind::Number {
-            min: 0.0,
-            max: 20_000.0,
-            min_exclusive: false,
-            step: None,
-        },
-        help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km",
-    },
-    Field {
-        name: "aide_installation_10_ans",
-        kind: Kind::Bool,
-        help: "Aide à l'installation reçue au cours des 10 dernières années",
-    },
-    Field {
-        name: "date_derniere_aide",
-        kind: Kind::Date,
-        help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)",
-    },
-    Field {
-        name: "date_demande",
-        kind: Kind::Date,
-        help: "Date de dépôt de la demande (par défaut : la date de référence)",
-    },
-    Field {
-        name: "part_honoraires_cliniques",
-        kind: PCT,
-        help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %",
-    },
-    Field {
-        name: "demi_journees_par_mois",
-        kind: Kind::Integer { min: 0 },
-        help: "Consultations avancées : demi-journées par mois en ZIP",
-    },
-    Field {
-        name: "part_ambulatoire_pct",
-        kind: PCT,
-        help: "Assistant partagé : part du temps en consultations ambulatoires, en %",
-    },
-    Field {
-        name: "structure",
-        kind: Kind::Choice(&["esp", "msp", "cds", "cpts"]),
-        help: "Avec le projet « structure » : la structure à financer",
-    },
-    Field {
-        name: "projet_sante_valide",
-        kind: Kind::Bool,
-        help: "Projet de santé de la structure déposé ou validé par l'ARS",
-    },
-    Field {
-        name: "equipe_cds",
-        kind: Kind::Choice(&["reduite", "pluriprofessionnelle"]),
-        help: "Équipe du centre de santé",
-    },
-    Field {
-        name: "population_cpts",
-        kind: Kind::Integer { min: 0 },
-        help: "Habitants couverts par la CPTS",
-    },
-    Field {
-        name: "exercice_groupe",
-        kind: Kind::Bool,
-        help: "Exercice en groupe (plusieurs médecins partageant le cabinet)",
-    },
-    Field {
-        name: "caim_deja_signe",
-        kind: Kind::Bool,
-        help: "CAIM déjà signé (il ne pouvait l'être qu'une fois dans la carrière)",
-    },
-];
-
 /// Number of fields; a profile is an array of this many slots.
 pub const FIELD_COUNT: usize = 30;
 const _: () = assert!(FIELDS.len() == FIELD_COUNT);
@@ -310,7 +81,7 @@ const _: () = {
             Kind::List(values) => assert!(values.len() <= 32, "a list field has at most 32 values"),
             Kind::Choice(values) => assert!(values.len() <= 128, "a choice has at most 128 values"),
             Kind::IntChoice(values) => {
-                assert!(values.len() <= 128, "a choice has at most 128 values")
+                assert!(values.len() <= 128, "a choice has at most 128 values");
             }
             _ => {}
         }
@@ -470,21 +241,21 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// What to type to give a field on the command line (`--qpv` ou `--qpv=non`).
+/// What to type to give a field on the command line (`--qpv=oui|non`).
 #[must_use]
 pub fn flag_hint(field: FieldId) -> String {
     let flag = field.flag();
     match field.def().kind {
-        Kind::Bool => format!("--{flag} ou --{flag}=non"),
+        Kind::Bool => format!("--{flag}=oui|non"),
         Kind::Choice(values) if values.len() <= 6 => format!("--{flag} {}", values.join("|")),
         Kind::Choice(_) => format!("--{flag} <spécialité>"),
         Kind::IntChoice(values) => {
             let v: Vec<String> = values.iter().map(ToString::to_string).collect();
             format!("--{flag} {}", v.join("|"))
         }
-        Kind::Date => format!("--{flag} AAAA-MM-JJ"),
+        Kind::Date => format!("--{flag} JJ/MM/AAAA"),
         Kind::Number { .. } | Kind::Integer { .. } => format!("--{flag} N"),
-        Kind::List(values) => format!("--{flag} {}… (ou aucun)", values.join(",")),
+        Kind::List(values) => format!("--{flag} {}|aucun", values.join(",")),
         Kind::Departement => format!("--{flag} 45"),
         Kind::Region => format!("--{flag} <région>"),
         Kind::Text => format!("--{flag} <texte>"),
@@ -566,6 +337,18 @@ mod tests {
         let (m, h) = parse_date("01/03/2026").unwrap_err();
         assert!(m.contains("n'est pas une date"), "{m}");
         assert!(h.contains("AAAA-MM-JJ"));
+        // Typed by a person, the printed form is accepted too.
+        assert_eq!(
+            parse_date_typed("01/03/2026"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        );
+        assert_eq!(
+            parse_date_typed("2/3/2026"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())
+        );
+        let (m, h) = parse_date_typed("30/02/2026").unwrap_err();
+        assert!(m.contains("30/02/2026 n'existe pas"), "{m}");
+        assert!(h.contains("JJ/MM/AAAA"), "{h}");
         let (m, _) = parse_date("2026-13-01").unwrap_err();
         assert!(m.contains("mois 13"), "{m}");
     }

@@ -153,6 +153,33 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
     })
 }
 
+/// Parses a date typed by a person: `JJ/MM/AAAA` (the form the tool prints) or `AAAA-MM-JJ`.
+///
+/// # Errors
+/// A French message and a help line.
+pub fn parse_date_typed(text: &str) -> Result<NaiveDate, (String, String)> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('/').collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+        && (1..=2).contains(&d.len())
+        && (1..=2).contains(&m.len())
+    {
+        return parse_date(&format!("{y}-{m:0>2}-{d:0>2}")).map_err(|(message, _)| {
+            (
+                message.replace(&format!("{y}-{m:0>2}-{d:0>2}"), t),
+                "format attendu JJ/MM/AAAA (ou AAAA-MM-JJ), par exemple 02/03/2026".to_owned(),
+            )
+        });
+    }
+    parse_date(t).map_err(|(message, _)| {
+        (
+            message,
+            "format attendu JJ/MM/AAAA (ou AAAA-MM-JJ), par exemple 02/03/2026".to_owned(),
+        )
+    })
+}
+
 /// Checks a raw value against a field's type and domain.
 ///
 /// # Errors
@@ -172,15 +199,15 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             Some(format!("par exemple : {}", example_literal(field))),
         )
     };
-    if let (Raw::Flag(s), Kind::Choice(values)) = (raw, def.kind)
-        && let Some(canon) = values.iter().find(|v| v.eq_ignore_ascii_case(s.trim()))
-    {
-        return parse_value(field, &Raw::Str(canon), refs);
+    if let (Raw::Flag(s), Kind::Date) = (raw, def.kind) {
+        return parse_date_typed(s)
+            .map(Value::Date)
+            .map_err(|(m, h)| err(m, Some(h)));
     }
     if let Raw::Flag(s) = raw
         && matches!(
             def.kind,
-            Kind::Text | Kind::Departement | Kind::Region | Kind::Choice(_) | Kind::Date
+            Kind::Text | Kind::Departement | Kind::Region | Kind::Choice(_)
         )
     {
         return parse_value(field, &Raw::Str(s), refs);
@@ -208,12 +235,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                 Some(refs.region_help(s)),
             )
         }),
-        (Kind::Choice(values), Raw::Str(s)) => choice_index(values, s).map(Value::Choice).ok_or_else(|| {
-            err(
-                format!("valeur « {} » non acceptée", echo(s)),
-                Some(did_you_mean(s, values.iter().copied()).unwrap_or_else(|| expected(field, refs))),
-            )
-        }),
+        (Kind::Choice(values), Raw::Str(s)) => choice(field, values, s, refs),
         (Kind::Number { .. }, Raw::Number(t)) => match t.parse::<f64>() {
             Ok(x) => check_number(field, x, Some(t), refs),
             Err(_) => Err(err(format!("« {} » n'est pas un nombre", echo(t)), Some(expected(field, refs)))),
@@ -302,6 +324,65 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
     }
 }
 
+/// A value of a closed set: as written, or written another way (case, accents, spaces), or a word
+/// of the synonyms table (`generaliste`). A word that names several values is refused with their list;
+/// a suggestion is offered only for a spelling slip, never another value.
+fn choice(
+    field: FieldId,
+    values: &[&str],
+    s: &str,
+    refs: &Referentiel,
+) -> Result<Value, FieldError> {
+    if let Some(i) = choice_index(values, s) {
+        return Ok(Value::Choice(i));
+    }
+    let key = crate::fr::cle(s);
+    if let Some(i) = values
+        .iter()
+        .position(|v| crate::fr::cle(v) == key)
+        .and_then(|i| u16::try_from(i).ok())
+    {
+        return Ok(Value::Choice(i));
+    }
+    let err = |message: String, help: String| FieldError {
+        field: field.name().to_owned(),
+        message,
+        help: Some(help),
+        wrong_type: false,
+    };
+    match refs.synonyme(field, &key) {
+        Some([one]) => return Ok(Value::Choice(*one)),
+        Some(many) => {
+            let names: Vec<&str> = many.iter().map(|i| values[usize::from(*i)]).collect();
+            return Err(err(
+                format!(
+                    "« {} » désigne plusieurs valeurs : {}",
+                    echo(s),
+                    names.join(", ")
+                ),
+                format!(
+                    "précisez laquelle, par exemple --{} {}",
+                    field.flag(),
+                    names[0]
+                ),
+            ));
+        }
+        None => {}
+    }
+    let words = values.iter().copied().chain(refs.synonymes_of(field));
+    let help = crate::diagnostic::suggest_spelling(&key, words).map_or_else(
+        || expected(field, refs),
+        |w| {
+            let canonical = refs
+                .synonyme(field, w)
+                .and_then(|v| v.first())
+                .map_or(w, |i| values[usize::from(*i)]);
+            format!("vouliez-vous dire « {canonical} » ?")
+        },
+    );
+    Err(err(format!("valeur « {} » non acceptée", echo(s)), help))
+}
+
 fn choice_index(values: &[&str], s: &str) -> Option<u16> {
     values
         .iter()
@@ -326,18 +407,7 @@ fn check_number(
     literal: Option<&str>,
     refs: &Referentiel,
 ) -> Result<Value, FieldError> {
-    let Kind::Number {
-        min,
-        max,
-        min_exclusive,
-        step,
-    } = field.def().kind
-    else {
-        unreachable!("check_number on a non-number field")
-    };
-    let low_ok = if min_exclusive { x > min } else { x >= min };
-    let step_ok = step.is_none_or(|s| ((x / s).round() * s - x).abs() < 1e-9);
-    if x.is_finite() && low_ok && x <= max && step_ok {
+    if check_value(field, &Value::Num(x)) {
         Ok(Value::Num(x))
     } else {
         Err(FieldError {
@@ -349,6 +419,33 @@ fn check_number(
             help: Some(expected(field, refs)),
             wrong_type: false,
         })
+    }
+}
+
+/// Whether a value is within its field's domain (a number in its range and on its step); values of other
+/// kinds are built from the domain and always are.
+#[must_use]
+pub fn check_value(field: FieldId, value: &Value) -> bool {
+    match (field.def().kind, value) {
+        (
+            Kind::Number {
+                min,
+                max,
+                min_exclusive,
+                step,
+            },
+            Value::Num(x),
+        ) => {
+            let low_ok = if min_exclusive { *x > min } else { *x >= min };
+            let step_ok = step.is_none_or(|s| ((x / s).round() * s - x).abs() < 1e-9);
+            x.is_finite() && low_ok && *x <= max && step_ok
+        }
+        (Kind::Integer { min }, Value::Num(x)) => {
+            #[allow(clippy::cast_precision_loss)]
+            let min = min as f64;
+            x.fract() == 0.0 && *x >= min
+        }
+        _ => true,
     }
 }
 

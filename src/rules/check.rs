@@ -236,11 +236,54 @@ pub fn unreachable(rules: &RuleSet) -> Vec<Diagnostic> {
     out
 }
 
+/// `breakable-amount` warnings: in a quoted text, a digit followed by an ordinary space and then a digit,
+/// `€` or `%` (`10 000 €`, `50 %`), where a line of the answer could break inside the amount.
+#[must_use]
+pub fn breakable_amounts(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for source in &rules.sources {
+        let mut offset = 0;
+        for line in source.text.split_inclusive('\n') {
+            let quoted = !line.trim_start().starts_with('#');
+            let mut in_string = false;
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            for (k, &(i, c)) in chars.iter().enumerate() {
+                if c == '"' && (k == 0 || chars[k - 1].1 != '\\') {
+                    in_string = !in_string;
+                    continue;
+                }
+                let next = |n: usize| chars.get(k + n).map(|(_, c)| *c);
+                if quoted
+                    && in_string
+                    && c.is_ascii_digit()
+                    && next(1) == Some(' ')
+                    && next(2).is_some_and(|d| d.is_ascii_digit() || d == '€' || d == '%')
+                {
+                    let at = offset + i;
+                    out.push(
+                        Diagnostic::warning(
+                            Code::BreakableAmount,
+                            &source.name,
+                            Some(at..at + 3),
+                            "espace ordinaire dans un montant ou un nombre : la ligne peut se couper au milieu".into(),
+                        )
+                        .with_help("écrivez une espace insécable (U+00A0) entre les chiffres et avant € ou % : 10\u{a0}000\u{a0}€, 50\u{a0}%"),
+                    );
+                    break;
+                }
+            }
+            offset += line.len();
+        }
+    }
+    out
+}
+
 /// Every check of a loaded rule set (examples and contradictions; freshness when `max_age` is given).
 #[must_use]
 pub fn all(rules: &RuleSet, today: NaiveDate, max_age: Option<u32>) -> Vec<Diagnostic> {
     let mut out = unreachable(rules);
     out.extend(examples(rules));
+    out.extend(breakable_amounts(rules));
     if let Some(max) = max_age {
         out.extend(freshness(rules, today, max));
     }

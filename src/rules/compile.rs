@@ -159,6 +159,7 @@ fn read(
     let exemples = super::exemples::exemples(ctx, top, refs);
     let engagements = top.strings(ctx, "engagements");
     let cumul = top.strings(ctx, "cumul");
+    let a_retenir = top.strings(ctx, "a_retenir");
     Some(Aide {
         id: id?.0.to_owned(),
         nom,
@@ -176,6 +177,7 @@ fn read(
         echeances,
         engagements,
         cumul,
+        a_retenir,
         notes,
         sources,
         exemples,

@@ -40,11 +40,12 @@ impl Loaded {
     }
 }
 
-const REFERENTIEL: [&str; 4] = [
+const REFERENTIEL: [&str; 5] = [
     "regions.toml",
     "departements.toml",
     "contacts.toml",
     "conditions.toml",
+    "synonymes.toml",
 ];
 
 /// Whether a file (by its path relative to the rule root) is reference data rather than an aid.
@@ -126,7 +127,8 @@ fn referentiel(
             0 => crate::referentiel::read_regions(&mut ctx, &f.text, &mut refs),
             1 => crate::referentiel::read_departements(&mut ctx, &f.text, &mut refs),
             2 => crate::referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
-            _ => shared = conditions::shared(&mut ctx, &f.text, &refs),
+            3 => shared = conditions::shared(&mut ctx, &f.text, &refs),
+            _ => crate::referentiel::read_synonymes(&mut ctx, &f.text, &mut refs),
         }
         diags.extend(ctx.diags);
     }

@@ -99,6 +99,9 @@ pub struct Aide {
     pub echeances: Vec<EcheanceDef>,
     pub engagements: Vec<String>,
     pub cumul: Vec<String>,
+    /// The few points a physician must read to act (shown in the short answer).
+    pub a_retenir: Vec<String>,
+    /// The rest: the rule base's decisions and details (`--detail`, `show`, `explain`).
     pub notes: Vec<String>,
     pub sources: Vec<Reference>,
     pub exemples: Vec<Exemple>,

@@ -4,15 +4,17 @@
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL;
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde::Serialize;
 
-use crate::fr::{self, euros};
+pub mod answer;
+pub mod wrap;
+
+use crate::fr;
 use crate::input::{Place, Problem};
 use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::referentiel::{ContactRef, Referentiel};
-use crate::report::{AideRapport, Rapport};
-use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Statut, Test};
+use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Test};
 
 /// How to draw tables.
 #[derive(Debug, Clone, Copy)]
@@ -58,25 +60,8 @@ fn keep_whole<'a>(
     }
 }
 
-fn statut_cell(s: Statut, style: Style) -> Cell {
-    let cell = Cell::new(s.label());
-    if !style.color {
-        return cell;
-    }
-    cell.fg(match s {
-        Statut::Eligible => Color::Green,
-        Statut::AConfirmer => Color::Yellow,
-        Statut::NonEligible => Color::Red,
-    })
-}
-
-/// A contact on one line, with every detail the rule base knows (kept whole so it can be copied).
-fn contact_line(a: &AideRapport<'_>) -> String {
-    join_contact(&a.contact)
-}
-
 /// Every detail of a contact the rule base knows, on one line.
-fn join_contact(c: &crate::referentiel::Contact<'_>) -> String {
+pub(crate) fn join_contact(c: &crate::referentiel::Contact<'_>) -> String {
     [
         Some(c.organisme.as_ref()),
         c.email,
@@ -88,205 +73,6 @@ fn join_contact(c: &crate::referentiel::Contact<'_>) -> String {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ")
-}
-
-/// Writes the report of one profile as a French table, with the questions and points of attention.
-///
-/// # Errors
-/// When writing fails.
-pub fn check_table(w: &mut dyn Write, r: &Rapport<'_>, all: bool, style: Style) -> io::Result<()> {
-    let mut head = format!("Date de référence : {}", fr::date(r.date_reference));
-    if let Some(id) = r.id {
-        head = format!("Profil {id} · {head}");
-    }
-    writeln!(w, "{head}")?;
-    // Regional aids that only wait for the region are summed up in one line, not one row each.
-    let region_only = |a: &AideRapport<'_>| {
-        a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
-    };
-    let shown: Vec<&AideRapport<'_>> = r
-        .aides
-        .iter()
-        .filter(|a| all || (a.statut != Statut::NonEligible && !region_only(a)))
-        .collect();
-    let waiting: Vec<&AideRapport<'_>> =
-        r.aides.iter().filter(|a| !all && region_only(a)).collect();
-    let hidden = if all {
-        0
-    } else {
-        r.aides
-            .iter()
-            .filter(|a| a.statut == Statut::NonEligible)
-            .count()
-    };
-    if shown.is_empty() {
-        writeln!(w, "\nAucune aide éligible ou à confirmer pour ce profil.")?;
-    } else {
-        let mut t = table(
-            style,
-            &[
-                "Aide",
-                "Statut",
-                "Montant",
-                "Financeur et contact",
-                "Échéance ou motif",
-            ],
-        );
-        for a in &shown {
-            let last = if a.statut == Statut::NonEligible {
-                a.raison
-                    .map_or_else(String::new, |r| format!("non rempli : {r}"))
-            } else {
-                a.echeances
-                    .iter()
-                    .find(|e| e.date >= r.date_reference)
-                    .or(a.echeances.last())
-                    .map_or_else(
-                        || "—".to_owned(),
-                        |e| format!("{} : {}", fr::date(e.date), e.libelle),
-                    )
-            };
-            t.add_row(vec![
-                Cell::new(format!("{}\n({})", a.nom, a.id)),
-                statut_cell(a.statut, style),
-                Cell::new(&a.montant.libelle),
-                Cell::new(format!("{}\n{}", a.financeur, a.contact.organisme)),
-                Cell::new(last),
-            ]);
-        }
-        keep_whole(
-            &mut t,
-            shown.iter().map(|a| a.id),
-            style.width.unwrap_or(120),
-            &[(1, 13), (2, 12)],
-        );
-        writeln!(w, "{t}")?;
-        let mut contacts: Vec<String> = Vec::new();
-        for a in shown.iter().filter(|a| a.statut != Statut::NonEligible) {
-            let line = contact_line(a);
-            if !contacts.contains(&line) {
-                contacts.push(line);
-            }
-        }
-        if !contacts.is_empty() {
-            writeln!(w, "\nContacts :")?;
-            for c in contacts {
-                writeln!(w, "  {c}")?;
-            }
-        }
-    }
-    let confirm: Vec<&&AideRapport<'_>> = shown
-        .iter()
-        .filter(|a| a.statut == Statut::AConfirmer)
-        .collect();
-    if !confirm.is_empty() {
-        writeln!(w, "\nÀ préciser pour décider des aides à confirmer :")?;
-        let mut seen: Vec<&str> = Vec::new();
-        for a in &confirm {
-            for (q, m) in a.questions.iter().zip(&a.manquants) {
-                if !seen.contains(m) {
-                    seen.push(m);
-                    let for_aids: Vec<&str> = confirm
-                        .iter()
-                        .filter(|b| b.manquants.contains(m))
-                        .map(|b| b.id)
-                        .collect();
-                    writeln!(w, "  {q}    ({})", for_aids.join(", "))?;
-                }
-            }
-            // Questions that no field answers follow the field questions.
-            for q in a.questions.iter().skip(a.manquants.len()) {
-                writeln!(w, "  {q}    ({})", a.id)?;
-            }
-        }
-    }
-    if !waiting.is_empty() {
-        let mut regions: Vec<(&str, usize)> = Vec::new();
-        for a in &waiting {
-            let name = a.region_nom.unwrap_or("?");
-            match regions.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, c)) => *c += 1,
-                None => regions.push((name, 1)),
-            }
-        }
-        let list: Vec<String> = regions.iter().map(|(n, c)| format!("{c} en {n}")).collect();
-        writeln!(
-            w,
-            "\nLa base contient aussi des aides régionales ({}) : précisez --departement pour savoir si elles vous concernent (--all les montre).",
-            list.join(", ")
-        )?;
-    }
-    let paid: Vec<&&AideRapport<'_>> = shown
-        .iter()
-        .filter(|a| a.statut == Statut::Eligible && !a.versements.is_empty())
-        .collect();
-    if !paid.is_empty() {
-        writeln!(w, "\nVersements :")?;
-        for a in paid {
-            let parts: Vec<String> = a
-                .versements
-                .iter()
-                .map(|v| match v.eur {
-                    Some(e) => format!("{} {}", euros(e), v.quand),
-                    None => format!("{} % {}", fmt_num(v.part_pct), v.quand),
-                })
-                .collect();
-            writeln!(w, "  - {} : {}", a.id, parts.join(" ; "))?;
-        }
-    }
-    let noted: Vec<&&AideRapport<'_>> = shown
-        .iter()
-        .filter(|a| a.statut == Statut::Eligible && !a.notes.is_empty())
-        .collect();
-    if !noted.is_empty() {
-        writeln!(
-            w,
-            "\nÀ savoir (aides éligibles ; « aides show ID » pour le détail des autres) :"
-        )?;
-        for a in noted {
-            for n in a.notes {
-                writeln!(w, "  - {} : {n}", a.id)?;
-            }
-        }
-    }
-    let eligible = r
-        .aides
-        .iter()
-        .filter(|a| a.statut == Statut::Eligible)
-        .count();
-    if eligible > 0 {
-        let max = r
-            .total
-            .max_eur
-            .map_or_else(|| "sans plafond connu".to_owned(), crate::fr::euros);
-        if r.total.min_eur == 0 && r.total.max_eur.is_some_and(|m| m > 0) {
-            writeln!(
-                w,
-                "\nTotal des aides éligibles (versements uniques) : jusqu'à {max}"
-            )?;
-        } else if Some(r.total.min_eur) == r.total.max_eur {
-            writeln!(
-                w,
-                "\nTotal des aides éligibles (versements uniques) : {max}"
-            )?;
-        } else {
-            writeln!(
-                w,
-                "\nTotal des aides éligibles (versements uniques) : de {} à {max}",
-                euros(r.total.min_eur)
-            )?;
-        }
-    }
-    if let Some(c) = &r.couverture {
-        writeln!(w, "\n{c}")?;
-    }
-    if hidden > 0 {
-        writeln!(
-            w,
-            "\n{hidden} aide(s) non éligible(s) masquée(s) : --all pour les voir avec la condition non remplie."
-        )?;
-    }
-    Ok(())
 }
 
 /// A problem of an input item on one line, for a batch output whose `ligne` key gives the place:

@@ -1,0 +1,108 @@
+//! What a condition read and what it computed, for `aides explain` and the report's
+//! `conditions[].valeurs` and `detail`: each field's value (or its absence), the dates computed from
+//! other dates (a deadline six months after the installation, the end of the 10-year delay), whether a
+//! rule in force from a date applies to the request, and which branch of a `premier_connu` decided.
+
+use chrono::{Months, NaiveDate};
+
+use super::logic::{Env, Tri, applies, eval, reads};
+use crate::profile::{FieldId, Value, ids};
+use crate::rules::model::{CmpOp, Condition, Node, Operand, Test};
+
+/// A date computed from another date of the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateCalculee {
+    /// The field compared (`date_demande`).
+    pub champ: FieldId,
+    pub op: CmpOp,
+    /// The date it is compared with, and how it was computed: `base + mois`.
+    pub base: FieldId,
+    pub base_date: NaiveDate,
+    pub mois: u32,
+    pub date: NaiveDate,
+}
+
+/// What one condition computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Calcul {
+    Date(DateCalculee),
+    /// A rule in force from `depuis`: whether it applies to the request dated `demande`.
+    EnVigueur {
+        depuis: NaiveDate,
+        demande: NaiveDate,
+        applique: bool,
+    },
+    /// The branch of a `premier_connu` that decided reads these fields.
+    Decide(Vec<FieldId>),
+}
+
+/// The values a condition read (the reference date stands for an unknown request date) and what it
+/// computed.
+#[must_use]
+pub fn lire(c: &Condition, env: &Env<'_>) -> (Vec<(FieldId, Option<Value>)>, Vec<Calcul>) {
+    let mut fields = Vec::new();
+    reads(&c.node, &mut fields);
+    let valeurs = fields
+        .into_iter()
+        .map(|f| {
+            let v = env
+                .profile
+                .get(f)
+                .cloned()
+                .or_else(|| (f == ids::DATE_DEMANDE).then_some(Value::Date(env.date_ref)));
+            (f, v)
+        })
+        .collect();
+    let mut calculs = Vec::new();
+    calculer(&c.node, env, &mut calculs);
+    (valeurs, calculs)
+}
+
+fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
+    match node {
+        Node::All(c) | Node::Any(c) => c.iter().for_each(|n| calculer(n, env, out)),
+        Node::FirstKnown(c) => {
+            if let Some(decisive) = c.iter().find(|n| eval(n, env) != Tri::Inconnu) {
+                let mut fields = Vec::new();
+                reads(decisive, &mut fields);
+                if c.len() > 1 {
+                    out.push(Calcul::Decide(fields));
+                }
+                calculer(decisive, env, out);
+            } else {
+                for n in c {
+                    calculer(n, env, out);
+                }
+            }
+        }
+        Node::Not(n) | Node::IfKnown(n) => calculer(n, env, out),
+        Node::AppliesFrom(depuis, n) => {
+            let applique = applies(*depuis, env);
+            out.push(Calcul::EnVigueur {
+                depuis: *depuis,
+                demande: env.date(ids::DATE_DEMANDE).unwrap_or(env.date_ref),
+                applique,
+            });
+            if applique {
+                calculer(n, env, out);
+            }
+        }
+        Node::UnknownIf { inner, .. } => calculer(inner, env, out),
+        Node::Reference(..) => {}
+        Node::Leaf(l) => {
+            if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
+                && let Some(base_date) = env.date(field)
+                && let Some(date) = base_date.checked_add_months(Months::new(months))
+            {
+                out.push(Calcul::Date(DateCalculee {
+                    champ: l.field,
+                    op,
+                    base: field,
+                    base_date,
+                    mois: months,
+                    date,
+                }));
+            }
+        }
+    }
+}

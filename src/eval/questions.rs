@@ -1,0 +1,380 @@
+//! The questions that remain for a profile (SPEC §5 `questions`), best first. A question asks one
+//! field of the vocabulary (with the fields asked with it: the département and the region are one
+//! question, both forms of the 10-year rule another), or is a condition's own question (`inconnue_si`).
+//! The order comes from the rules: each question is weighed by how many of the open aids its answer
+//! would decide, trying the values that matter (every value of a closed set, the thresholds of the
+//! conditions for numbers and dates). So `secteur` comes before `optam` (the OPTAM decides nothing while
+//! the sector is unknown) and `projet` before `date_installation`, without a list saying so.
+
+use chrono::{Days, Months, NaiveDate};
+
+use super::Verdict;
+use super::logic::{Env, Tri, eval, reads};
+use crate::profile::{self, FieldId, Kind, Profile, Value};
+use crate::referentiel::Referentiel;
+use crate::rules::model::{Aide, Condition, ConditionQuestion, Node, Operand, Statut, Test};
+
+/// One question, and the à-confirmer aids it would help decide.
+#[derive(Debug, Clone)]
+pub struct Question<'r> {
+    /// The fields it asks: the one asked first, then those asked with it. Empty for a condition's own
+    /// question.
+    pub champs: Vec<FieldId>,
+    /// A condition's own question (no field answers it).
+    pub condition: Option<&'r ConditionQuestion>,
+    /// The aids it concerns, in report order.
+    pub aides: Vec<&'r Aide>,
+    /// How many aids its answer would decide (a fraction for each aid: the share of the values tried
+    /// that decide it).
+    pub poids: f64,
+}
+
+/// The field whose question asks `field` (itself, or the one it is asked with).
+#[must_use]
+pub fn asked_by(field: FieldId) -> FieldId {
+    field
+        .def()
+        .asked_with
+        .and_then(profile::field_id)
+        .unwrap_or(field)
+}
+
+/// The questions that would decide the à-confirmer aids among `verdicts`, best first.
+#[must_use]
+pub fn questions<'r>(
+    verdicts: &[(&'r Aide, &Verdict<'r>)],
+    profile: &Profile,
+    date_ref: NaiveDate,
+    refs: &Referentiel,
+) -> Vec<Question<'r>> {
+    let env = Env { profile, date_ref };
+    let mut out: Vec<Question<'r>> = Vec::new();
+    for (aide, v) in verdicts {
+        if v.statut != Statut::AConfirmer {
+            continue;
+        }
+        for &f in &v.manquants {
+            let primary = asked_by(f);
+            if let Some(q) = out.iter_mut().find(|q| q.champs.first() == Some(&primary)) {
+                if !q.champs.contains(&f) {
+                    q.champs.push(f);
+                }
+                if !q.aides.iter().any(|a| a.id == aide.id) {
+                    q.aides.push(aide);
+                }
+            } else {
+                let mut champs = vec![primary];
+                if f != primary {
+                    champs.push(f);
+                }
+                out.push(Question {
+                    champs,
+                    condition: None,
+                    aides: vec![aide],
+                    poids: 0.0,
+                });
+            }
+        }
+    }
+    for q in &mut out {
+        q.poids = q
+            .aides
+            .iter()
+            .filter_map(|a| {
+                let v = verdicts.iter().find(|(b, _)| b.id == a.id)?.1;
+                Some(decides(a, v, &q.champs, &env, refs))
+            })
+            .sum();
+    }
+    out.sort_by(|a, b| {
+        b.poids
+            .total_cmp(&a.poids)
+            .then(a.champs[0].cmp(&b.champs[0]))
+    });
+    // A question that matters only for some answers of a question asked before it weighs only that
+    // share (the structure matters only when the request is about a structure, the OPTAM only in
+    // sector 2): it then comes after the questions that matter whatever the earlier answers.
+    let weights: Vec<f64> = (0..out.len())
+        .map(|i| {
+            let keep = (0..i)
+                .filter(|&j| {
+                    out[i]
+                        .aides
+                        .iter()
+                        .all(|a| out[j].aides.iter().any(|b| b.id == a.id))
+                })
+                .map(|j| still_asked(&out[j], &out[i], &env, refs))
+                .fold(1.0, f64::min);
+            out[i].poids * keep
+        })
+        .collect();
+    for (q, w) in out.iter_mut().zip(weights) {
+        q.poids = w;
+    }
+    out.sort_by(|a, b| {
+        b.poids
+            .total_cmp(&a.poids)
+            .then(a.champs[0].cmp(&b.champs[0]))
+    });
+    // The questions no field answers come last, one per distinct question.
+    for (aide, v) in verdicts {
+        for q in &v.questions {
+            match out
+                .iter_mut()
+                .find(|o| o.condition.is_some_and(|c| c == *q))
+            {
+                Some(o) => o.aides.push(aide),
+                None => out.push(Question {
+                    champs: Vec::new(),
+                    condition: Some(q),
+                    aides: vec![aide],
+                    poids: 0.0,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// The share of the answers to `first` after which `later` is still asked by one of its aids.
+fn still_asked(
+    first: &Question<'_>,
+    later: &Question<'_>,
+    env: &Env<'_>,
+    refs: &Referentiel,
+) -> f64 {
+    let field = first.champs[0];
+    let conditions: Vec<&Condition> = first
+        .aides
+        .iter()
+        .flat_map(|a| a.conditions.iter())
+        .collect();
+    let values = candidates(field, &conditions, env, refs);
+    if values.is_empty() {
+        return 1.0;
+    }
+    let kept = values
+        .iter()
+        .filter(|value| {
+            let mut p = env.profile.clone();
+            p.set(field, Some((*value).clone()));
+            if field.def().kind == Kind::Departement {
+                p.set(crate::profile::ids::REGION, None);
+                let _ = p.resolve_region(refs);
+            }
+            let env = Env {
+                profile: &p,
+                date_ref: env.date_ref,
+            };
+            later.aides.iter().any(|a| {
+                let v = super::verdict(a, &env);
+                v.statut == Statut::AConfirmer
+                    && v.manquants.iter().any(|f| later.champs.contains(f))
+            })
+        })
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let share = kept as f64 / values.len() as f64;
+    share
+}
+
+/// The share of the values tried for the question's first field that would decide the aid.
+fn decides(
+    aide: &Aide,
+    v: &Verdict<'_>,
+    champs: &[FieldId],
+    env: &Env<'_>,
+    refs: &Referentiel,
+) -> f64 {
+    let field = champs[0];
+    // The conditions still unknown that the answer may change.
+    let open: Vec<&Condition> = aide
+        .conditions
+        .iter()
+        .zip(&v.resultats)
+        .filter(|(_, r)| **r == Tri::Inconnu)
+        .map(|(c, _)| c)
+        .collect();
+    let touched: Vec<&Condition> = open
+        .iter()
+        .copied()
+        .filter(|c| {
+            let mut fields = Vec::new();
+            reads(&c.node, &mut fields);
+            fields.iter().any(|f| champs.contains(f))
+        })
+        .collect();
+    let values = candidates(field, &touched, env, refs);
+    if values.is_empty() {
+        return 0.0;
+    }
+    let decided = values
+        .iter()
+        .filter(|value| {
+            let mut p = env.profile.clone();
+            p.set(field, Some((*value).clone()));
+            if field.def().kind == Kind::Departement {
+                p.set(crate::profile::ids::REGION, None);
+                let _ = p.resolve_region(refs);
+            }
+            let env = Env {
+                profile: &p,
+                date_ref: env.date_ref,
+            };
+            let results: Vec<Tri> = touched.iter().map(|c| eval(&c.node, &env)).collect();
+            results.contains(&Tri::Faux)
+                || (touched.len() == open.len() && results.iter().all(|r| *r == Tri::Vrai))
+        })
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let share = decided as f64 / values.len() as f64;
+    share
+}
+
+/// The values worth trying for a field: every value of a closed set; for numbers and dates, each
+/// threshold the conditions compare it with, and its neighbours.
+fn candidates(
+    field: FieldId,
+    conditions: &[&Condition],
+    env: &Env<'_>,
+    refs: &Referentiel,
+) -> Vec<Value> {
+    let choices = |n: usize| -> Vec<Value> {
+        (0..n)
+            .filter_map(|i| u16::try_from(i).ok())
+            .map(Value::Choice)
+            .collect()
+    };
+    match field.def().kind {
+        Kind::Bool => vec![Value::Bool(true), Value::Bool(false)],
+        Kind::Choice(values) => choices(values.len()),
+        Kind::IntChoice(values) => choices(values.len()),
+        Kind::Departement => choices(refs.departements.len()),
+        Kind::Region => choices(refs.regions.len()),
+        Kind::List(values) => std::iter::once(Value::Set(0))
+            .chain((0..values.len()).map(|i| Value::Set(1 << i)))
+            .collect(),
+        Kind::Number { step, .. } => {
+            let step = step.unwrap_or(0.5);
+            let mut out = Vec::new();
+            for x in thresholds(field, conditions) {
+                for y in [x - step, x, x + step] {
+                    let v = Value::Num(y);
+                    if profile::check_value(field, &v) && !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+            out
+        }
+        Kind::Integer { .. } => {
+            let mut out = Vec::new();
+            for x in thresholds(field, conditions) {
+                for y in [x - 1.0, x, x + 1.0] {
+                    let v = Value::Num(y.floor());
+                    if profile::check_value(field, &v) && !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+            out
+        }
+        Kind::Date => {
+            let mut out = Vec::new();
+            for d in date_thresholds(field, conditions, env) {
+                for e in [d.pred_opt(), Some(d), d.succ_opt()].into_iter().flatten() {
+                    let v = Value::Date(e);
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+            if out.is_empty() {
+                out.push(Value::Date(env.date_ref));
+            }
+            out
+        }
+        Kind::Text => Vec::new(),
+    }
+}
+
+/// The leaves of a condition tree.
+fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a crate::rules::model::Leaf>) {
+    match node {
+        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().for_each(|n| leaves(n, out)),
+        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => leaves(n, out),
+        Node::UnknownIf { guard, inner } => {
+            leaves(guard, out);
+            leaves(inner, out);
+        }
+        Node::Reference(..) => {}
+        Node::Leaf(l) => out.push(l),
+    }
+}
+
+/// The numbers a field is compared with.
+fn thresholds(field: FieldId, conditions: &[&Condition]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for c in conditions {
+        let mut all = Vec::new();
+        leaves(&c.node, &mut all);
+        for leaf in all.into_iter().filter(|l| l.field == field) {
+            let operands: Vec<Operand> = match &leaf.test {
+                Test::Cmp(_, o) => vec![*o],
+                Test::Between(a, b) => vec![*a, *b],
+                Test::Eq(crate::rules::model::Scalar::Num(x))
+                | Test::Ne(crate::rules::model::Scalar::Num(x)) => vec![Operand::Num(*x)],
+                _ => Vec::new(),
+            };
+            out.extend(operands.into_iter().filter_map(|o| match o {
+                Operand::Num(x) => Some(x),
+                _ => None,
+            }));
+        }
+    }
+    out
+}
+
+/// The dates a date field is compared with, computed where they are relative to another date.
+fn date_thresholds(field: FieldId, conditions: &[&Condition], env: &Env<'_>) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    for c in conditions {
+        let mut all = Vec::new();
+        leaves(&c.node, &mut all);
+        for leaf in all {
+            let operands: Vec<Operand> = match &leaf.test {
+                Test::Cmp(_, o) => vec![*o],
+                Test::Between(a, b) => vec![*a, *b],
+                _ => Vec::new(),
+            };
+            for o in operands {
+                match o {
+                    Operand::Date(d) if leaf.field == field => out.push(d),
+                    // `leaf.field` compared with `field + months`: the date of `field` that meets it.
+                    Operand::Rel {
+                        field: base,
+                        months,
+                    } if base == field => {
+                        if let Some(d) = env.date(leaf.field) {
+                            out.extend(d.checked_sub_months(Months::new(months)));
+                        }
+                    }
+                    Operand::Rel {
+                        field: base,
+                        months,
+                    } if leaf.field == field => {
+                        if let Some(d) = env.date(base) {
+                            out.extend(d.checked_add_months(Months::new(months)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // A date of the reference year, for fields no condition dates (so that the question still weighs).
+    if out.is_empty() {
+        out.extend(env.date_ref.checked_sub_days(Days::new(1)));
+    }
+    out
+}

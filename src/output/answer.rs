@@ -1,0 +1,468 @@
+//! The answer a physician reads (SPEC §6 "Short for people"): the reference date and the place; the aids
+//! that are eligible or to confirm, most relevant first, with their amount and the points to read;
+//! the total; « Que faire maintenant », one numbered step per organisation to contact with the date by
+//! which to act; the near misses; the questions that remain. Wrapped at word boundaries to the width.
+//! The notes and the conditions come with `--detail` (and `aides explain`).
+
+use std::io::{self, Write};
+
+use super::Style;
+use super::wrap::wrap;
+use crate::fr::{self, euros};
+use crate::report::{AideRapport, Rapport, flag};
+use crate::rules::model::{MontantKind, Statut};
+
+/// What the answer shows.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerOptions {
+    /// Also the non-eligible aids, with the condition that failed.
+    pub all: bool,
+    /// Also every note and every condition, with what it read.
+    pub detail: bool,
+    /// How many questions to list before pointing to `aides guide`.
+    pub questions: usize,
+    /// How many near misses to list.
+    pub pistes: usize,
+}
+
+impl Default for AnswerOptions {
+    fn default() -> Self {
+        AnswerOptions {
+            all: false,
+            detail: false,
+            questions: 4,
+            pistes: 3,
+        }
+    }
+}
+
+struct Out<'w> {
+    w: &'w mut dyn Write,
+    width: usize,
+    style: Style,
+}
+
+impl Out<'_> {
+    fn para(&mut self, text: &str, first: &str, rest: &str) -> io::Result<()> {
+        for line in wrap(text, self.width, first, rest) {
+            writeln!(self.w, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn title(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.w)?;
+        if self.style.color {
+            writeln!(self.w, "\x1b[1m{text}\x1b[0m")
+        } else {
+            writeln!(self.w, "{text}")
+        }
+    }
+
+    fn mark(&self, statut: Statut) -> String {
+        let (mark, color) = match statut {
+            Statut::Eligible => ("✓", "32"),
+            Statut::AConfirmer => ("?", "33"),
+            Statut::NonEligible => ("✗", "31"),
+        };
+        if self.style.color {
+            format!("\x1b[{color}m{mark}\x1b[0m")
+        } else {
+            mark.to_owned()
+        }
+    }
+}
+
+/// A regional aid that waits only for the region: summed up in one line, not listed.
+fn waits_for_region(a: &AideRapport<'_>) -> bool {
+    a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
+}
+
+/// Writes the answer for one profile.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(
+    w: &mut dyn Write,
+    r: &Rapport<'_>,
+    opts: AnswerOptions,
+    style: Style,
+) -> io::Result<()> {
+    let mut out = Out {
+        w,
+        width: usize::from(style.width.unwrap_or(100)).max(40),
+        style,
+    };
+    head(&mut out, r)?;
+    let eligible: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::Eligible)
+        .collect();
+    let mut confirm: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::AConfirmer && !waits_for_region(a))
+        .collect();
+    // Most relevant first: the aids the profile already meets the most conditions of.
+    confirm.sort_by_key(|a| {
+        std::cmp::Reverse(
+            a.conditions
+                .iter()
+                .filter(|c| c.resultat == crate::eval::logic::Tri::Vrai)
+                .count(),
+        )
+    });
+    if eligible.is_empty() && confirm.is_empty() {
+        out.title("Aucune aide éligible ou à confirmer pour ce profil.")?;
+    }
+    if !eligible.is_empty() {
+        out.title("Vos aides")?;
+        for a in &eligible {
+            aid(&mut out, a, r, opts)?;
+        }
+        totals(&mut out, &eligible)?;
+    }
+    if !confirm.is_empty() {
+        out.title("À confirmer")?;
+        for a in &confirm {
+            aid(&mut out, a, r, opts)?;
+        }
+    }
+    waiting(&mut out, r)?;
+    steps(&mut out, r, &eligible, &confirm)?;
+    pistes(&mut out, r, opts)?;
+    questions(&mut out, r, opts)?;
+    if opts.all {
+        let refused: Vec<&AideRapport<'_>> = r
+            .aides
+            .iter()
+            .filter(|a| a.statut == Statut::NonEligible)
+            .collect();
+        if !refused.is_empty() {
+            out.title("Non éligibles")?;
+            for a in refused {
+                aid(&mut out, a, r, opts)?;
+            }
+        }
+    }
+    if let Some(c) = &r.couverture {
+        writeln!(out.w)?;
+        out.para(c, "", "")?;
+    }
+    footer(&mut out, r, opts)
+}
+
+fn head(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+    let mut head = format!("Aides à l'installation au {}", fr::date(r.date_reference));
+    if let Some(lieu) = &r.lieu {
+        head.push_str(&format!(" · {lieu}"));
+    }
+    if let Some(id) = r.id {
+        head = format!("Profil {id} · {head}");
+    }
+    out.para(&head, "", "  ")
+}
+
+/// One aid: its name, its amount and payer, its next payment, and what to read.
+fn aid(
+    out: &mut Out<'_>,
+    a: &AideRapport<'_>,
+    r: &Rapport<'_>,
+    opts: AnswerOptions,
+) -> io::Result<()> {
+    let mark = out.mark(a.statut);
+    out.para(&format!("{mark} {}", a.nom), "", "  ")?;
+    let mut line = format!("{} · {}", a.montant.libelle, a.financeur);
+    if a.statut == Statut::NonEligible
+        && let Some(raison) = a.raison
+    {
+        line = format!("non rempli : {raison}");
+    }
+    out.para(&line, "  ", "  ")?;
+    if a.statut != Statut::NonEligible {
+        for v in &a.versements {
+            let when = a
+                .echeances
+                .iter()
+                .find(|e| e.libelle.starts_with("Versement") && e.libelle.ends_with(v.quand));
+            let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
+                continue;
+            };
+            let amount = v.eur.map_or_else(
+                || format!("{} %", crate::profile::fmt_num(v.part_pct)),
+                euros,
+            );
+            out.para(
+                &format!(
+                    "Versement de {amount} prévu vers le {}",
+                    fr::date(when.date)
+                ),
+                "  ",
+                "  ",
+            )?;
+        }
+        // What to read before acting: for the aids one can act on now.
+        if a.statut == Statut::Eligible || opts.detail {
+            for n in a.a_retenir {
+                out.para(n, "  ! ", "    ")?;
+            }
+        }
+    }
+    if opts.detail {
+        detail(out, a)?;
+    }
+    Ok(())
+}
+
+/// With `--detail`: every condition with what it read, then the notes.
+fn detail(out: &mut Out<'_>, a: &AideRapport<'_>) -> io::Result<()> {
+    for c in &a.conditions {
+        let mut text = format!("[{}] {}", c.resultat.as_str(), c.libelle);
+        if let Some(d) = &c.detail {
+            text.push_str(&format!(" — {d}"));
+        }
+        out.para(&text, "    ", "      ")?;
+    }
+    for n in a.notes {
+        out.para(n, "    - ", "      ")?;
+    }
+    out.para(
+        &format!("(aides explain {} pour tout le détail)", a.id),
+        "    ",
+        "    ",
+    )
+}
+
+/// What the eligible aids add up to: one-off sums, monthly amounts and percentages apart.
+fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
+    let monthly: Vec<&&AideRapport<'_>> = eligible
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.aide.montant.kind,
+                MontantKind::ParUnite {
+                    periode: Some(_),
+                    ..
+                }
+            )
+        })
+        .collect();
+    let percent: Vec<&&AideRapport<'_>> = eligible
+        .iter()
+        .filter(|a| matches!(a.aide.montant.kind, MontantKind::SansMontant))
+        .collect();
+    let one_off: Vec<&&AideRapport<'_>> = eligible
+        .iter()
+        .filter(|a| !monthly.iter().chain(&percent).any(|b| b.id == a.id))
+        .collect();
+    let mut parts = Vec::new();
+    if !one_off.is_empty() {
+        let min: i64 = one_off.iter().filter_map(|a| a.montant.min_eur).sum();
+        let max: Option<i64> = one_off.iter().map(|a| a.montant.max_eur).sum();
+        let amount = match max {
+            Some(max) if max == min => euros(max),
+            Some(max) if min == 0 => format!("jusqu'à {}", euros(max)),
+            Some(max) => format!("de {} à {}", euros(min), euros(max)),
+            None => format!("au moins {}", euros(min)),
+        };
+        parts.push(format!("{amount} en versements uniques"));
+    }
+    for a in monthly {
+        parts.push(a.montant.libelle.to_string());
+    }
+    if !percent.is_empty() {
+        let what: Vec<&str> = percent.iter().map(|a| a.nom).collect();
+        parts.push(format!("plus : {} (en pourcentage)", what.join(", ")));
+    }
+    writeln!(out.w)?;
+    out.para(&format!("Total : {}.", parts.join(", ")), "", "")
+}
+
+/// Regional aids that wait only for the region, in one line.
+fn waiting(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+    let mut regions: Vec<(&str, usize)> = Vec::new();
+    for a in r.aides.iter().filter(|a| waits_for_region(a)) {
+        let name = a.region_nom.unwrap_or("?");
+        match regions.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => regions.push((name, 1)),
+        }
+    }
+    if regions.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = regions.iter().map(|(n, c)| format!("{c} en {n}")).collect();
+    writeln!(out.w)?;
+    out.para(
+        &format!(
+            "La base contient aussi des aides régionales ({}) : indiquez le département de votre cabinet (--departement) pour savoir si elles vous concernent.",
+            list.join(", ")
+        ),
+        "",
+        "",
+    )
+}
+
+/// « Que faire maintenant »: one step per organisation, with the aids concerned and the date by which
+/// to act (the earliest deadline still to come, else the last one passed).
+fn steps(
+    out: &mut Out<'_>,
+    r: &Rapport<'_>,
+    eligible: &[&AideRapport<'_>],
+    confirm: &[&AideRapport<'_>],
+) -> io::Result<()> {
+    struct Step {
+        contact: String,
+        aids: Vec<String>,
+        deadline: Option<(chrono::NaiveDate, String)>,
+    }
+    let mut steps: Vec<Step> = Vec::new();
+    // A step per organisation that pays an eligible aid; an aid to confirm joins the step of its
+    // organisation (its questions are the next step otherwise).
+    let eligible_contacts: Vec<String> = eligible.iter().map(|a| contact(&a.contact)).collect();
+    let confirm_here = confirm
+        .iter()
+        .filter(|a| eligible_contacts.contains(&contact(&a.contact)));
+    for a in eligible.iter().chain(confirm_here) {
+        let contact = contact(&a.contact);
+        let deadline = a
+            .echeances
+            .iter()
+            .filter(|e| !e.libelle.starts_with("Versement"))
+            .min_by_key(|e| (e.date < r.date_reference, e.date))
+            .map(|e| (e.date, e.libelle.to_string()));
+        let name = if a.statut == Statut::AConfirmer {
+            format!("{} (à confirmer)", a.nom)
+        } else {
+            a.nom.to_owned()
+        };
+        match steps.iter_mut().find(|s| s.contact == contact) {
+            Some(s) => {
+                s.aids.push(name);
+                if let Some(d) = deadline
+                    && s.deadline.as_ref().is_none_or(|(e, _)| d.0 < *e)
+                {
+                    s.deadline = Some(d);
+                }
+            }
+            None => steps.push(Step {
+                contact,
+                aids: vec![name],
+                deadline,
+            }),
+        }
+    }
+    if steps.is_empty() {
+        return Ok(());
+    }
+    steps.sort_by_key(|s| s.deadline.as_ref().map_or(chrono::NaiveDate::MAX, |d| d.0));
+    out.title("Que faire maintenant")?;
+    for (i, s) in steps.iter().enumerate() {
+        let n = format!("{}. ", i + 1);
+        let pad = " ".repeat(n.chars().count());
+        out.para(&format!("Contactez {}", s.contact), &n, &pad)?;
+        if let [one] = s.aids.as_slice() {
+            out.para(&format!("pour : {one}"), &pad, &pad)?;
+        } else {
+            out.para("pour :", &pad, &pad)?;
+            for a in &s.aids {
+                out.para(a, &format!("{pad}– "), &format!("{pad}  "))?;
+            }
+        }
+        if let Some((date, what)) = &s.deadline {
+            let mut when = format!("{} : au plus tard le {}", what, fr::date(*date));
+            if let Some(f) = flag(*date, r.date_reference) {
+                when.push_str(&format!(" ({f})"));
+            }
+            out.para(&when, &pad, &pad)?;
+        }
+    }
+    Ok(())
+}
+
+/// An organisation with its article, then every way to reach it.
+fn contact(c: &crate::referentiel::Contact<'_>) -> String {
+    let ways: Vec<&str> = [c.email, c.telephone, c.adresse, c.url]
+        .into_iter()
+        .flatten()
+        .collect();
+    if ways.is_empty() {
+        fr::la(&c.organisme)
+    } else {
+        format!("{} : {}", fr::la(&c.organisme), ways.join(" · "))
+    }
+}
+
+fn pistes(out: &mut Out<'_>, r: &Rapport<'_>, opts: AnswerOptions) -> io::Result<()> {
+    if r.pistes.is_empty() {
+        return Ok(());
+    }
+    out.title("Pistes")?;
+    for p in r.pistes.iter().take(opts.pistes) {
+        out.para(&p.libelle, "  • ", "    ")?;
+    }
+    if r.pistes.len() > opts.pistes {
+        out.para(
+            &format!(
+                "… et {} autre(s) : --format json",
+                r.pistes.len() - opts.pistes
+            ),
+            "  ",
+            "  ",
+        )?;
+    }
+    Ok(())
+}
+
+fn questions(out: &mut Out<'_>, r: &Rapport<'_>, opts: AnswerOptions) -> io::Result<()> {
+    if r.questions.is_empty() {
+        return Ok(());
+    }
+    out.title("À préciser")?;
+    for q in r.questions.iter().take(opts.questions) {
+        out.para(q.question, "  • ", "    ")?;
+        // Long lists of values wrap between values.
+        let mut how = if q.option.len() > 40 {
+            q.option.replace('|', " | ")
+        } else {
+            q.option.clone()
+        };
+        if let Some(w) = &q.ou_trouver {
+            how.push_str(&format!(" · où le savoir : {w}"));
+        }
+        if !how.is_empty() {
+            out.para(&how, "    ", "    ")?;
+        }
+    }
+    if r.questions.len() > opts.questions {
+        out.para(
+            &format!(
+                "… et {} autre(s) question(s) : aides guide les pose une à une.",
+                r.questions.len() - opts.questions
+            ),
+            "  ",
+            "  ",
+        )?;
+    }
+    Ok(())
+}
+
+fn footer(out: &mut Out<'_>, r: &Rapport<'_>, opts: AnswerOptions) -> io::Result<()> {
+    let hidden = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::NonEligible)
+        .count();
+    writeln!(out.w)?;
+    let mut text = String::new();
+    if hidden > 0 && !opts.all {
+        text.push_str(&format!(
+            "{hidden} aide(s) non éligible(s) : --all pour voir pourquoi. "
+        ));
+    }
+    if !opts.detail {
+        text.push_str("Le détail : --detail, ou aides explain ID pour une aide.");
+    }
+    out.para(text.trim_end(), "", "")
+}
