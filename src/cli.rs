@@ -67,6 +67,18 @@ pub enum Command {
     /// Montre une aide en entier : conditions, montant, versements, engagements, contact, sources
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Show(ShowArgs),
+    /// Explique une aide pour un profil : chaque condition, ce qu'elle a lu et calculé, le montant
+    ///
+    /// Les mêmes options de profil que check (ou --input pour un profil JSON) ; pour chaque condition,
+    /// les valeurs lues, les dates et les seuils calculés (date limite d'une demande, fin du délai de
+    /// dix ans), le calcul du montant, et ce qui changerait la réponse.
+    #[command(
+        after_help = CHECK_SHORT_AFTER,
+        after_long_help = EXIT_CODES,
+        help_template = TEMPLATE,
+        disable_help_flag = true
+    )]
+    Explain(ExplainArgs),
     /// Vérifie des fichiers de règles et exécute leurs exemples (pour la CI)
     ///
     /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / `AIDES_RULES`). Sort en
@@ -176,6 +188,31 @@ pub struct ShowArgs {
     /// Format de sortie : table (texte) ou json
     #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true)]
     pub format: ListFormat,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Identifiant de l'aide (voir `aides list`)
+    #[arg(id = "aide", value_name = "AIDE")]
+    pub id: String,
+
+    #[command(flatten)]
+    pub profil: ProfileArgs,
+
+    /// Un profil JSON à lire (« - » : l'entrée standard)
+    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
+    pub input: Option<PathBuf>,
+
+    /// Format : table (par défaut) ou json
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie")]
+    pub format: ListFormat,
+
+    /// Date de référence (par défaut : aujourd'hui)
+    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie")]
+    pub date: Option<NaiveDate>,
 
     #[command(flatten)]
     pub rules: RulesArg,
@@ -411,12 +448,12 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
             if let Some(s) = get(K::SuggestedSubcommand) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
             }
-            m.push_str("\n  commandes : check, list, show, validate");
+            m.push_str("\n  commandes : check, explain, list, show, validate");
             m
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "commande manquante : check, list, show ou validate".to_owned()
+            "commande manquante : check, explain, list, show ou validate".to_owned()
         }
         ErrorKind::ArgumentConflict => format!("{arg} ne peut pas être utilisé ici"),
         ErrorKind::NoEquals => format!("{arg} s'écrit avec un signe égal : --qpv=non"),

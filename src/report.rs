@@ -137,6 +137,44 @@ pub struct PisteRapport<'r> {
     pub libelle: String,
 }
 
+/// `aides explain --format json`: one aid for one profile in full, with its near misses.
+#[derive(Debug, Serialize)]
+pub struct Explication<'a, 'r> {
+    pub date_reference: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'r str>,
+    pub aide: &'a AideRapport<'r>,
+    /// The near misses of this aid.
+    pub pistes: Vec<&'a PisteRapport<'r>>,
+    #[serde(skip)]
+    pub lieu: Option<&'a str>,
+}
+
+impl<'a, 'r> Explication<'a, 'r> {
+    /// The explanation of `aide` within a report.
+    ///
+    /// # Panics
+    /// When the aid is not in the report (every aid of the rule set is).
+    #[must_use]
+    pub fn new(rapport: &'a Rapport<'r>, aide: &Aide) -> Self {
+        Explication {
+            date_reference: rapport.date_reference,
+            id: rapport.id,
+            aide: rapport
+                .aides
+                .iter()
+                .find(|a| a.id == aide.id)
+                .expect("every aid of the rule set is in its report"),
+            pistes: rapport
+                .pistes
+                .iter()
+                .filter(|p| p.aide == aide.id)
+                .collect(),
+            lieu: rapport.lieu.as_deref(),
+        }
+    }
+}
+
 /// `--format ndjson` (compact): per profile, `id`, `date_reference`, `total`, and the aids.
 #[derive(Debug, Serialize)]
 pub struct Compact<'r> {

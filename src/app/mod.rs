@@ -13,8 +13,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, Command, ListArgs, ListFormat, RulesArg, ShowArgs, ValidateArgs,
-    ValidateFormat,
+    CheckArgs, CheckFormat, Cli, Command, ExplainArgs, ListArgs, ListFormat, ProfileArgs, RulesArg,
+    ShowArgs, ValidateArgs, ValidateFormat,
 };
 use crate::diagnostic::{self, Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
@@ -38,6 +38,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Command::Check(args) => check_cmd(&args, today, out),
         Command::List(args) => list_cmd(&args, out),
         Command::Show(args) => show_cmd(&args, out),
+        Command::Explain(args) => explain_cmd(&args, today, out),
         Command::Validate(args) => validate_cmd(&args, today, out),
     }
 }
@@ -109,9 +110,9 @@ fn flag_error(e: &FieldError) -> Error {
 }
 
 /// The profile given by flags.
-fn flags_profile(args: &CheckArgs, refs: &Referentiel) -> Result<Profile> {
+fn flags_profile(args: &ProfileArgs, refs: &Referentiel) -> Result<Profile> {
     let mut p = Profile::default();
-    for (field, text) in &args.profil.values {
+    for (field, text) in &args.values {
         let value =
             profile::parse_value(*field, &Raw::Flag(text), refs).map_err(|e| flag_error(&e))?;
         p.set(*field, Some(value));
@@ -136,7 +137,7 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
 fn check_cmd(args: &CheckArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
-    let flags = flags_profile(args, &rules.refs)?;
+    let flags = flags_profile(&args.profil, &rules.refs)?;
     let date = args.date.unwrap_or(today);
     let style = style();
     let Some(input) = &args.input else {
@@ -386,16 +387,74 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
+/// The aid named on the command line, or an error with the closest id.
+fn aide_arg<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::model::Aide> {
+    rules.aide(id).ok_or_else(|| {
+        let help = did_you_mean(id, rules.aides.iter().map(|a| a.id.as_str()))
+            .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
+        Error::Input {
+            message: format!(
+                "aide « {} » inconnue\n  aide : {help}",
+                crate::diagnostic::echo(id)
+            ),
+        }
+    })
+}
+
+/// One profile: the flags, laid over the one JSON profile of `--input` when given.
+fn one_profile(flags: &ProfileArgs, input: Option<&Path>, refs: &Referentiel) -> Result<Profile> {
+    let flags = flags_profile(flags, refs)?;
+    let Some(path) = input else {
+        let mut p = flags;
+        p.resolve_region(refs).map_err(|e| flag_error(&e))?;
+        return Ok(p);
+    };
+    let mut reader = open_input(path)?;
+    let mut items = Vec::new();
+    stream_profiles(&mut *reader, refs, &mut |item| {
+        items.push(item);
+        Ok::<(), Error>(())
+    })?;
+    let mut items = items.into_iter();
+    let (Some(item), None) = (items.next(), items.next()) else {
+        return Err(Error::Input {
+            message: "--input : un seul profil attendu ici\n  aide : pour un lot de profils, utilisez aides check --input".into(),
+        });
+    };
+    let place = item.place;
+    let mut p = item.profile.map_err(|problem| Error::Input {
+        message: format!("--input : {}", output::problem_text(place, &problem)),
+    })?;
+    p.overlay(&flags);
+    p.resolve_region(refs).map_err(|e| Error::Input {
+        message: format!(
+            "--input : {}",
+            output::problem_text(place, &Problem::from(e))
+        ),
+    })?;
+    Ok(p)
+}
+
+fn explain_cmd(args: &ExplainArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
+    let loaded = load(&args.rules)?;
+    let rules = &loaded.rules;
+    let aide = aide_arg(rules, &args.id)?;
+    let profile = one_profile(&args.profil, args.input.as_deref(), &rules.refs)?;
+    let date = args.date.unwrap_or(today);
+    let rapport = report::evaluate(rules, &profile, date);
+    let explication = report::Explication::new(&rapport, aide);
+    match args.format {
+        ListFormat::Table => output::explain::write(out, &explication, &profile, rules, style()),
+        ListFormat::Json => output::json(out, &explication),
+    }
+    .map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
 fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
-    let Some(aide) = rules.aide(&args.id) else {
-        let help = did_you_mean(&args.id, rules.aides.iter().map(|a| a.id.as_str()))
-            .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
-        return Err(Error::Input {
-            message: format!("aide « {} » inconnue\n  aide : {help}", args.id),
-        });
-    };
+    let aide = aide_arg(rules, &args.id)?;
     match args.format {
         ListFormat::Table => output::show_text(out, aide, &rules.refs),
         ListFormat::Json => output::json(out, &output::show_json(aide, &rules.refs)),

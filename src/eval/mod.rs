@@ -79,6 +79,9 @@ pub struct Total {
 pub struct Echeance<'r> {
     pub libelle: Cow<'r, str>,
     pub date: NaiveDate,
+    /// A payment the payer makes (not a deadline for the physician).
+    #[serde(skip)]
+    pub versement: bool,
 }
 
 /// Whether an aid's amount counts in the total: a one-off euro amount (monthly amounts and
@@ -121,12 +124,14 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
         out.push(Echeance {
             libelle: "Dépôt de la demande (date limite)".into(),
             date: d,
+            versement: false,
         });
     }
     if let Some(d) = p.signature_au_plus_tard {
         out.push(Echeance {
             libelle: "Signature du contrat (date limite)".into(),
             date: d,
+            versement: false,
         });
     }
     let relative = |field: FieldId, months: u32| -> Option<NaiveDate> {
@@ -144,6 +149,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             out.push(Echeance {
                 libelle: e.libelle.as_str().into(),
                 date,
+                versement: false,
             });
         }
     }
@@ -157,6 +163,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
                 )
                 .into(),
                 date,
+                versement: true,
             });
         }
     }

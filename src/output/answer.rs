@@ -185,7 +185,7 @@ fn aid(
             let when = a
                 .echeances
                 .iter()
-                .find(|e| e.libelle.starts_with("Versement") && e.libelle.ends_with(v.quand));
+                .find(|e| e.versement && e.libelle.ends_with(v.quand));
             let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
                 continue;
             };
@@ -329,7 +329,7 @@ fn steps(
         let deadline = a
             .echeances
             .iter()
-            .filter(|e| !e.libelle.starts_with("Versement"))
+            .filter(|e| !e.versement)
             .min_by_key(|e| (e.date < r.date_reference, e.date))
             .map(|e| (e.date, e.libelle.to_string()));
         let name = if a.statut == Statut::AConfirmer {

@@ -8,6 +8,7 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde::Serialize;
 
 pub mod answer;
+pub mod explain;
 pub mod wrap;
 
 use crate::fr;

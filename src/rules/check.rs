@@ -253,12 +253,12 @@ pub fn breakable_amounts(rules: &RuleSet) -> Vec<Diagnostic> {
                     continue;
                 }
                 let next = |n: usize| chars.get(k + n).map(|(_, c)| *c);
-                if quoted
-                    && in_string
-                    && c.is_ascii_digit()
+                let amount = c.is_ascii_digit()
                     && next(1) == Some(' ')
-                    && next(2).is_some_and(|d| d.is_ascii_digit() || d == '€' || d == '%')
-                {
+                    && next(2).is_some_and(|d| d.is_ascii_digit() || d == '€' || d == '%');
+                let numero =
+                    c == '°' && next(1) == Some(' ') && next(2).is_some_and(|d| d.is_ascii_digit());
+                if quoted && in_string && (amount || numero) {
                     let at = offset + i;
                     out.push(
                         Diagnostic::warning(
@@ -267,7 +267,7 @@ pub fn breakable_amounts(rules: &RuleSet) -> Vec<Diagnostic> {
                             Some(at..at + 3),
                             "espace ordinaire dans un montant ou un nombre : la ligne peut se couper au milieu".into(),
                         )
-                        .with_help("écrivez une espace insécable (U+00A0) entre les chiffres et avant € ou % : 10\u{a0}000\u{a0}€, 50\u{a0}%"),
+                        .with_help("écrivez une espace insécable (U+00A0) entre les chiffres, avant € ou % et après n° : 10\u{a0}000\u{a0}€, 50\u{a0}%, n°\u{a0}2025-231"),
                     );
                     break;
                 }
