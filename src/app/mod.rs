@@ -36,7 +36,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let today = chrono::Local::now().date_naive();
     match cli.command {
         Command::Check(args) => check_cmd(&args, today, out),
-        Command::List(args) => list_cmd(&args, out),
+        Command::List(args) => list_cmd(&args, today, out),
         Command::Show(args) => show_cmd(&args, out),
         Command::Explain(args) => explain_cmd(&args, today, out),
         Command::Validate(args) => validate_cmd(&args, today, out),
@@ -363,7 +363,7 @@ fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
     })
 }
 
-fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
+fn list_cmd(args: &ListArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let region = args
@@ -371,10 +371,10 @@ fn list_cmd(args: &ListArgs, out: &mut dyn Write) -> Result<ExitCode> {
         .as_deref()
         .map(|r| region_arg(r, &rules.refs))
         .transpose()?;
-    let items = output::list_items(rules, region);
+    let items = output::list_items(rules, region, today);
     let note = region.and_then(|r| report::region_sans_aide(rules, r));
     match args.format {
-        ListFormat::Table => output::list_table(out, &items, style()).and_then(|()| match &note {
+        ListFormat::Table => output::list_text(out, &items, style()).and_then(|()| match &note {
             Some(n) => writeln!(out, "\n{n}"),
             None => Ok(()),
         }),

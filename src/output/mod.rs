@@ -1,10 +1,9 @@
-//! Rendering: French tables (comfy-table), JSON and NDJSON, diagnostics. The only module that writes to
-//! the terminal; it writes to the `io::Write` it is given. Colours only when asked (TTY, no `NO_COLOR`).
+//! Rendering: the French text of every command (blocks wrapped at word boundaries, so that nothing is
+//! cut inside a word at 80 columns), JSON and NDJSON. It writes to the `io::Write` it is given. Colours
+//! only when asked (TTY, no `NO_COLOR`).
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL;
-use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde::Serialize;
 
 pub mod answer;
@@ -17,48 +16,12 @@ use crate::profile::{FieldId, Value, display_value, fmt_num};
 use crate::referentiel::{ContactRef, Referentiel};
 use crate::rules::model::{Aide, CmpOp, Node, Operand, RuleSet, Scalar, Test};
 
-/// How to draw tables.
+/// How to draw human output.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
     /// Terminal width; `None` when not a terminal (a fixed width keeps output stable).
     pub width: Option<u16>,
-}
-
-fn table(style: Style, header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(style.width.unwrap_or(120))
-        .set_header(header.iter().map(Cell::new));
-    if style.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    t
-}
-
-/// Keeps whole what a reader copies or scans: aid ids in the first column when the table is wide enough
-/// (ids run to 36 characters), and the given columns' short values (statut, amounts) always.
-fn keep_whole<'a>(
-    t: &mut Table,
-    ids: impl Iterator<Item = &'a str>,
-    width: u16,
-    short: &[(usize, u16)],
-) {
-    if width >= 110 {
-        let longest = ids.map(|id| id.chars().count()).max().unwrap_or(0).min(40);
-        if let Some(col) = t.column_mut(0) {
-            let w = u16::try_from(longest + 2).unwrap_or(42);
-            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
-        }
-    }
-    for (index, w) in short {
-        if let Some(col) = t.column_mut(*index) {
-            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*w)));
-        }
-    }
 }
 
 /// Every detail of a contact the rule base knows, on one line.
@@ -139,6 +102,10 @@ pub struct ListItem<'r> {
     pub categorie: crate::rules::model::Categorie,
     pub montant: String,
     pub periode: String,
+    /// The last day the aid can be requested or signed, when its period says.
+    pub fin: Option<chrono::NaiveDate>,
+    /// Whether that day has passed at the reference date.
+    pub fermee: bool,
 }
 
 /// The amount of an aid in words, independent of any profile.
@@ -187,6 +154,7 @@ pub fn periode_text(aide: &Aide) -> String {
 pub fn list_items(
     rules: &RuleSet,
     region: Option<crate::referentiel::RegionId>,
+    today: chrono::NaiveDate,
 ) -> Vec<ListItem<'_>> {
     rules
         .aides
@@ -200,40 +168,53 @@ pub fn list_items(
             categorie: a.categorie,
             montant: montant_text(a),
             periode: periode_text(a),
+            fin: fin(a),
+            fermee: fin(a).is_some_and(|d| d < today),
         })
         .collect()
 }
 
-/// `aides list` as a table.
+/// The last day an aid can be obtained: the latest of its request and signature deadlines.
+fn fin(aide: &Aide) -> Option<chrono::NaiveDate> {
+    match (
+        aide.periode.demande_au_plus_tard,
+        aide.periode.signature_au_plus_tard,
+    ) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `aides list`: one block per aid (id, payer, territory; name; amount and period), closed aids marked.
 ///
 /// # Errors
 /// When writing fails.
-pub fn list_table(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io::Result<()> {
-    let mut t = table(
-        style,
-        &["Aide (id)", "Financeur", "Région", "Montant", "Période"],
-    );
-    for i in items {
+pub fn list_text(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io::Result<()> {
+    let width = usize::from(style.width.unwrap_or(100)).max(40);
+    for (k, i) in items.iter().enumerate() {
+        if k > 0 {
+            writeln!(w)?;
+        }
         let region = match (i.region, i.categorie) {
             (Some(r), _) => r.to_owned(),
             (None, crate::rules::model::Categorie::Abrogee) => "nationale (abrogée)".to_owned(),
             (None, _) => "nationale".to_owned(),
         };
-        t.add_row(vec![
-            format!("{}\n{}", i.id, i.nom),
-            i.financeur.to_owned(),
-            region,
-            i.montant.clone(),
-            i.periode.clone(),
-        ]);
+        let mut head = format!("{} · {} · {region}", i.id, i.financeur);
+        if let (true, Some(d)) = (i.fermee, i.fin) {
+            head.push_str(&format!(" · fermée depuis le {}", fr::date(d)));
+        }
+        for (text, first, rest) in [
+            (head, "", "  "),
+            (i.nom.to_owned(), "  ", "  "),
+            (format!("{} ; {}", i.montant, i.periode), "  ", "  "),
+        ] {
+            for line in wrap::wrap(&text, width, first, rest) {
+                writeln!(w, "{line}")?;
+            }
+        }
     }
-    keep_whole(
-        &mut t,
-        items.iter().map(|i| i.id),
-        style.width.unwrap_or(120),
-        &[(3, 12)],
-    );
-    writeln!(w, "{t}")
+    Ok(())
 }
 
 /// A condition tree in plain French.
@@ -464,26 +445,22 @@ pub fn coverage_table(
     cov: &[crate::rules::check::AideCoverage],
     style: Style,
 ) -> io::Result<()> {
+    let width = usize::from(style.width.unwrap_or(100)).max(40);
     for a in cov {
         writeln!(w, "\n{} ({} exemple(s))", a.id, a.exemples)?;
-        let mut t = table(
-            style,
-            &["Condition", "vrai", "faux", "inconnu", "deux sens"],
-        );
+        writeln!(w, "  vrai  faux  inconnu  condition")?;
         for c in &a.conditions {
-            t.add_row(vec![
-                c.libelle.clone(),
-                c.vrai.to_string(),
-                c.faux.to_string(),
-                c.inconnu.to_string(),
-                if c.both_ways() {
-                    "oui".into()
-                } else {
-                    "NON".into()
-                },
-            ]);
+            let mark = if c.both_ways() {
+                ""
+            } else {
+                "NON DANS LES DEUX SENS : "
+            };
+            let counts = format!("  {:>4}  {:>4}  {:>7}  ", c.vrai, c.faux, c.inconnu);
+            let pad = " ".repeat(counts.chars().count());
+            for line in wrap::wrap(&format!("{mark}{}", c.libelle), width, &counts, &pad) {
+                writeln!(w, "{line}")?;
+            }
         }
-        writeln!(w, "{t}")?;
     }
     Ok(())
 }
