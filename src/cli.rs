@@ -36,8 +36,9 @@ const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args
     disable_help_subcommand = true
 )]
 pub struct Cli {
+    /// Sans commande, sur un terminal : le questionnaire guidé (`aides guide`)
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 
     /// Affiche l'aide
     #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Aide", hide_short_help = true)]
@@ -61,6 +62,13 @@ pub enum Command {
         disable_help_flag = true
     )]
     Check(CheckArgs),
+    /// Pose les questions une à une, dans un terminal, puis donne la réponse et la commande check
+    ///
+    /// Les questions en français, dans l'ordre qui décide le plus d'aides ; chacune se répond en tapant
+    /// la valeur ou son libellé (ou avec les flèches quand une liste est proposée) ; « ? » : je ne sais
+    /// pas ; Échap : arrêter et voir la réponse. `aides` sans commande, dans un terminal, le lance aussi.
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    Guide(GuideArgs),
     /// Liste les aides de la base : id, nom, financeur, montant, période, région
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     List(ListArgs),
@@ -88,7 +96,7 @@ pub enum Command {
 }
 
 /// Where the rules come from.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RulesArg {
     /// Dossier de règles à utiliser à la place des règles intégrées
     #[arg(
@@ -218,6 +226,16 @@ pub struct ExplainArgs {
     pub rules: RulesArg,
 }
 
+#[derive(Debug, Args, Default)]
+pub struct GuideArgs {
+    /// Date de référence (par défaut : aujourd'hui)
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Dossiers ou fichiers de règles (par défaut : la base en usage)
@@ -338,7 +356,8 @@ fn field_arg(id: FieldId) -> Arg {
             long.push_str(&format!(" ; valeurs : {}, ou aucun", values.join(", ")));
             arg.value_name("LISTE").value_parser(Domain(values))
         }
-        Kind::Departement => arg.value_name("CODE").value_parser(Domain(&[])),
+        Kind::Departement | Kind::CodePostal => arg.value_name("CODE").value_parser(Domain(&[])),
+        Kind::Commune => arg.value_name("COMMUNE").value_parser(Domain(&[])),
         Kind::Region => arg.value_name("RÉGION").value_parser(Domain(&[])),
         Kind::Text => arg.value_name("TEXTE").value_parser(Domain(&[])),
     };
@@ -479,7 +498,7 @@ mod tests {
     fn tri_state_flags() {
         let cli = Cli::try_parse_from(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"])
             .unwrap();
-        let Command::Check(args) = cli.command else {
+        let Some(Command::Check(args)) = cli.command else {
             panic!("check")
         };
         let get = |name: &str| {

@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod communes;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
@@ -20,6 +21,7 @@ pub mod fr;
 pub mod input;
 pub mod output;
 pub mod profile;
+pub mod questionnaire;
 pub mod referentiel;
 pub mod report;
 pub mod rules;

@@ -78,6 +78,19 @@ pub enum ContactRef {
     Named(usize),
 }
 
+impl ContactRef {
+    /// Whether naming this contact needs the practice's place (the CPAM or the ARS delegation of the
+    /// département, the ARS of the region when the rule has none).
+    #[must_use]
+    pub fn needs_place(&self, rule_region: Option<RegionId>) -> bool {
+        match self {
+            ContactRef::Cpam | ContactRef::ArsDepartement => true,
+            ContactRef::Ars => rule_region.is_none(),
+            ContactRef::Named(_) => false,
+        }
+    }
+}
+
 /// The words a rule may use for `contact` besides named contacts.
 pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
 
@@ -94,6 +107,8 @@ pub struct Synonyme {
 #[derive(Debug, Clone, Default)]
 pub struct Referentiel {
     pub synonymes: Vec<Synonyme>,
+    /// The communes table, read on first use (most commands never need it).
+    communes: std::sync::OnceLock<crate::communes::Communes>,
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
@@ -132,6 +147,13 @@ impl Referentiel {
             .unwrap_or_else(|| format!("régions : {}", slugs.collect::<Vec<_>>().join(", ")))
     }
 
+    /// The communes (the embedded table, indexed on first use).
+    #[must_use]
+    pub fn communes(&self) -> &crate::communes::Communes {
+        self.communes
+            .get_or_init(|| crate::communes::Communes::parse(crate::communes::TABLE))
+    }
+
     /// The values a word names for a field, if the synonyms table knows it.
     #[must_use]
     pub fn synonyme(&self, field: FieldId, mot: &str) -> Option<&[u16]> {
@@ -161,7 +183,16 @@ impl Referentiel {
         } else {
             code
         };
-        self.par_code.get(&code).copied()
+        if let Some(i) = self.par_code.get(&code) {
+            return Some(*i);
+        }
+        // By name: « Loiret », « cotes d'armor ».
+        let key = crate::fr::cle(&code);
+        self.departements
+            .iter()
+            .position(|d| crate::fr::cle(&d.nom) == key)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(DepartementId)
     }
 
     /// Resolves a contact reference from the rule's region and the profile's département and region.
@@ -184,7 +215,7 @@ impl Referentiel {
                 },
                 None => Contact {
                     organisme: Cow::Borrowed(
-                        "CPAM de votre département d'exercice (précisez --departement)",
+                        "CPAM de votre département d'exercice (précisez --commune)",
                     ),
                     url: Some(AMELI),
                     ..Contact::default()
@@ -202,7 +233,7 @@ impl Referentiel {
                     }
                 }
                 None => Contact {
-                    organisme: Cow::Borrowed("ARS de votre région (précisez --departement)"),
+                    organisme: Cow::Borrowed("ARS de votre région (précisez --commune)"),
                     url: Some(ARS_PORTAL),
                     ..Contact::default()
                 },
@@ -220,7 +251,7 @@ impl Referentiel {
                 let organisme = match dep {
                     Some(d) => format!("Direction départementale de {ars} ({}, {})", d.nom, d.code),
                     None => format!(
-                        "Direction départementale de {ars} de votre département d'exercice (précisez --departement)"
+                        "Direction départementale de {ars} de votre département d'exercice (précisez --commune)"
                     ),
                 };
                 Contact {

@@ -255,11 +255,14 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
 /// The practice's département and region, in words: « Loiret (45), Centre-Val de Loire ».
 #[must_use]
 pub fn lieu(profile: &Profile, refs: &Referentiel) -> Option<String> {
+    let commune = profile
+        .commune(refs)
+        .map_or_else(String::new, |c| format!("{} ({}), ", c.nom, c.code));
     match (profile.departement(), profile.region()) {
         (Some(d), _) => {
             let d = refs.departement(d);
             Some(format!(
-                "{} ({}), {}",
+                "{commune}{} ({}), {}",
                 d.nom,
                 d.code,
                 refs.region(d.region).nom

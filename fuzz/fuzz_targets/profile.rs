@@ -1,5 +1,6 @@
 //! One JSON profile (any bytes) through the reader, the evaluation at a date taken from the input, and
-//! every output form: the full report, the compact line and the French table. Nothing may panic.
+//! every output form: the full report, the compact line, the French answer (short and with every
+//! detail), each aid's explanation and the questionnaire's next questions and command line. Nothing may panic.
 
 #![no_main]
 
@@ -33,7 +34,20 @@ fuzz_target!(|data: &[u8]| {
                 color: false,
                 width: Some(80),
             };
-            aides::output::check_table(&mut std::io::sink(), &r, true, style).unwrap();
+            for (all, detail) in [(false, false), (true, true)] {
+                let opts = aides::output::answer::AnswerOptions {
+                    all,
+                    detail,
+                    ..Default::default()
+                };
+                aides::output::answer::write(&mut std::io::sink(), &r, opts, style).unwrap();
+            }
+            for a in &r.aides {
+                let e = aides::report::Explication::new(&r, a.aide);
+                aides::output::explain::write(&mut std::io::sink(), &e, &p, rules, style).unwrap();
+            }
+            let _ = aides::questionnaire::restantes(&r, &p, &[]);
+            let _ = aides::questionnaire::command_line(&p, date, &rules.refs);
         }
         Ok::<(), std::convert::Infallible>(())
     });

@@ -5,6 +5,7 @@
 // The shell: files, streams, the environment and the clock are its job (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+mod guide;
 pub mod rules_dir;
 
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
@@ -35,11 +36,18 @@ use crate::rules::{self, Loaded, check};
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let today = chrono::Local::now().date_naive();
     match cli.command {
-        Command::Check(args) => check_cmd(&args, today, out),
-        Command::List(args) => list_cmd(&args, today, out),
-        Command::Show(args) => show_cmd(&args, out),
-        Command::Explain(args) => explain_cmd(&args, today, out),
-        Command::Validate(args) => validate_cmd(&args, today, out),
+        None if io::stdin().is_terminal() && io::stdout().is_terminal() => {
+            guide::run(&crate::cli::GuideArgs::default(), today, out)
+        }
+        None => Err(Error::Usage {
+            message: "aucune commande, et pas de terminal où poser les questions\n  aide : aides check --zone zip --secteur 1 … évalue un profil ; aides --help liste les commandes".into(),
+        }),
+        Some(Command::Guide(args)) => guide::run(&args, today, out),
+        Some(Command::Check(args)) => check_cmd(&args, today, out),
+        Some(Command::List(args)) => list_cmd(&args, today, out),
+        Some(Command::Show(args)) => show_cmd(&args, out),
+        Some(Command::Explain(args)) => explain_cmd(&args, today, out),
+        Some(Command::Validate(args)) => validate_cmd(&args, today, out),
     }
 }
 
@@ -52,7 +60,7 @@ fn style() -> Style {
         .and_then(|c| c.trim().parse::<u16>().ok())
         .filter(|c| *c >= 20);
     let width = if tty {
-        comfy_width().or(columns)
+        comfy_width().filter(|w| *w >= 20).or(columns)
     } else {
         columns
     };

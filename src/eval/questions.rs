@@ -136,6 +136,14 @@ pub fn questions<'r>(
     out
 }
 
+/// The field whose values stand for a question's answers: the département for the commune.
+fn tried(field: FieldId) -> FieldId {
+    match field.def().kind {
+        Kind::Commune | Kind::CodePostal => crate::profile::ids::DEPARTEMENT,
+        _ => field,
+    }
+}
+
 /// The share of the answers to `first` after which `later` is still asked by one of its aids.
 fn still_asked(
     first: &Question<'_>,
@@ -143,7 +151,7 @@ fn still_asked(
     env: &Env<'_>,
     refs: &Referentiel,
 ) -> f64 {
-    let field = first.champs[0];
+    let field = tried(first.champs[0]);
     let conditions: Vec<&Condition> = first
         .aides
         .iter()
@@ -186,7 +194,7 @@ fn decides(
     env: &Env<'_>,
     refs: &Referentiel,
 ) -> f64 {
-    let field = champs[0];
+    let field = tried(champs[0]);
     // The conditions still unknown that the answer may change.
     let open: Vec<&Condition> = aide
         .conditions
@@ -293,6 +301,10 @@ fn candidates(
                 out.push(Value::Date(env.date_ref));
             }
             out
+        }
+        // A commune is tried through the département it gives.
+        Kind::Commune | Kind::CodePostal => {
+            candidates(crate::profile::ids::DEPARTEMENT, conditions, env, refs)
         }
         Kind::Text => Vec::new(),
     }

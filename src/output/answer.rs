@@ -117,7 +117,7 @@ pub fn write(
         out.title("Aucune aide éligible ou à confirmer pour ce profil.")?;
     }
     if !eligible.is_empty() {
-        out.title("Vos aides")?;
+        out.title("Vos aides éligibles")?;
         for a in &eligible {
             aid(&mut out, a, r, opts)?;
         }

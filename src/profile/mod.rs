@@ -20,6 +20,10 @@ pub use vocabulary::{FIELDS, Field, Levier, LevierQuand, SPECIALITES};
 pub enum Kind {
     /// Free text (only `id`); cannot be used in conditions.
     Text,
+    /// A commune of the communes table, by INSEE code or name; it gives the département.
+    Commune,
+    /// A postal code; it gives the département when all its communes share one.
+    CodePostal,
     /// A département code of the reference data.
     Departement,
     /// A region slug of the reference data.
@@ -68,7 +72,7 @@ impl FieldId {
 }
 
 /// Number of fields; a profile is an array of this many slots.
-pub const FIELD_COUNT: usize = 30;
+pub const FIELD_COUNT: usize = 32;
 const _: () = assert!(FIELDS.len() == FIELD_COUNT);
 const _: () = assert!(FIELD_COUNT <= u8::MAX as usize, "a FieldId is a u8");
 
@@ -112,6 +116,8 @@ pub mod ids {
     pub const REGION: FieldId = FieldId(2);
     pub const DATE_INSTALLATION: FieldId = FieldId(11);
     pub const DATE_DEMANDE: FieldId = FieldId(20);
+    pub const COMMUNE: FieldId = FieldId(28);
+    pub const CODE_POSTAL: FieldId = FieldId(29);
 }
 
 /// A known value. Closed-set values are stored as their index in the domain, lists as a bit set.
@@ -161,11 +167,13 @@ impl Profile {
         }
     }
 
-    /// Fills the region from the département and checks that both agree.
+    /// Resolves the place: the commune (written as its INSEE code once found) and the postal code give
+    /// the département, the département gives the region; all that is given must agree.
     ///
     /// # Errors
-    /// When the given region is not the département's.
+    /// An unknown or ambiguous commune or postal code, or parts of the place that disagree.
     pub fn resolve_region(&mut self, refs: &Referentiel) -> Result<(), FieldError> {
+        self.resolve_commune(refs)?;
         let Some(dep) = self.departement() else {
             return Ok(());
         };
@@ -191,6 +199,107 @@ impl Profile {
                 Ok(())
             }
         }
+    }
+
+    fn resolve_commune(&mut self, refs: &Referentiel) -> Result<(), FieldError> {
+        let text = |v: Option<&Value>| match v {
+            Some(Value::Text(t)) => Some(t.to_string()),
+            _ => None,
+        };
+        let (commune, postal) = (
+            text(self.get(ids::COMMUNE)),
+            text(self.get(ids::CODE_POSTAL)),
+        );
+        if commune.is_none() && postal.is_none() {
+            return Ok(());
+        }
+        let name = |code: &str| match refs.departement_id(code) {
+            Some(d) => format!("{} ({code})", refs.departement(d).nom),
+            None => format!("({code})"),
+        };
+        let error = |field: &str, e: crate::communes::Introuvable| FieldError {
+            field: field.into(),
+            message: e.message,
+            help: Some(e.help),
+            wrong_type: false,
+        };
+        let communes = refs.communes();
+        let mut dep = self.departement().map(|d| refs.departement(d).code.clone());
+        if let Some(p) = &postal {
+            match communes.postal(p, &name) {
+                Ok(d) => match &dep {
+                    Some(given) if given != d => {
+                        return Err(FieldError {
+                            field: "code_postal".into(),
+                            message: format!(
+                                "le code postal {p} est dans le département {}, pas dans le {}",
+                                name(d),
+                                name(given)
+                            ),
+                            help: Some("le département se déduit du code postal : retirez le département, ou corrigez le code postal".into()),
+                            wrong_type: false,
+                        });
+                    }
+                    _ => dep = Some(d.to_owned()),
+                },
+                // Shared by several départements: the commune or the département tells.
+                Err(e) if commune.is_none() && dep.is_none() => {
+                    return Err(error("code_postal", e));
+                }
+                Err(_) if communes.of_postal(p).is_empty() => {
+                    return Err(error("code_postal", communes.postal(p, &name).unwrap_err()));
+                }
+                Err(_) => {}
+            }
+        }
+        if let Some(c) = &commune {
+            let i = communes
+                .find(c, dep.as_deref(), &name)
+                .map_err(|e| error("commune", e))?;
+            let found = communes.get(i);
+            if let Some(p) = &postal
+                && !found.postaux.contains(&p.trim())
+            {
+                return Err(FieldError {
+                    field: "code_postal".into(),
+                    message: format!(
+                        "le code postal {p} n'est pas celui de {} ({})",
+                        found.nom,
+                        found.postaux.join(", ")
+                    ),
+                    help: Some(
+                        "donnez la commune ou le code postal, ou les deux s'ils vont ensemble"
+                            .into(),
+                    ),
+                    wrong_type: false,
+                });
+            }
+            self.set(ids::COMMUNE, Some(Value::Text(found.code.into())));
+            dep = Some(found.departement.to_owned());
+        }
+        if let Some(code) = dep {
+            let id = refs.departement_id(&code).ok_or_else(|| FieldError {
+                field: "commune".into(),
+                message: format!("département {code} absent des données de référence"),
+                help: None,
+                wrong_type: false,
+            })?;
+            self.set(ids::DEPARTEMENT, Some(Value::Choice(id.0)));
+        }
+        Ok(())
+    }
+
+    /// The commune, once resolved (its INSEE code).
+    #[must_use]
+    pub fn commune<'r>(&self, refs: &'r Referentiel) -> Option<&'r crate::communes::Commune> {
+        let Some(Value::Text(code)) = self.get(ids::COMMUNE) else {
+            return None;
+        };
+        let communes = refs.communes();
+        communes
+            .find(code, None, &|c| c.to_owned())
+            .ok()
+            .map(|i| communes.get(i))
     }
 
     /// The département, when known.
@@ -257,6 +366,8 @@ pub fn flag_hint(field: FieldId) -> String {
         Kind::Number { .. } | Kind::Integer { .. } => format!("--{flag} N"),
         Kind::List(values) => format!("--{flag} {}|aucun", values.join(",")),
         Kind::Departement => format!("--{flag} 45"),
+        Kind::Commune => "--commune <commune> (ou --code-postal, --departement)".to_owned(),
+        Kind::CodePostal => format!("--{flag} 45000"),
         Kind::Region => format!("--{flag} <région>"),
         Kind::Text => format!("--{flag} <texte>"),
     }
@@ -311,6 +422,8 @@ mod tests {
         assert_eq!(ids::REGION.name(), "region");
         assert_eq!(ids::DATE_INSTALLATION.name(), "date_installation");
         assert_eq!(ids::DATE_DEMANDE.name(), "date_demande");
+        assert_eq!(ids::COMMUNE.name(), "commune");
+        assert_eq!(ids::CODE_POSTAL.name(), "code_postal");
     }
 
     #[test]

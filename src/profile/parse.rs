@@ -46,6 +46,8 @@ pub fn example_literal(field: FieldId) -> String {
     match field.def().kind {
         Kind::Text => "\"p-0001\"".into(),
         Kind::Departement => "\"45\"".into(),
+        Kind::Commune => "\"Orléans\" ou \"45234\"".into(),
+        Kind::CodePostal => "\"45000\"".into(),
         Kind::Region => "\"occitanie\"".into(),
         Kind::Choice(values) => format!(
             "\"{}\"",
@@ -68,6 +70,10 @@ pub fn example_literal(field: FieldId) -> String {
 pub fn expected(field: FieldId, refs: &Referentiel) -> String {
     match field.def().kind {
         Kind::Text => "une chaîne".into(),
+        Kind::Commune => {
+            "un nom de commune ou un code INSEE entre guillemets : \"Orléans\", \"45234\"".into()
+        }
+        Kind::CodePostal => "un code postal entre guillemets : \"45000\"".into(),
         Kind::Departement => {
             "un code de département entre guillemets : \"45\", \"2A\", \"971\"".into()
         }
@@ -207,13 +213,20 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
     if let Raw::Flag(s) = raw
         && matches!(
             def.kind,
-            Kind::Text | Kind::Departement | Kind::Region | Kind::Choice(_)
+            Kind::Text
+                | Kind::Commune
+                | Kind::CodePostal
+                | Kind::Departement
+                | Kind::Region
+                | Kind::Choice(_)
         )
     {
         return parse_value(field, &Raw::Str(s), refs);
     }
     match (def.kind, raw) {
         (Kind::Text, Raw::Str(s)) => Ok(Value::Text((*s).into())),
+        // Checked with the rest of the place by `Profile::resolve_region`.
+        (Kind::Commune | Kind::CodePostal, Raw::Str(s)) => Ok(Value::Text(s.trim().into())),
         (Kind::Departement, Raw::Str(s)) => refs
             .departement_id(s)
             .map(|d| Value::Choice(d.0))
@@ -222,6 +235,8 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                     format!("département « {} » inconnu", echo(s)),
                     Some(if s.trim() == "20" {
                         "la Corse a deux départements : \"2A\" (Corse-du-Sud) et \"2B\" (Haute-Corse)".to_owned()
+                    } else if s.trim().len() == 5 && s.trim().chars().all(|c| c.is_ascii_digit()) {
+                        format!("{} est un code postal : donnez-le comme code postal (--code-postal {}, ou la clé code_postal), ou le département (2 ou 3 caractères)", s.trim(), s.trim())
                     } else {
                         did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| {
                             "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned()

@@ -168,6 +168,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Departement,
         help: "Département du cabinet (concerné par la demande) : 45, 2A, 971…",
         question: "Dans quel département est votre cabinet (le cabinet secondaire, pour une demande de cabinet secondaire) ?",
+        asked_with: Some("commune"),
         ..BASE
     },
     Field {
@@ -175,7 +176,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Region,
         help: "Région du cabinet (déduite du département quand il est donné)",
         question: "Dans quelle région est votre cabinet ?",
-        asked_with: Some("departement"),
+        asked_with: Some("commune"),
         ..BASE
     },
     Field {
@@ -439,6 +440,21 @@ pub const FIELDS: &[Field] = &[
         help: "Habitants couverts par la CPTS",
         question: "Combien d'habitants la CPTS couvre-t-elle ?",
         nom: "habitants couverts",
+        ..BASE
+    },
+    Field {
+        name: "commune",
+        kind: Kind::Commune,
+        help: "Commune du cabinet : nom (Orléans, « Saint-Denis (93) ») ou code INSEE (45234)",
+        question: "Dans quelle commune est votre cabinet (le cabinet secondaire, pour une demande de cabinet secondaire) ?",
+        ..BASE
+    },
+    Field {
+        name: "code_postal",
+        kind: Kind::CodePostal,
+        help: "Code postal du cabinet (il donne le département)",
+        question: "Quel est le code postal de votre cabinet ?",
+        asked_with: Some("commune"),
         ..BASE
     },
     Field {

@@ -42,7 +42,10 @@ pub(super) struct OpDef {
 }
 
 fn comparable(kind: Kind) -> bool {
-    !matches!(kind, Kind::Text | Kind::List(_))
+    !matches!(
+        kind,
+        Kind::Text | Kind::Commune | Kind::CodePostal | Kind::List(_)
+    )
 }
 
 fn closed_set(kind: Kind) -> bool {
