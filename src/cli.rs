@@ -12,7 +12,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand,
 
 use crate::profile::{FIELDS, FieldId, Kind, parse_date_typed};
 
-const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que soit le résultat), \
+pub const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que soit le résultat), \
 1 entrée ou règles invalides, 2 erreur d'utilisation.";
 
 const CHECK_SHORT_AFTER: &str = "Les 19 autres champs du profil et les valeurs : aides check --help. \
@@ -40,13 +40,46 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// Couleurs : auto (sur un terminal, sans `NO_COLOR`), always ou never
+    ///
+    /// auto (par défaut) : des couleurs quand la sortie est un terminal et que `NO_COLOR` n'est pas
+    /// définie ; always : toujours ; never : jamais.
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto, value_name = "QUAND", hide_possible_values = true, hide_default_value = true, help_heading = "Affichage", hide_short_help = true)]
+    pub color: Color,
+
+    /// Rien sur la sortie d'erreur que les erreurs : ni progression, ni résumé, ni avertissement
+    ///
+    /// Pour check : ni la progression d'un long lot, ni son résumé final, ni les avertissements ; les
+    /// profils illisibles restent signalés. Pour validate : seules les erreurs, rien sur des règles
+    /// valides.
+    #[arg(
+        short = 'q',
+        long,
+        global = true,
+        help_heading = "Affichage",
+        hide_short_help = true
+    )]
+    pub quiet: bool,
+
     /// Affiche l'aide
     #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Aide", hide_short_help = true)]
     help: Option<bool>,
 
-    /// Affiche la version
-    #[arg(short = 'V', long, action = ArgAction::Version)]
-    version: Option<bool>,
+    /// Affiche la version, l'empreinte de la base de règles et sa date de vérification
+    #[arg(short = 'V', long)]
+    pub version: bool,
+}
+
+/// When to colour the human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Color {
+    /// Sur un terminal, sans `NO_COLOR`
+    #[default]
+    Auto,
+    /// Toujours
+    Always,
+    /// Jamais
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,12 +126,63 @@ pub enum Command {
     /// erreur (code 1) au moindre problème de gravité « erreur ».
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
     Validate(ValidateArgs),
+    /// Le schéma JSON (draft 2020-12) du profil, de la réponse json ou d'une ligne ndjson
+    ///
+    /// profil : un profil de --input ; rapport : la réponse de check --format json ; compact : une ligne
+    /// de check --format ndjson. Les mêmes schémas sont dans le dossier schemas/ du projet.
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    Schema(SchemaArgs),
+    /// Le script de complétion des commandes et des valeurs pour un shell
+    ///
+    /// Par exemple : aides completions bash > ~/.local/share/bash-completion/completions/aides
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    Completions(CompletionsArgs),
+    /// La page de manuel (roff) : aides man | man -l -
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    Man,
+    /// L'aide d'une commande (aides help check), ou la liste des commandes
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// profil, rapport ou compact
+    #[arg(value_enum, value_name = "SCHÉMA", hide_possible_values = true)]
+    pub nom: SchemaNom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaNom {
+    /// Un profil de --input
+    Profil,
+    /// La réponse de check --format json
+    Rapport,
+    /// Une ligne de check --format ndjson
+    Compact,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish ou powershell
+    #[arg(value_enum, value_name = "SHELL", hide_possible_values = true)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// La commande dont afficher l'aide
+    #[arg(value_name = "COMMANDE")]
+    pub commande: Option<String>,
 }
 
 /// Where the rules come from.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RulesArg {
     /// Dossier de règles à utiliser à la place des règles intégrées
+    ///
+    /// Le dossier racine des règles (national/, regions/, abrogees/, et referentiel/ facultatif) ; il
+    /// passe par les mêmes vérifications que les règles intégrées.
     #[arg(
         id = "rules",
         long = "rules",
@@ -112,7 +196,8 @@ pub struct RulesArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
-    /// Tableau en français
+    /// La réponse en français (aussi : text)
+    #[value(alias = "text")]
     Table,
     /// Un objet JSON (un tableau d'objets pour plusieurs profils)
     Json,
@@ -122,13 +207,16 @@ pub enum CheckFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// En français (aussi : text)
+    #[value(alias = "text")]
     Table,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
-    /// Comme un compilateur : erreur[code], --> fichier:ligne:colonne, la ligne, = aide
+    /// Comme un compilateur : erreur[code], --> fichier:ligne:colonne, la ligne, = aide (aussi : table)
+    #[value(alias = "table")]
     Text,
     /// Un objet JSON par diagnostic et par ligne
     Json,
@@ -398,6 +486,20 @@ impl Args for ProfileArgs {
     }
 }
 
+/// The subcommands, for messages.
+pub const COMMANDES: &[&str] = &[
+    "check",
+    "guide",
+    "explain",
+    "list",
+    "show",
+    "validate",
+    "schema",
+    "completions",
+    "man",
+    "help",
+];
+
 /// A usage error in French (clap writes English), keeping clap's context: the flag, the value, the
 /// accepted values and the closest one.
 #[must_use]
@@ -467,12 +569,12 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
             if let Some(s) = get(K::SuggestedSubcommand) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
             }
-            m.push_str("\n  commandes : check, explain, list, show, validate");
+            m.push_str(&format!("\n  commandes : {}", COMMANDES.join(", ")));
             m
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "commande manquante : check, explain, list, show ou validate".to_owned()
+            format!("commande manquante : {}", COMMANDES.join(", "))
         }
         ErrorKind::ArgumentConflict => format!("{arg} ne peut pas être utilisé ici"),
         ErrorKind::NoEquals => format!("{arg} s'écrit avec un signe égal : --qpv=non"),

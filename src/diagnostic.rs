@@ -226,21 +226,6 @@ fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
     (shown, caret, width)
 }
 
-/// One JSON object per diagnostic (stable keys).
-#[must_use]
-pub fn render_json(diag: &Diagnostic, source: Option<&str>) -> serde_json::Value {
-    let loc = locate(diag, source);
-    serde_json::json!({
-        "severite": diag.severity,
-        "code": diag.code.as_str(),
-        "fichier": diag.file,
-        "ligne": loc.as_ref().map(|l| l.line),
-        "colonne": loc.as_ref().map(|l| l.col),
-        "message": diag.message,
-        "aide": diag.help,
-    })
-}
-
 /// A GitHub Actions workflow annotation (`::error file=…,line=…,col=…::…`).
 #[must_use]
 pub fn render_github(diag: &Diagnostic, source: Option<&str>) -> String {

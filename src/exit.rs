@@ -92,8 +92,18 @@ mod tests {
         let code = crate::main_with(["aides", "list"], &mut ClosedPipe, &mut err);
         assert_eq!(code, ExitCode::Success);
         assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
-        let code = crate::main_with(["aides", "--help"], &mut ClosedPipe, &mut err);
-        assert_eq!(code, ExitCode::Success);
+        for args in [
+            &["aides", "--help"][..],
+            &["aides", "--version"],
+            &["aides", "completions", "bash"],
+            &["aides", "man"],
+            &["aides", "schema", "rapport"],
+            &["aides", "help", "check"],
+        ] {
+            let code = crate::main_with(args, &mut ClosedPipe, &mut err);
+            assert_eq!(code, ExitCode::Success, "{args:?}");
+        }
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
     }
 
     #[test]

@@ -65,7 +65,18 @@ pub fn la(name: &str) -> String {
 /// `10 000 €`, with no-break spaces (thousands, and before the sign) so that tables never split it.
 #[must_use]
 pub fn euros(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
+    let mut out = entier(n.unsigned_abs());
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out.push_str("\u{a0}€");
+    out
+}
+
+/// `200 000`: a whole number with no-break spaces between thousands.
+#[must_use]
+pub fn entier(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -73,10 +84,6 @@ pub fn euros(n: i64) -> String {
         }
         out.push(c);
     }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out.push_str("\u{a0}€");
     out
 }
 

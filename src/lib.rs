@@ -25,6 +25,7 @@ pub mod questionnaire;
 pub mod referentiel;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod toml_read;
 
 use std::ffi::OsString;

@@ -2,6 +2,7 @@
 //! read from `rules/referentiel/*.toml`, and the resolution of a rule's contact reference for a profile.
 //! Pure: it reads text handed to it and returns data and diagnostics.
 
+use schemars::JsonSchema;
 use std::borrow::Cow;
 
 use serde::Serialize;
@@ -42,16 +43,22 @@ pub struct Departement {
 }
 
 /// A contact as shown to the user; keys the rule base does not know are `None` (omitted in JSON).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(description = "Qui contacter.")]
 pub struct Contact<'r> {
+    #[schemars(description = "L'organisme (« CPAM du Loiret »).")]
     pub organisme: Cow<'r, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Courriel, quand la base le connaît.")]
     pub email: Option<&'r str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Téléphone, quand la base le connaît.")]
     pub telephone: Option<&'r str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Adresse postale, quand la base la connaît.")]
     pub adresse: Option<&'r str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Page web.")]
     pub url: Option<&'r str>,
 }
 

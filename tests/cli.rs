@@ -5,16 +5,25 @@
 // Tests and benchmarks read fixtures and time things (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+/// The cases, with the rule set's fingerprint written `[EMPREINTE]` (it changes with every rule edit).
+fn cases() -> trycmd::TestCases {
+    let cases = trycmd::TestCases::new();
+    cases
+        .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
+        .insert_var(
+            "[EMPREINTE]",
+            aides::rules::embedded().rules.empreinte().to_owned(),
+        )
+        .unwrap();
+    cases
+}
+
 #[test]
 fn cli_cases() {
-    trycmd::TestCases::new()
-        .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
-        .case("tests/cmd/*.toml");
+    cases().case("tests/cmd/*.toml");
 }
 
 #[test]
 fn readme_examples() {
-    trycmd::TestCases::new()
-        .register_bin("aides", trycmd::cargo::cargo_bin!("aides"))
-        .case("README.md");
+    cases().case("README.md");
 }

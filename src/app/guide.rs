@@ -8,12 +8,11 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use chrono::NaiveDate;
 use inquire::autocompletion::{Autocomplete, Replacement};
 use inquire::validator::Validation;
 use inquire::{CustomUserError, InquireError, Text};
 
-use super::{load, style};
+use super::{Shell, load};
 use crate::cli::GuideArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -63,7 +62,7 @@ enum Fin {
 ///
 /// # Errors
 /// Not a terminal (a usage error), unusable rules, a failed write.
-pub(super) fn run(args: &GuideArgs, today: NaiveDate, out: &mut dyn Write) -> Result<ExitCode> {
+pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     if !io::stdin().is_terminal() {
         return Err(Error::Usage {
             message: "aides guide pose ses questions dans un terminal, et l'entrée standard n'en est pas un\n  aide : pour un profil écrit d'avance, utilisez aides check avec ses options, ou --input FICHIER"
@@ -72,9 +71,9 @@ pub(super) fn run(args: &GuideArgs, today: NaiveDate, out: &mut dyn Write) -> Re
     }
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
-    let date = args.date.unwrap_or(today);
+    let date = args.date.unwrap_or(shell.today);
     let mut profile = Profile::default();
-    let width = usize::from(style().width.unwrap_or(100)).min(100);
+    let width = usize::from(shell.style().width.unwrap_or(100)).min(100);
     let intro = [
         format!(
             "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au {}).",
@@ -159,7 +158,7 @@ pub(super) fn run(args: &GuideArgs, today: NaiveDate, out: &mut dyn Write) -> Re
             w,
             &rapport,
             output::answer::AnswerOptions::default(),
-            style(),
+            shell.style(),
         )?;
         writeln!(
             w,

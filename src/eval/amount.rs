@@ -1,6 +1,7 @@
 //! Amounts: fixed, "up to", per unit with a cap, scales by one or two fields, or no euro amount.
 //! When a field the amount depends on is unknown, the result is the min–max range over its values.
 
+use schemars::JsonSchema;
 use std::borrow::Cow;
 
 use serde::Serialize;
@@ -11,11 +12,20 @@ use crate::rules::model::{Cell, Montant, MontantKind, Palier, Scalar};
 
 /// An amount as reported: `eur` when fixed by the known fields, else bounds; all `None` when the aid
 /// has no euro amount (the label says what it is).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(description = "Un montant.")]
 pub struct Somme<'r> {
+    #[schemars(description = "Le montant en euros quand les champs connus le fixent, sinon null.")]
     pub eur: Option<i64>,
+    #[schemars(description = "Borne basse en euros (null si l'aide n'a pas de montant en euros).")]
     pub min_eur: Option<i64>,
+    #[schemars(
+        description = "Borne haute en euros (null si les textes ne donnent pas de plafond, ou si l'aide n'a pas de montant en euros)."
+    )]
     pub max_eur: Option<i64>,
+    #[schemars(
+        description = "Le montant en français, avec ce qu'il est quand ce n'est pas une somme (pourcentage, garantie de revenu)."
+    )]
     pub libelle: Cow<'r, str>,
 }
 

@@ -2,14 +2,16 @@
 //! A leaf is unknown when a field it reads is absent; `date_demande` defaults to the reference date.
 
 use chrono::{Months, NaiveDate};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::profile::{FieldId, Profile, Value, ids};
 use crate::rules::model::{CmpOp, Leaf, Node, Operand, Scalar, Test};
 
 /// A condition's truth: true, false, or unknown for lack of a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(description = "Le résultat d'une condition : vrai, faux, ou inconnu faute d'un champ.")]
 pub enum Tri {
     Vrai,
     Faux,

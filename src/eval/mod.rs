@@ -10,6 +10,7 @@ pub mod pistes;
 pub mod questions;
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 
 use self::amount::Somme;
 use self::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
@@ -67,17 +68,25 @@ pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
 }
 
 /// Sum over eligible aids of their one-off euro amounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(description = "Total des montants uniques en euros des aides éligibles.")]
 pub struct Total {
+    #[schemars(description = "Somme des montants bas.")]
     pub min_eur: i64,
     /// `None` when an eligible aid states no ceiling.
+    #[schemars(
+        description = "Somme des montants hauts ; null quand une aide éligible n'a pas de plafond."
+    )]
     pub max_eur: Option<i64>,
 }
 
 /// A date that matters for an aid (a deadline, a payment).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(description = "Une date qui compte pour l'aide.")]
 pub struct Echeance<'r> {
+    #[schemars(description = "Ce qui tombe à cette date.")]
     pub libelle: Cow<'r, str>,
+    #[schemars(description = "La date (AAAA-MM-JJ).")]
     pub date: NaiveDate,
     /// A payment the payer makes (not a deadline for the physician).
     #[serde(skip)]

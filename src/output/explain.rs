@@ -143,7 +143,12 @@ pub fn write(
         }
     }
     writeln!(w, "\nContact")?;
-    para(w, &super::join_contact(&a.contact), "  ", "  ")?;
+    para(
+        w,
+        &crate::report::catalogue::join_contact(&a.contact),
+        "  ",
+        "  ",
+    )?;
     writeln!(w, "\nSources")?;
     for s in a.sources {
         para(w, &format!("{} : {}", s.titre, s.url), "  – ", "    ")?;

@@ -136,6 +136,42 @@ fn referentiel(
     (refs, shared)
 }
 
+/// The SHA-256, in hex, of `sources` (each file's relative path, length and text, in path order), of
+/// the embedded reference data when `referentiel_integre`, and of the communes table.
+pub(crate) fn fingerprint(sources: &[SourceText], referentiel_integre: bool) -> String {
+    use sha2::{Digest, Sha256};
+    let embedded;
+    let mut files: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|s| (s.rel.as_str(), s.text.as_str()))
+        .collect();
+    if referentiel_integre {
+        embedded = embedded_sources();
+        files.extend(
+            embedded
+                .iter()
+                .filter(|f| referentiel_kind(&f.rel).is_some())
+                .map(|f| (f.rel.as_str(), f.text.as_str())),
+        );
+    }
+    files.push(("referentiel/communes.tsv", crate::communes::TABLE));
+    files.sort_unstable();
+    let mut hash = Sha256::new();
+    for (rel, text) in files {
+        hash.update(rel.as_bytes());
+        hash.update([0]);
+        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
 /// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
 /// their problems are in the diagnostics.
 #[must_use]
@@ -191,9 +227,11 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
         }
     }
     aides.sort_by_key(|a| a.categorie);
+    let referentiel_integre = !files.iter().any(|f| referentiel_kind(&f.rel).is_some());
     let sources = files
         .into_iter()
         .map(|f| SourceText {
+            rel: f.rel,
             name: f.name,
             text: f.text,
         })
@@ -203,6 +241,8 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
             aides,
             refs,
             sources,
+            referentiel_integre,
+            empreinte: std::sync::OnceLock::new(),
         },
         diagnostics,
     }

@@ -2,7 +2,9 @@
 //! typed values, amounts, deadlines and examples. Built once by `compile`; evaluating a profile against
 //! it does no parsing.
 
+use schemars::JsonSchema;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,9 +19,31 @@ pub struct RuleSet {
     pub aides: Vec<Aide>,
     pub refs: Referentiel,
     pub sources: Vec<SourceText>,
+    /// The reference data is the embedded one (the directory had no `referentiel/`).
+    pub referentiel_integre: bool,
+    /// The fingerprint of the files, computed when first asked for.
+    pub(crate) empreinte: OnceLock<String>,
 }
 
 impl RuleSet {
+    /// The SHA-256 of the files the rule set was built from (relative path and text of each, in path
+    /// order, with the embedded reference data when it was used, and the communes table): the same for
+    /// the embedded set and for the same files in a directory.
+    #[must_use]
+    pub fn empreinte(&self) -> &str {
+        self.empreinte
+            .get_or_init(|| super::fingerprint(&self.sources, self.referentiel_integre))
+    }
+
+    /// The oldest date on which an aid's facts were checked against its sources (`verifie_le`).
+    #[must_use]
+    pub fn verifiees_le(&self) -> Option<NaiveDate> {
+        self.aides
+            .iter()
+            .filter_map(|a| a.verifie_le.as_ref().map(|(d, _)| *d))
+            .min()
+    }
+
     #[must_use]
     pub fn aide(&self, id: &str) -> Option<&Aide> {
         self.aides.iter().find(|a| a.id == id)
@@ -38,6 +62,9 @@ impl RuleSet {
 /// One source file as read.
 #[derive(Debug, Clone)]
 pub struct SourceText {
+    /// The path under the rules directory (`national/caim.toml`).
+    pub rel: String,
+    /// The name diagnostics give (`rules/national/caim.toml`, or the path on disk).
     pub name: String,
     pub text: String,
 }
@@ -351,16 +378,23 @@ pub enum Quand {
 }
 
 /// A cited source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(description = "Un texte officiel cité.")]
 pub struct Reference {
+    #[schemars(description = "Titre du texte.")]
     pub titre: String,
+    #[schemars(description = "Adresse du texte.")]
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "L'article ou la partie du texte.")]
     pub article: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(
+    description = "eligible : toutes les conditions sont vraies ; a_confirmer : aucune n'est fausse, certaines sont inconnues ; non_eligible : une est fausse."
+)]
 pub enum Statut {
     Eligible,
     AConfirmer,

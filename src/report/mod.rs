@@ -3,7 +3,14 @@
 //! building one is cheap. The French sentences of the report (questions' options, near misses,
 //! condition details) are made here, once, for the JSON and the table alike.
 
+pub mod catalogue;
+mod provenance;
+pub mod validation;
+
+pub use provenance::{Provenance, ProvenanceDe, VERSION};
+
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -19,85 +26,167 @@ use crate::referentiel::{Contact, Referentiel};
 use crate::rules::model::{Aide, CmpOp, Reference, RuleSet, Statut};
 
 /// `--format json`: one object per profile.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "La réponse pour un profil (aides check --format json).")]
 pub struct Rapport<'r> {
+    #[schemars(
+        description = "Date de référence de l'évaluation (AAAA-MM-JJ) : périodes, délais et règle des dix ans sont lus à cette date."
+    )]
     pub date_reference: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "L'id du profil, quand il en avait un.")]
     pub id: Option<&'r str>,
     /// Every aid of the rule set, eligible ones first.
+    #[schemars(
+        description = "Toutes les aides de la base : éligibles d'abord, puis à confirmer, puis non éligibles."
+    )]
     pub aides: Vec<AideRapport<'r>>,
     /// Over eligible aids.
+    #[schemars(description = "Somme des montants uniques en euros des aides éligibles.")]
     pub total: Total,
     /// What the rule base does not cover for this profile (a region without regional aids).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Ce que la base ne couvre pas pour ce profil (une région sans aide régionale dans la base)."
+    )]
     pub couverture: Option<String>,
     /// The questions that would decide the à-confirmer aids, best first.
+    #[schemars(
+        description = "Les champs encore inconnus qui décideraient une aide à confirmer, du plus décisif au moins décisif."
+    )]
     pub questions: Vec<QuestionRapport<'r>>,
     /// Near misses: one change that would make an aid eligible, or an aid that has closed.
+    #[schemars(
+        description = "Les aides presque obtenues : un changement du profil qui rendrait une aide éligible, ou une aide fermée que ce profil aurait obtenue."
+    )]
     pub pistes: Vec<PisteRapport<'r>>,
     /// Where the practice is, in words, for the answer's first line.
     #[serde(skip)]
     pub lieu: Option<String>,
+    /// The version and the rule set that produced the report.
+    #[schemars(with = "Provenance")]
+    #[schemars(
+        description = "La version d'aides et la base de règles qui ont produit cette réponse."
+    )]
+    pub provenance: ProvenanceDe<'r>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une aide, évaluée pour le profil.")]
 pub struct AideRapport<'r> {
     #[serde(skip)]
     pub aide: &'r Aide,
+    #[schemars(description = "Identifiant stable de l'aide (voir aides list).")]
     pub id: &'r str,
+    #[schemars(description = "Nom de l'aide.")]
     pub nom: &'r str,
+    #[schemars(
+        description = "eligible, a_confirmer (aucune condition fausse, certaines inconnues) ou non_eligible."
+    )]
     pub statut: Statut,
+    #[schemars(
+        description = "Le montant, calculé quand les champs dont il dépend sont connus, sinon ses bornes."
+    )]
     pub montant: Somme<'r>,
+    #[schemars(description = "CPAM ou ARS.")]
     pub financeur: &'static str,
     /// The region's name, for tables.
     #[serde(skip)]
     pub region_nom: Option<&'r str>,
+    #[schemars(description = "Qui contacter, résolu par le département ou la région du profil.")]
     pub contact: Contact<'r>,
+    #[schemars(description = "Chaque condition, avec son résultat et les valeurs lues.")]
     pub conditions: Vec<ConditionRapport<'r>>,
     /// Profile fields whose value would decide an `a_confirmer` aid.
+    #[schemars(
+        description = "Les champs du profil dont la valeur déciderait une aide à confirmer."
+    )]
     pub manquants: Vec<&'static str>,
+    #[schemars(description = "Ce à quoi le médecin s'engage.")]
     pub engagements: &'r [String],
+    #[schemars(description = "Les dates qui comptent : dates limites, versements.")]
     pub echeances: Vec<Echeance<'r>>,
+    #[schemars(description = "Les textes officiels de l'aide.")]
     pub sources: &'r [Reference],
     /// Region slug of a regional aid; absent for national aids.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "La région d'une aide régionale (absente pour une aide nationale).")]
     pub region: Option<&'r str>,
     /// For a `non_eligible` aid: the first condition that failed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Pour une aide non éligible : la première condition fausse.")]
     pub raison: Option<&'r str>,
     /// The few points a physician must read to act.
+    #[schemars(description = "Les quelques points à lire pour agir.")]
     pub a_retenir: &'r [String],
     /// The rule base's decisions where the texts are silent, and details.
+    #[schemars(
+        description = "Les décisions de la base de règles là où les textes se taisent, et les détails."
+    )]
     pub notes: &'r [String],
     /// The questions that would decide this aid (the same objects as the top-level `questions`).
+    #[schemars(
+        description = "Les questions qui décideraient cette aide (les mêmes objets que questions au premier niveau)."
+    )]
     pub questions: Vec<QuestionRapport<'r>>,
     /// The payment schedule, with each payment's amount when the aid's amount is fixed.
+    #[schemars(
+        description = "L'échéancier des versements, avec le montant de chacun quand le montant est fixé."
+    )]
     pub versements: Vec<VersementRapport<'r>>,
 }
 
 /// One payment: its share, its amount when known, and when it is paid.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Un versement de l'aide.")]
 pub struct VersementRapport<'r> {
     #[serde(serialize_with = "crate::rules::model::whole_if_integral")]
+    #[schemars(description = "Part du montant, en pourcentage.")]
     pub part_pct: f64,
+    #[schemars(
+        description = "Montant du versement en euros, quand le montant de l'aide est fixé."
+    )]
     pub eur: Option<i64>,
+    #[schemars(description = "Quand il est versé.")]
     pub quand: &'r str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une condition d'une aide, évaluée.")]
 pub struct ConditionRapport<'r> {
+    #[schemars(description = "La condition, en français.")]
     pub libelle: &'r str,
+    #[schemars(description = "vrai, faux ou inconnu (elle lit un champ que le profil n'a pas).")]
     pub resultat: Tri,
     /// Each field the condition read, with its value (null when unknown).
+    #[schemars(description = "Chaque champ lu, avec sa valeur (null quand il est inconnu).")]
     pub valeurs: Valeurs,
     /// The dates and thresholds it computed, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Les dates et seuils calculés, en mots (« demande au plus tard le 15/03/2026 (installation + 6 mois) »)."
+    )]
     pub detail: Option<String>,
 }
 
 /// Field → value, in the order the condition reads them.
 #[derive(Debug, Clone, Default)]
 pub struct Valeurs(pub Vec<(&'static str, serde_json::Value)>);
+
+impl JsonSchema for Valeurs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Valeurs".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = profile::field_names().collect();
+        schemars::json_schema!({
+            "description": "Champ du profil → valeur lue (null quand le champ est inconnu), dans l'ordre où la condition les lit.",
+            "type": "object",
+            "propertyNames": { "enum": names }
+        })
+    }
+}
 
 impl Serialize for Valeurs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -110,41 +199,64 @@ impl Serialize for Valeurs {
 }
 
 /// One question (SPEC §5): the field it asks, in French, what to type, and the aids it would decide.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(description = "Une question qui reste, avec les aides qu'elle déciderait.")]
 pub struct QuestionRapport<'r> {
     /// The field asked; absent for a condition's own question, which no field answers.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Le champ demandé ; absent pour la question propre d'une condition, qu'aucun champ ne décide."
+    )]
     pub champ: Option<&'static str>,
+    #[schemars(description = "La question, en français.")]
     pub question: &'r str,
+    #[schemars(description = "L'option à taper pour y répondre (« --qpv=oui|non »).")]
     pub option: String,
     /// Where to find the answer.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Où trouver la réponse.")]
     pub ou_trouver: Option<String>,
+    #[schemars(description = "Les aides qu'elle déciderait.")]
     pub aides: Vec<&'r str>,
 }
 
 /// One near miss (SPEC §5 `pistes`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une aide presque obtenue.")]
 pub struct PisteRapport<'r> {
+    #[schemars(description = "L'id de l'aide.")]
     pub aide: &'r str,
     /// The one change of the profile that would make the aid eligible.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Le changement du profil qui rendrait l'aide éligible (champ : valeur)."
+    )]
     pub changement: Option<Valeurs>,
     /// For an aid that has closed: the last day it could be requested.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Pour une aide fermée : le dernier jour où elle pouvait être demandée."
+    )]
     pub fin: Option<NaiveDate>,
+    #[schemars(description = "Le montant qu'elle donnerait.")]
     pub montant: Somme<'r>,
+    #[schemars(description = "La piste, en français (« Avec l'OPTAM : 10 000 € »).")]
     pub libelle: String,
 }
 
 /// `aides explain --format json`: one aid for one profile in full, with its near misses.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une aide pour un profil, en entier (aides explain --format json).")]
 pub struct Explication<'a, 'r> {
+    #[schemars(description = "Date de référence de l'évaluation.")]
     pub date_reference: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "L'id du profil, quand il en avait un.")]
     pub id: Option<&'r str>,
+    #[schemars(description = "L'aide, évaluée en entier.")]
     pub aide: &'a AideRapport<'r>,
     /// The near misses of this aid.
+    #[schemars(description = "Les pistes de cette aide.")]
     pub pistes: Vec<&'a PisteRapport<'r>>,
     #[serde(skip)]
     pub lieu: Option<&'a str>,
@@ -176,20 +288,34 @@ impl<'a, 'r> Explication<'a, 'r> {
 }
 
 /// `--format ndjson` (compact): per profile, `id`, `date_reference`, `total`, and the aids.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(
+    description = "La réponse compacte pour un profil : une ligne de aides check --format ndjson."
+)]
 pub struct Compact<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "L'id du profil, quand il en avait un.")]
     pub id: Option<&'r str>,
+    #[schemars(description = "Date de référence de l'évaluation (AAAA-MM-JJ).")]
     pub date_reference: NaiveDate,
+    #[schemars(description = "Somme des montants uniques en euros des aides éligibles.")]
     pub total: Total,
+    #[schemars(description = "Les aides éligibles et à confirmer (toutes avec --all).")]
     pub aides: Vec<AideCompacte<'r>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une aide, en bref.")]
 pub struct AideCompacte<'r> {
+    #[schemars(description = "Identifiant stable de l'aide.")]
     pub id: &'r str,
+    #[schemars(description = "eligible, a_confirmer ou non_eligible.")]
     pub statut: Statut,
+    #[schemars(description = "Le montant, ou ses bornes.")]
     pub montant: Somme<'r>,
+    #[schemars(
+        description = "Les champs du profil dont la valeur déciderait une aide à confirmer."
+    )]
     pub manquants: Vec<&'static str>,
 }
 
@@ -207,11 +333,17 @@ impl<'r> AideCompacte<'r> {
 
 /// A batch line that could not be read: `{"ligne": N, "id": "…", "erreur": "…"}` (`id` when the
 /// profile's id could be read).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Un profil qui n'a pas pu être lu, à sa place dans le lot.")]
 pub struct LigneErreur<'a> {
+    #[schemars(
+        description = "La ligne de l'entrée (pour un tableau JSON : la position du profil dans le tableau, à partir de 1)."
+    )]
     pub ligne: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "L'id du profil, quand il a pu être lu.")]
     pub id: Option<&'a str>,
+    #[schemars(description = "Ce qui ne va pas, où, et comment le corriger.")]
     pub erreur: String,
 }
 
@@ -249,6 +381,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         questions,
         pistes,
         lieu: lieu(profile, &rules.refs),
+        provenance: ProvenanceDe(rules),
     }
 }
 

@@ -1,0 +1,97 @@
+//! The commands about the tool itself: `--version` (with the provenance of the rules in use),
+//! `schema`, `completions`, `man` and `help`.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use super::load;
+use crate::cli::{Cli, CompletionsArgs, HelpArgs, RulesArg, SchemaArgs, SchemaNom};
+use crate::diagnostic::did_you_mean;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::report::Provenance;
+use crate::schema::Schema;
+
+/// `aides --version`: the version, and the fingerprint and check date of the rules in use (the
+/// embedded ones, or `AIDES_RULES`).
+pub(super) fn version(out: &mut dyn Write) -> Result<ExitCode> {
+    let rules = RulesArg {
+        dir: std::env::var_os("AIDES_RULES")
+            .filter(|d| !d.is_empty())
+            .map(Into::into),
+    };
+    let loaded = load(&rules)?;
+    writeln!(out, "{}", Provenance::of(&loaded.rules).text()).map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
+pub(super) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let schema = match args.nom {
+        SchemaNom::Profil => Schema::Profil,
+        SchemaNom::Rapport => Schema::Rapport,
+        SchemaNom::Compact => Schema::Compact,
+    };
+    let refs = crate::rules::embedded().rules.refs;
+    out.write_all(crate::schema::text(schema, &refs).as_bytes())
+        .map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
+pub(super) fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    // Generated in memory: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "aides", &mut script);
+    out.write_all(&script).map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
+/// `aides man`: the page of `clap_mangen`, with the exit codes and the way to each command's help in
+/// French sections of their own.
+pub(super) fn man(out: &mut dyn Write) -> Result<ExitCode> {
+    let man = clap_mangen::Man::new(Cli::command());
+    (|| -> std::io::Result<()> {
+        man.render_title(out)?;
+        man.render_name_section(out)?;
+        man.render_synopsis_section(out)?;
+        man.render_description_section(out)?;
+        man.render_options_section(out)?;
+        man.render_subcommands_section(out)?;
+        writeln!(out, ".SH \"CODES DE SORTIE\"\n{}", crate::cli::EXIT_CODES)?;
+        writeln!(
+            out,
+            ".SH \"VOIR AUSSI\"\n\\fBaides help\\fR \\fIcommande\\fR (ou \\fBaides\\fR \\fIcommande\\fR \\fB\\-\\-help\\fR) : les options de chaque commande."
+        )?;
+        man.render_version_section(out)
+    })()
+    .map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
+/// `aides help [COMMANDE]`: the long help of the command, or of the tool.
+pub(super) fn help(args: &HelpArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let text = match &args.commande {
+        None => cmd.render_long_help(),
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            let Some(sub) = cmd.find_subcommand_mut(name) else {
+                let help = did_you_mean(name, names.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("commandes : {}", names.join(", ")));
+                return Err(Error::Usage {
+                    message: format!(
+                        "aides help : commande « {} » inconnue\n  aide : {help}",
+                        crate::diagnostic::echo(name)
+                    ),
+                });
+            };
+            sub.render_long_help()
+        }
+    };
+    write!(out, "{text}").map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,195 @@
+//! The command-line conventions scripts and shells rely on: completion scripts that the shell parses,
+//! a man page that is roff, `--version` with the provenance of the rules, `validate -q` silent on
+//! valid rules and `validate --format json` ending with its summary, `-q` silencing a batch's summary,
+//! `table` and `text` as one human format.
+
+// Tests run the binary and other programs (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn aides(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aides"))
+        .args(args)
+        .env_remove("AIDES_RULES")
+        .env("COLUMNS", "80")
+        .stdin(Stdio::null())
+        .output()
+        .expect("aides runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8")
+}
+
+/// Runs `program args` with `input` on stdin; `None` when the program is not installed.
+fn pipe(program: &str, args: &[&str], input: &[u8]) -> Option<Output> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(input).ok()?;
+    child.wait_with_output().ok()
+}
+
+#[test]
+fn completions_parse_and_offer_the_values() {
+    let o = aides(&["completions", "bash"]);
+    assert!(o.status.success());
+    let script = stdout(&o);
+    assert!(
+        script.contains("medecine-generale"),
+        "the specialties are offered"
+    );
+    assert!(
+        script.contains("consultations-avancees"),
+        "the projets are offered"
+    );
+    let checked = pipe("bash", &["-n"], script.as_bytes()).expect("bash is installed");
+    assert!(
+        checked.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let o = aides(&["completions", shell]);
+        assert!(o.status.success() && !o.stdout.is_empty(), "{shell}");
+    }
+}
+
+#[test]
+fn the_man_page_is_roff() {
+    let o = aides(&["man"]);
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(page.contains(".TH aides 1"), "{page}");
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH Commandes",
+        ".SH \"CODES DE SORTIE\"",
+    ] {
+        assert!(page.contains(section), "{section} in {page}");
+    }
+    // Where groff is installed, it formats the page without a warning.
+    if let Some(out) = pipe(
+        "groff",
+        &["-k", "-man", "-Tutf8", "-ww", "-z"],
+        page.as_bytes(),
+    ) {
+        assert!(
+            out.status.success(),
+            "groff: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "groff: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn version_says_which_rules() {
+    let o = aides(&["--version"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    let rules = aides::rules::embedded().rules;
+    assert!(
+        text.starts_with(&format!("aides {}\n", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    assert!(text.contains(rules.empreinte()), "{text}");
+    assert_eq!(rules.empreinte().len(), 64);
+}
+
+#[test]
+fn the_same_files_on_disk_have_the_embedded_fingerprint() {
+    let dir = std::env::temp_dir().join(format!("aides-empreinte-{}", std::process::id()));
+    let rules_dir = dir.join("rules");
+    copy(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")),
+        &rules_dir,
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_aides"))
+        .arg("--version")
+        .env("AIDES_RULES", &rules_dir)
+        .output()
+        .unwrap();
+    let embedded = aides::rules::embedded().rules;
+    assert!(stdout(&o).contains(embedded.empreinte()), "{}", stdout(&o));
+    // One changed byte changes it.
+    let file = rules_dir.join("abrogees/caim.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("CAIM", "Caim", 1)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aides"))
+        .arg("--version")
+        .env("AIDES_RULES", &rules_dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!stdout(&o).contains(embedded.empreinte()), "{}", stdout(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let path = e.path();
+        if path.is_dir() {
+            copy(&path, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn validate_for_ci() {
+    let o = aides(&["validate", "-q"]);
+    assert!(o.status.success());
+    assert!(
+        o.stdout.is_empty() && o.stderr.is_empty(),
+        "-q is silent on valid rules"
+    );
+    let o = aides(&["validate", "--format", "json"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let resume = &last["resume"];
+    assert_eq!(resume["erreurs"], 0);
+    assert_eq!(resume["aides"], 15);
+    assert!(resume["exemples"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn table_and_text_are_one_format() {
+    for cmd in [&["list"][..], &["show", "caim"], &["validate"]] {
+        let table = aides(&[cmd, &["--format", "table"]].concat());
+        let text = aides(&[cmd, &["--format", "text"]].concat());
+        assert!(table.status.success() && text.status.success(), "{cmd:?}");
+        assert_eq!(table.stdout, text.stdout, "{cmd:?}");
+    }
+}
+
+#[test]
+fn quiet_silences_the_summary() {
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/profils.ndjson");
+    let loud = aides(&["check", "--input", input, "--format", "ndjson"]);
+    assert!(String::from_utf8_lossy(&loud.stderr).contains("3 profils lus, dont 1 en erreur"));
+    let quiet = aides(&["check", "--input", input, "--format", "ndjson", "-q"]);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    assert_eq!(quiet.stdout, loud.stdout);
+    assert_eq!(quiet.status.code(), Some(1));
+}

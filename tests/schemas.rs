@@ -1,0 +1,339 @@
+//! The advisors' contract as JSON Schemas (`aides schema`, committed under `schemas/`):
+//! - the committed schemas are the generated ones (refresh: `SCHEMAS=overwrite cargo test --test
+//!   schemas`, then read the diff), and valid draft 2020-12 schemas;
+//! - every scenario's profile validates against `profil`, and its report and compact line against
+//!   `rapport` and `compact`; so do the JSON snapshots;
+//! - a generated batch of 1 000 profiles (with a few bad lines) validates, in and out, through the
+//!   binary in `--format json` and `--format ndjson`.
+
+// Tests read fixtures and run the binary (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use aides::report::{AideCompacte, Compact};
+use aides::schema::{self, Schema};
+use chrono::NaiveDate;
+use jsonschema::{Draft, Validator};
+use serde_json::{Value, json};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn file(s: Schema) -> PathBuf {
+    root()
+        .join("schemas")
+        .join(format!("{}.schema.json", s.nom()))
+}
+
+fn validator(s: Schema) -> Validator {
+    let text = std::fs::read_to_string(file(s)).expect("schéma commité");
+    let schema: Value = serde_json::from_str(&text).expect("schéma JSON");
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schéma {} invalide : {e}", s.nom()))
+}
+
+/// Every error of `value` against the schema, with where it is.
+fn check(v: &Validator, value: &Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(value)
+        .map(|e| format!("{} : {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what} :\n{}", errors.join("\n"));
+}
+
+#[test]
+fn the_committed_schemas_are_the_generated_ones() {
+    let refs = aides::rules::embedded().rules.refs;
+    let overwrite = std::env::var_os("SCHEMAS").is_some_and(|v| v == "overwrite");
+    for s in Schema::ALL {
+        let generated = schema::text(s, &refs);
+        let path = file(s);
+        if overwrite {
+            std::fs::write(&path, &generated).expect("écriture du schéma");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} diffère du schéma généré : SCHEMAS=overwrite cargo test --test schemas, puis relisez le diff",
+            path.display()
+        );
+        let value: Value = serde_json::from_str(&generated).unwrap();
+        jsonschema::meta::validate(&value)
+            .unwrap_or_else(|e| panic!("{} n'est pas un schéma 2020-12 valide : {e}", s.nom()));
+    }
+}
+
+/// A TOML value of a scenario profile as JSON (dates as `AAAA-MM-JJ`).
+fn to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => json!(s),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(x) => json!(x),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(d) => json!(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+/// Every scenario: (file and name, reference date, profile as JSON).
+fn scenarios() -> Vec<(String, NaiveDate, Value)> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let doc: toml::Table = std::fs::read_to_string(&f).unwrap().parse().unwrap();
+        for s in doc["scenario"].as_array().unwrap() {
+            let name = format!("{} « {} »", f.display(), s["nom"].as_str().unwrap());
+            let date = s["date"].as_datetime().unwrap().to_string();
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
+            out.push((name, date, to_json(&s["profil"])));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_scenario_validates_in_and_out() {
+    let (profil, rapport, compact) = (
+        validator(Schema::Profil),
+        validator(Schema::Rapport),
+        validator(Schema::Compact),
+    );
+    let rules = aides::rules::embedded().rules;
+    let scenarios = scenarios();
+    assert!(scenarios.len() > 100, "{} scénarios", scenarios.len());
+    for (name, date, json) in &scenarios {
+        check(&profil, json, &format!("profil de {name}"));
+        let line = json.to_string();
+        let mut profiles = Vec::new();
+        aides::input::stream_profiles(&mut line.as_bytes(), &rules.refs, &mut |item| {
+            profiles.push(item.profile);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap();
+        let p = profiles
+            .pop()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{name} : {e:?}"));
+        let report = serde_json::to_value(aides::report::evaluate(&rules, &p, *date)).unwrap();
+        check(&rapport, &report, &format!("rapport de {name}"));
+        for all in [false, true] {
+            let (verdicts, total) = aides::eval::evaluate_compact(&rules, &p, *date, all);
+            let line = Compact {
+                id: p.label(),
+                date_reference: *date,
+                total,
+                aides: verdicts
+                    .into_iter()
+                    .map(|(a, v)| AideCompacte::new(a, v))
+                    .collect(),
+            };
+            check(
+                &compact,
+                &serde_json::to_value(line).unwrap(),
+                &format!("ligne compacte de {name}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_snapshots_validate() {
+    let rapport = validator(Schema::Rapport);
+    for e in std::fs::read_dir(root().join("tests/snapshots")).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The fingerprint is written `[EMPREINTE]` there: it is a string either way.
+        let value: Value = serde_json::from_str(&text).unwrap();
+        check(&rapport, &value, &path.display().to_string());
+    }
+}
+
+/// A xorshift generator: the same batch on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % n as u64).unwrap()
+    }
+
+    fn pick<'a>(&mut self, values: &[&'a str]) -> &'a str {
+        values[self.below(values.len())]
+    }
+}
+
+/// A deterministic batch: 1 000 profiles over the vocabulary's values, and three bad lines.
+fn batch() -> String {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut out = String::new();
+    for i in 0..1000 {
+        let candidates = [
+            (
+                "departement",
+                json!(rng.pick(&["45", "59", "14", "31", "2A", "971", "35", "75"])),
+            ),
+            ("zone", json!(rng.pick(&["ZIP", "ZAC", "ZAR"]))),
+            ("qpv", json!(rng.below(2) == 0)),
+            ("exercice", json!(rng.pick(&["liberal", "salarie"]))),
+            (
+                "specialite",
+                json!(rng.pick(&[
+                    "medecine-generale",
+                    "pediatrie",
+                    "medecine-cardiovasculaire",
+                    "chirurgie-viscerale-digestive"
+                ])),
+            ),
+            ("secteur", json!(1 + rng.below(2))),
+            ("optam", json!(rng.below(2) == 0)),
+            (
+                "projet",
+                json!(rng.pick(&[
+                    "installation",
+                    "cabinet-secondaire",
+                    "consultations-avancees",
+                    "assistant-partage",
+                    "structure"
+                ])),
+            ),
+            ("primo_installation", json!(rng.below(2) == 0)),
+            (
+                "date_installation",
+                json!(format!(
+                    "202{}-0{}-1{}",
+                    4 + rng.below(3),
+                    1 + rng.below(9),
+                    rng.below(9)
+                )),
+            ),
+            (
+                "jours_par_semaine",
+                json!(0.5 * f64::from(1 + u8::try_from(rng.below(14)).unwrap())),
+            ),
+            ("exercice_coordonne", json!(["msp", "cpts"][..rng.below(3)])),
+            ("pdsa", json!(rng.below(2) == 0)),
+            ("aide_installation_10_ans", json!(rng.below(3) == 0)),
+            ("demi_journees_par_mois", json!(rng.below(12))),
+            ("structure", json!(rng.pick(&["esp", "msp", "cds", "cpts"]))),
+            ("projet_sante_valide", json!(rng.below(2) == 0)),
+            ("exercice_groupe", json!(rng.below(2) == 0)),
+        ];
+        let mut p = serde_json::Map::new();
+        p.insert("id".into(), json!(format!("p-{i:04}")));
+        for (key, value) in candidates {
+            // A field in four is left unknown.
+            if rng.below(4) != 0 {
+                p.insert(key.into(), value);
+            }
+        }
+        out.push_str(&Value::Object(p).to_string());
+        out.push('\n');
+        match i {
+            100 => out.push_str("{\"id\": \"mauvais-1\", \"zonne\": \"ZIP\"}\n"),
+            500 => out.push_str("{\"zone\": \n"),
+            900 => out.push_str("{\"id\": \"mauvais-3\", \"secteur\": 3}\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn run(input: &Path, format: &str) -> (Vec<u8>, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_aides"))
+        .args(["check", "--input"])
+        .arg(input)
+        .args(["--format", format, "--date", "2026-06-01", "-q"])
+        .env_remove("AIDES_RULES")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (out.stdout, out.status.code())
+}
+
+#[test]
+fn a_generated_batch_validates_in_and_out() {
+    let text = batch();
+    let profil = validator(Schema::Profil);
+    let mut good = 0;
+    for line in text.lines() {
+        if let Ok(v) = serde_json::from_str::<Value>(line)
+            && v["id"].as_str().is_some_and(|id| id.starts_with("p-"))
+        {
+            check(&profil, &v, line);
+            good += 1;
+        }
+    }
+    assert_eq!(good, 1000);
+    let dir = std::env::temp_dir().join(format!("aides-schemas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("lot.ndjson");
+    std::fs::write(&input, &text).unwrap();
+
+    let (stdout, code) = run(&input, "json");
+    assert_eq!(code, Some(1), "three bad lines: exit 1 at the end");
+    let text_out = String::from_utf8(stdout).unwrap();
+    // One profile a line, inside the array.
+    let lines: Vec<&str> = text_out.lines().collect();
+    assert_eq!(lines.first(), Some(&"["));
+    assert_eq!(lines.last(), Some(&"]"));
+    assert_eq!(lines.len(), 1003 + 2);
+    let all: Value = serde_json::from_str(&text_out).unwrap();
+    let rapport = validator(Schema::Rapport);
+    let items = all.as_array().unwrap();
+    for (i, item) in items.iter().enumerate() {
+        check(&rapport, item, &format!("élément {i} du lot json"));
+    }
+    let errors: Vec<&Value> = items.iter().filter(|v| v.get("erreur").is_some()).collect();
+    assert_eq!(errors.len(), 3);
+    assert_eq!(errors[0]["id"], "mauvais-1");
+    assert_eq!(errors[2]["id"], "mauvais-3");
+
+    let (stdout, code) = run(&input, "ndjson");
+    assert_eq!(code, Some(1));
+    let compact = validator(Schema::Compact);
+    let text_out = String::from_utf8(stdout).unwrap();
+    assert_eq!(text_out.lines().count(), 1003);
+    for (i, line) in text_out.lines().enumerate() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        check(&compact, &v, &format!("ligne {} du lot ndjson", i + 1));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_schemas_reject_what_the_tool_rejects() {
+    let profil = validator(Schema::Profil);
+    assert!(profil.is_valid(&json!({ "zone": "ZIP", "secteur": 1, "qpv": null })));
+    for bad in [
+        json!({ "zonne": "ZIP" }),
+        json!({ "secteur": 3 }),
+        json!({ "jours_par_semaine": 0 }),
+        json!({ "date_installation": "2026-02-30" }),
+        json!({ "exercice_coordonne": ["msp", "hopital"] }),
+        json!({ "code_postal": 45000 }),
+    ] {
+        assert!(!profil.is_valid(&bad), "{bad}");
+    }
+    let compact = validator(Schema::Compact);
+    assert!(compact.is_valid(&json!({ "ligne": 2, "id": "p-2", "erreur": "…" })));
+    assert!(!compact.is_valid(&json!({ "ligne": 2 })));
+    assert!(!compact.is_valid(
+        &json!({ "date_reference": "2026-01-01", "total": { "min_eur": 0, "max_eur": 0 } })
+    ));
+}
