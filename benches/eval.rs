@@ -119,6 +119,103 @@ impl Rng {
     }
 }
 
+/// One profile line, `i`-th of the batch.
+fn profile_line(rng: &mut Rng, i: usize, deps: &[&str]) -> String {
+    let mut fields = vec![format!(r#""id":"dr-{i:07}""#)];
+    if rng.chance(90) {
+        fields.push(format!(
+            r#""departement":"{}""#,
+            deps[rng.below(deps.len())]
+        ));
+    }
+    if rng.chance(85) {
+        fields.push(format!(r#""zone":"{}""#, rng.pick(&["ZIP", "ZAC", "ZAR"])));
+    }
+    if rng.chance(60) {
+        fields.push(format!(r#""qpv":{}"#, rng.chance(15)));
+    }
+    if rng.chance(80) {
+        fields.push(format!(
+            r#""exercice":"{}""#,
+            rng.pick(&["liberal", "liberal", "liberal", "salarie"])
+        ));
+    }
+    if rng.chance(70) {
+        let s = rng.pick(&[
+            "medecine-generale",
+            "medecine-generale",
+            "pediatrie",
+            "psychiatrie",
+            "gynecologie-medicale",
+            "ophtalmologie",
+        ]);
+        fields.push(format!(r#""specialite":"{s}""#));
+    }
+    let secteur = if rng.chance(75) { 1 } else { 2 };
+    if rng.chance(85) {
+        fields.push(format!(r#""secteur":{secteur}"#));
+        if secteur == 2 && rng.chance(60) {
+            fields.push(format!(r#""optam":{}"#, rng.chance(50)));
+        }
+    }
+    if rng.chance(75) {
+        let p = rng.pick(&[
+            "installation",
+            "installation",
+            "installation",
+            "cabinet-secondaire",
+            "consultations-avancees",
+            "assistant-partage",
+            "structure",
+        ]);
+        fields.push(format!(r#""projet":"{p}""#));
+    }
+    if rng.chance(70) {
+        fields.push(format!(r#""primo_installation":{}"#, rng.chance(70)));
+    }
+    if rng.chance(70) {
+        let y = 2023 + rng.below(4);
+        fields.push(format!(
+            r#""date_installation":"{y}-{:02}-{:02}""#,
+            1 + rng.below(12),
+            1 + rng.below(28)
+        ));
+    }
+    if rng.chance(30) {
+        fields.push(format!(
+            r#""date_demande":"2026-{:02}-{:02}""#,
+            1 + rng.below(6),
+            1 + rng.below(28)
+        ));
+    }
+    if rng.chance(40) {
+        let set = rng.pick(&[
+            "[]",
+            r#"["msp"]"#,
+            r#"["cpts"]"#,
+            r#"["msp","cpts"]"#,
+            r#"["esp"]"#,
+        ]);
+        fields.push(format!(r#""exercice_coordonne":{set}"#));
+    }
+    if rng.chance(35) {
+        let jours = rng.pick(&[
+            "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5", "5.5", "6",
+        ]);
+        fields.push(format!(r#""jours_par_semaine":{jours}"#));
+    }
+    if rng.chance(50) {
+        fields.push(format!(r#""aide_installation_10_ans":{}"#, rng.chance(20)));
+    }
+    if rng.chance(30) {
+        fields.push(format!(r#""pdsa":{}"#, rng.chance(60)));
+    }
+    if rng.chance(10) {
+        fields.push(format!(r#""demi_journees_par_mois":{}"#, rng.below(9)));
+    }
+    format!("{{{}}}", fields.join(","))
+}
+
 /// `n` varied NDJSON profiles (départements, zones, sectors, dates, some fields unknown) with about
 /// 0.5 % invalid lines (bad JSON, unknown key, value out of domain). No truncated line: a line that
 /// ends inside a value makes the reader switch to multi-line mode (see `benches/whole-process.sh`).
@@ -142,101 +239,8 @@ fn generate(rules: &RuleSet, n: usize) -> String {
             out.push('\n');
             continue;
         }
-        let mut fields = vec![format!(r#""id":"dr-{i:07}""#)];
-        if rng.chance(90) {
-            fields.push(format!(
-                r#""departement":"{}""#,
-                deps[rng.below(deps.len())]
-            ));
-        }
-        if rng.chance(85) {
-            fields.push(format!(r#""zone":"{}""#, rng.pick(&["ZIP", "ZAC", "ZAR"])));
-        }
-        if rng.chance(60) {
-            fields.push(format!(r#""qpv":{}"#, rng.chance(15)));
-        }
-        if rng.chance(80) {
-            fields.push(format!(
-                r#""exercice":"{}""#,
-                rng.pick(&["liberal", "liberal", "liberal", "salarie"])
-            ));
-        }
-        if rng.chance(70) {
-            let s = rng.pick(&[
-                "medecine-generale",
-                "medecine-generale",
-                "pediatrie",
-                "psychiatrie",
-                "gynecologie-medicale",
-                "ophtalmologie",
-            ]);
-            fields.push(format!(r#""specialite":"{s}""#));
-        }
-        let secteur = if rng.chance(75) { 1 } else { 2 };
-        if rng.chance(85) {
-            fields.push(format!(r#""secteur":{secteur}"#));
-            if secteur == 2 && rng.chance(60) {
-                fields.push(format!(r#""optam":{}"#, rng.chance(50)));
-            }
-        }
-        if rng.chance(75) {
-            let p = rng.pick(&[
-                "installation",
-                "installation",
-                "installation",
-                "cabinet-secondaire",
-                "consultations-avancees",
-                "assistant-partage",
-                "structure",
-            ]);
-            fields.push(format!(r#""projet":"{p}""#));
-        }
-        if rng.chance(70) {
-            fields.push(format!(r#""primo_installation":{}"#, rng.chance(70)));
-        }
-        if rng.chance(70) {
-            let y = 2023 + rng.below(4);
-            fields.push(format!(
-                r#""date_installation":"{y}-{:02}-{:02}""#,
-                1 + rng.below(12),
-                1 + rng.below(28)
-            ));
-        }
-        if rng.chance(30) {
-            fields.push(format!(
-                r#""date_demande":"2026-{:02}-{:02}""#,
-                1 + rng.below(6),
-                1 + rng.below(28)
-            ));
-        }
-        if rng.chance(40) {
-            let set = rng.pick(&[
-                "[]",
-                r#"["msp"]"#,
-                r#"["cpts"]"#,
-                r#"["msp","cpts"]"#,
-                r#"["esp"]"#,
-            ]);
-            fields.push(format!(r#""exercice_coordonne":{set}"#));
-        }
-        if rng.chance(35) {
-            let jours = rng.pick(&[
-                "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5", "5.5", "6",
-            ]);
-            fields.push(format!(r#""jours_par_semaine":{jours}"#));
-        }
-        if rng.chance(50) {
-            fields.push(format!(r#""aide_installation_10_ans":{}"#, rng.chance(20)));
-        }
-        if rng.chance(30) {
-            fields.push(format!(r#""pdsa":{}"#, rng.chance(60)));
-        }
-        if rng.chance(10) {
-            fields.push(format!(r#""demi_journees_par_mois":{}"#, rng.below(9)));
-        }
-        out.push('{');
-        out.push_str(&fields.join(","));
-        out.push_str("}\n");
+        out.push_str(&profile_line(&mut rng, i, &deps));
+        out.push('\n');
     }
     out
 }

@@ -67,10 +67,10 @@ codes! {
     ScaleGap => "scale-gap", "a value between two scale steps has no amount";
     ScaleOverlap => "scale-overlap", "two scale steps cover the same values";
     ExampleMismatch => "example-mismatch", "an example's expected outcome differs from the evaluation";
-    UnreachableCondition => "unreachable-condition", "a condition or branch can never be true";
+    UnreachableCondition => "unreachable-condition", "a condition or branch can never be true (error when it makes the aid impossible, warning for a dead `un_de` branch)";
     StaleRule => "stale-rule", "the facts were last checked against the sources too long ago";
     BreakableAmount => "breakable-amount", "an amount or number in a text has an ordinary space that a line could break at (warning)";
-    UncoveredCondition => "uncovered-condition", "no example makes a condition both true and false";
+    UncoveredCondition => "uncovered-condition", "no example makes a condition both true and false (warning, with `--coverage`)";
 }
 
 /// One problem, located in a named source text.

@@ -557,10 +557,6 @@ fn values<E>(
     let mut multi_line = false;
     // A line already read that starts the next value (after a value left unclosed).
     let mut pending: Option<(usize, String)> = None;
-    let mut emit = |place, id, profile, count: &mut usize| {
-        *count += 1;
-        each(Item { place, id, profile })
-    };
     loop {
         let (start, text) = if let Some(p) = pending.take() {
             p
@@ -568,12 +564,19 @@ fn values<E>(
             match lines.next() {
                 Ok(Line::Eof) => return Ok(count),
                 Ok(Line::TooLong) => {
-                    emit(Place::Line(lines.n), None, Err(too_long()), &mut count)?;
+                    emit(
+                        each,
+                        Place::Line(lines.n),
+                        None,
+                        Err(too_long()),
+                        &mut count,
+                    )?;
                     continue;
                 }
                 Ok(Line::Text) => {}
                 Err(e) => {
                     emit(
+                        each,
                         Place::Line(lines.n + 1),
                         None,
                         Err(io_problem(&e)),
@@ -586,7 +589,7 @@ fn values<E>(
                 Ok(t) => t,
                 Err(e) => {
                     let p = bad_utf8(&lines.buf, e);
-                    emit(Place::Line(lines.n), None, Err(p), &mut count)?;
+                    emit(each, Place::Line(lines.n), None, Err(p), &mut count)?;
                     continue;
                 }
             };
@@ -597,7 +600,7 @@ fn values<E>(
             // The common case, one value on one line, is parsed in place.
             match parse(text, refs) {
                 Parse::Done(p) => {
-                    emit(Place::Line(start), p.id, p.profile, &mut count)?;
+                    emit(each, Place::Line(start), p.id, p.profile, &mut count)?;
                     continue;
                 }
                 Parse::Incomplete if count == 0 || multi_line => (start, text.to_owned()),
@@ -606,7 +609,7 @@ fn values<E>(
                         "ligne incomplète : le profil n'est pas fermé (accolade ou guillemet manquant ?)".into(),
                         "en NDJSON, chaque profil tient sur une seule ligne",
                     );
-                    emit(Place::Line(start), None, Err(p), &mut count)?;
+                    emit(each, Place::Line(start), None, Err(p), &mut count)?;
                     continue;
                 }
                 Parse::Syntax {
@@ -615,7 +618,7 @@ fn values<E>(
                     message,
                 } => {
                     let p = syntax_problem(start, column, &message);
-                    emit(Place::Line(start), None, Err(p), &mut count)?;
+                    emit(each, Place::Line(start), None, Err(p), &mut count)?;
                     if multi_line {
                         pending = resync(lines);
                     }
@@ -624,87 +627,121 @@ fn values<E>(
             }
         };
         // A value over several lines: add lines until it is complete.
-        let mut text = text;
-        let mut parse_again = true;
-        loop {
-            let outcome = if parse_again {
-                parse(&text, refs)
-            } else {
-                Parse::Incomplete
-            };
-            parse_again = true;
-            match outcome {
-                Parse::Done(p) => {
-                    multi_line |= text.contains('\n');
-                    emit(Place::Line(start), p.id, p.profile, &mut count)?;
-                    break;
-                }
-                Parse::Incomplete => match lines.next() {
-                    Ok(Line::Text) if text.len() + lines.buf.len() < MAX_ITEM_BYTES => {
-                        match std::str::from_utf8(&lines.buf) {
-                            Ok(t) => {
-                                text.push('\n');
-                                text.push_str(t);
-                                // A value can only end on a line that closes something: parse
-                                // again only then.
-                                if !t.contains(['}', ']']) {
-                                    parse_again = false;
-                                }
-                            }
-                            Err(e) => {
-                                let mut p = bad_utf8(&lines.buf, e);
-                                p.message = format!("{} (ligne {})", p.message, lines.n);
-                                emit(Place::Line(start), None, Err(p), &mut count)?;
-                                pending = resync(lines);
-                                break;
+        match rest_of_value(lines, refs, start, text, each, &mut count)? {
+            Suite::Fin => return Ok(count),
+            Suite::Complet { multi } => multi_line |= multi,
+            Suite::Reprise(next) => pending = next,
+        }
+    }
+}
+
+/// Hands one item to the caller and counts it.
+fn emit<E>(
+    each: &mut dyn FnMut(Item) -> Result<(), E>,
+    place: Place,
+    id: Option<Box<str>>,
+    profile: Result<Profile, Problem>,
+    count: &mut usize,
+) -> Result<(), E> {
+    *count += 1;
+    each(Item { place, id, profile })
+}
+
+/// What follows a value read over several lines.
+enum Suite {
+    /// It was read (`multi`: it spanned lines, so the input is pretty-printed).
+    Complet { multi: bool },
+    /// It was broken; reading goes on from this line (a line that starts a profile), if any.
+    Reprise(Option<(usize, String)>),
+    /// The input ended.
+    Fin,
+}
+
+/// Adds lines to a value begun on line `start` until it parses, or reports why it cannot.
+fn rest_of_value<E>(
+    lines: &mut Lines<'_>,
+    refs: &Referentiel,
+    start: usize,
+    mut text: String,
+    each: &mut dyn FnMut(Item) -> Result<(), E>,
+    count: &mut usize,
+) -> Result<Suite, E> {
+    let mut parse_again = true;
+    loop {
+        let outcome = if parse_again {
+            parse(&text, refs)
+        } else {
+            Parse::Incomplete
+        };
+        parse_again = true;
+        match outcome {
+            Parse::Done(p) => {
+                emit(each, Place::Line(start), p.id, p.profile, count)?;
+                return Ok(Suite::Complet {
+                    multi: text.contains('\n'),
+                });
+            }
+            Parse::Incomplete => match lines.next() {
+                Ok(Line::Text) if text.len() + lines.buf.len() < MAX_ITEM_BYTES => {
+                    match std::str::from_utf8(&lines.buf) {
+                        Ok(t) => {
+                            text.push('\n');
+                            text.push_str(t);
+                            // A value can only end on a line that closes something: parse again
+                            // only then.
+                            if !t.contains(['}', ']']) {
+                                parse_again = false;
                             }
                         }
+                        Err(e) => {
+                            let mut p = bad_utf8(&lines.buf, e);
+                            p.message = format!("{} (ligne {})", p.message, lines.n);
+                            emit(each, Place::Line(start), None, Err(p), count)?;
+                            return Ok(Suite::Reprise(resync(lines)));
+                        }
                     }
-                    Ok(Line::Eof) => {
-                        let p = Problem::whole(
-                            format!(
-                                "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (accolade ou crochet manquant ?)"
-                            ),
-                            SYNTAX_HELP,
-                        );
-                        emit(Place::Line(start), None, Err(p), &mut count)?;
-                        return Ok(count);
-                    }
-                    Ok(_) => {
-                        emit(Place::Line(start), None, Err(too_long()), &mut count)?;
-                        pending = resync(lines);
-                        break;
-                    }
-                    Err(e) => {
-                        emit(Place::Line(start), None, Err(io_problem(&e)), &mut count)?;
-                        return Ok(count);
-                    }
-                },
-                Parse::Syntax {
-                    line,
-                    column,
-                    message,
-                } => {
-                    let at = start + line - 1;
-                    let rest = text.lines().nth(line - 1).unwrap_or("");
-                    if line > 1 && rest.trim_start().starts_with('{') {
-                        // The value was left unclosed and a new one starts on this line.
-                        let p = Problem::whole(
-                            format!(
-                                "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (la ligne {at} commence un autre profil)"
-                            ),
-                            SYNTAX_HELP,
-                        );
-                        emit(Place::Line(start), None, Err(p), &mut count)?;
-                        let tail: Vec<&str> = text.lines().skip(line - 1).collect();
-                        pending = Some((at, tail.join("\n")));
-                    } else {
-                        let p = syntax_problem(at, column, &message);
-                        emit(Place::Line(start), None, Err(p), &mut count)?;
-                        pending = resync(lines);
-                    }
-                    break;
                 }
+                Ok(Line::Eof) => {
+                    let p = Problem::whole(
+                        format!(
+                            "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (accolade ou crochet manquant ?)"
+                        ),
+                        SYNTAX_HELP,
+                    );
+                    emit(each, Place::Line(start), None, Err(p), count)?;
+                    return Ok(Suite::Fin);
+                }
+                Ok(_) => {
+                    emit(each, Place::Line(start), None, Err(too_long()), count)?;
+                    return Ok(Suite::Reprise(resync(lines)));
+                }
+                Err(e) => {
+                    emit(each, Place::Line(start), None, Err(io_problem(&e)), count)?;
+                    return Ok(Suite::Fin);
+                }
+            },
+            Parse::Syntax {
+                line,
+                column,
+                message,
+            } => {
+                let at = start + line - 1;
+                let rest = text.lines().nth(line - 1).unwrap_or("");
+                if line > 1 && rest.trim_start().starts_with('{') {
+                    // The value was left unclosed and a new one starts on this line.
+                    let p = Problem::whole(
+                        format!(
+                            "JSON invalide : la valeur commencée ligne {start} n'est pas fermée (la ligne {at} commence un autre profil)"
+                        ),
+                        SYNTAX_HELP,
+                    );
+                    emit(each, Place::Line(start), None, Err(p), count)?;
+                    let tail: Vec<&str> = text.lines().skip(line - 1).collect();
+                    return Ok(Suite::Reprise(Some((at, tail.join("\n")))));
+                }
+                let p = syntax_problem(at, column, &message);
+                emit(each, Place::Line(start), None, Err(p), count)?;
+                return Ok(Suite::Reprise(resync(lines)));
             }
         }
     }
@@ -741,7 +778,7 @@ mod array {
     use crate::referentiel::Referentiel;
 
     #[derive(Clone, Copy, PartialEq, Eq)]
-    enum State {
+    enum Expect {
         /// After `[` or `,`: an element, or `]`.
         Element,
         /// Inside an element.
@@ -751,7 +788,7 @@ mod array {
     }
 
     struct Scan {
-        state: State,
+        state: Expect,
         line: usize,
         index: usize,
         elem: Vec<u8>,
@@ -780,7 +817,7 @@ mod array {
     ) -> Result<(), E> {
         reader.consume(1);
         let mut s = Scan {
-            state: State::Element,
+            state: Expect::Element,
             line,
             index: 0,
             elem: Vec::new(),
@@ -820,7 +857,7 @@ mod array {
                 emit(item, refs, each)?;
             }
         }
-        if s.state == State::Inside {
+        if s.state == Expect::Inside {
             // The input ends after an element: read it, then report the missing `]`.
             s.index += 1;
             let place = Place::Element {
@@ -850,7 +887,7 @@ mod array {
                 each,
             )?;
         }
-        if s.state == State::Done {
+        if s.state == Expect::Done {
             return Ok(());
         }
         each(Item {
@@ -880,11 +917,11 @@ mod array {
         fn byte(&mut self, b: u8) -> Option<Done> {
             let newline = b == b'\n';
             let out = match self.state {
-                State::Element => {
+                Expect::Element => {
                     if b.is_ascii_whitespace() {
                         None
                     } else if b == b']' {
-                        self.state = State::Done;
+                        self.state = Expect::Done;
                         None
                     } else if b == b',' {
                         self.index += 1;
@@ -899,7 +936,7 @@ mod array {
                             ),
                         ))
                     } else {
-                        self.state = State::Inside;
+                        self.state = Expect::Inside;
                         self.elem.clear();
                         self.elem_line = self.line;
                         self.too_long = false;
@@ -908,8 +945,8 @@ mod array {
                         self.inside(b)
                     }
                 }
-                State::Inside => self.inside(b),
-                State::Done => {
+                Expect::Inside => self.inside(b),
+                Expect::Done => {
                     if b.is_ascii_whitespace() || self.trailing_reported {
                         None
                     } else {
@@ -942,9 +979,9 @@ mod array {
                 (Str::Outside, b'}' | b']') if self.depth > 0 => self.depth -= 1,
                 (Str::Outside, b']' | b',') if self.depth == 0 => {
                     self.state = if b == b']' {
-                        State::Done
+                        Expect::Done
                     } else {
-                        State::Element
+                        Expect::Element
                     };
                     self.index += 1;
                     return Some(Done::Element {

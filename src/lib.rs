@@ -2,9 +2,11 @@
 //! which deadline, and whom to contact.
 //!
 //! The core is pure (no I/O, no clock, no printing), by lint (`clippy.toml`, `print_*` denied below):
-//! `profile` (the vocabulary and profiles), `referentiel` (départements, regions, contacts), `rules`
-//! (loading and checking rule files), `eval` (three-valued evaluation), `report` (the JSON contract,
-//! built from eval's verdicts), `input` (reading JSON profiles from a stream), `fr` (French formatting).
+//! `profile` (the vocabulary and profiles), `referentiel` (départements, regions, contacts) and
+//! `communes`, `rules` (loading and checking rule files), `eval` (three-valued evaluation), `report`
+//! (the JSON contract, built from eval's verdicts) and `schema` (its JSON Schemas), `questionnaire`
+//! (the guide's answers and command line), `input` (reading JSON profiles from a stream), `fr` (French
+//! formatting).
 //! The shell is `app` (all I/O) with `cli` (argument structs), `output` (rendering) and `exit` (exit
 //! codes and the text that ends a command).
 

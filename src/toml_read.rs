@@ -352,149 +352,152 @@ pub fn parse<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>, Diag
     })
 }
 
+/// The parser's descriptions and their French.
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    (
+        "`_` may only go between digits",
+        "« _ » ne peut séparer que des chiffres",
+    ),
+    (
+        "cannot recurse further",
+        "imbrication trop profonde (listes ou tables les unes dans les autres)",
+    ),
+    (
+        "recursion limit",
+        "imbrication trop profonde (listes ou tables les unes dans les autres)",
+    ),
+    (
+        "carriage return must be followed by newline",
+        "retour chariot isolé",
+    ),
+    ("duplicate key", "clé en double"),
+    ("extra `=`", "« = » en trop"),
+    (
+        "extra assignment between key-value pairs",
+        "affectation en trop entre deux clés",
+    ),
+    ("extra comma in array", "virgule en trop dans la liste"),
+    (
+        "extra comma in inline table",
+        "virgule en trop dans la table en ligne",
+    ),
+    (
+        "integers with a radix cannot be signed",
+        "un entier hexadécimal, octal ou binaire ne prend pas de signe",
+    ),
+    (
+        "invalid comment character",
+        "caractère interdit dans un commentaire",
+    ),
+    (
+        "invalid inline table element",
+        "élément invalide dans la table en ligne",
+    ),
+    ("invalid key-value pair", "couple clé = valeur invalide"),
+    (
+        "invalid unquoted key",
+        "clé invalide (entre guillemets si elle contient autre chose que lettres, chiffres, - et _)",
+    ),
+    ("invalid value", "valeur invalide"),
+    ("invalid basic string", "chaîne invalide"),
+    (
+        "invalid multi-line basic string",
+        "chaîne multiligne invalide",
+    ),
+    ("invalid date", "date invalide"),
+    ("invalid time", "heure invalide"),
+    ("invalid boolean", "booléen invalide"),
+    ("invalid", "valeur invalide"),
+    ("key with no value", "clé sans valeur"),
+    (
+        "keys cannot be multi-line",
+        "une clé ne peut pas être une chaîne multiligne",
+    ),
+    ("missing array opening", "crochet ouvrant manquant"),
+    (
+        "missing assignment between key-value pairs",
+        "« = » manquant",
+    ),
+    (
+        "missing comma between array elements",
+        "virgule manquante entre deux éléments de la liste",
+    ),
+    (
+        "missing comma between key-value pairs",
+        "virgule manquante entre deux clés",
+    ),
+    (
+        "missing comment start",
+        "« # » manquant avant le commentaire",
+    ),
+    ("missing escaped value", "séquence d'échappement incomplète"),
+    (
+        "missing inline table opening",
+        "accolade ouvrante manquante",
+    ),
+    (
+        "missing key for inline table element",
+        "clé manquante dans la table en ligne",
+    ),
+    ("missing opening quote", "guillemet ouvrant manquant"),
+    ("missing table open", "crochet ouvrant manquant"),
+    ("missing value for key", "valeur manquante après la clé"),
+    ("missing value", "valeur manquante"),
+    (
+        "radix must be lowercase",
+        "le préfixe 0x, 0o ou 0b s'écrit en minuscules",
+    ),
+    (
+        "redundant integer number prefix",
+        "préfixe de nombre en double",
+    ),
+    ("redundant numeric sign", "signe en double"),
+    (
+        "string values must be quoted",
+        "une chaîne s'écrit entre guillemets",
+    ),
+    (
+        "too few unicode value digits",
+        "échappement unicode incomplet",
+    ),
+    ("unclosed array table", "[[table]] non fermée"),
+    ("unclosed array", "liste non fermée"),
+    ("unclosed inline table", "table en ligne non fermée"),
+    ("unclosed table", "[table] non fermée"),
+    ("unexpected `=` in array", "« = » inattendu dans une liste"),
+    (
+        "unexpected content between comment and newline",
+        "contenu inattendu après le commentaire",
+    ),
+    ("unexpected content", "contenu inattendu"),
+    ("unexpected key or value", "clé ou valeur inattendue"),
+    ("unexpected leading zero", "zéro en tête d'un nombre"),
+    ("unexpected sign", "signe inattendu"),
+    ("unquoted keys cannot be empty", "clé vide"),
+];
+/// The parser's expected tokens and their French.
+const TOKENS: &[(&str, &str)] = &[
+    ("newline", "fin de ligne"),
+    ("nothing", "rien"),
+    ("letters", "lettres"),
+    ("numbers", "chiffres"),
+    ("digits", "chiffres"),
+    ("literal string", "chaîne entre guillemets"),
+    ("basic string", "chaîne entre guillemets"),
+    ("multi-line basic string", "chaîne multiligne"),
+    ("month between 01 and 12", "un mois de 01 à 12"),
+    ("day between 01 and 31", "un jour de 01 à 31"),
+    ("key", "une clé"),
+    ("value", "une valeur"),
+    ("printable characters", "caractères imprimables"),
+    ("characters", "caractères"),
+    ("unicode hexadecimal value", "valeur unicode hexadécimale"),
+];
+
 /// The TOML parser's messages (`<description>, expected <tokens>`) in French. A description this table
 /// does not know keeps its text, framed as the parser's.
 #[must_use]
 pub fn toml_message_fr(message: &str) -> String {
-    const DESCRIPTIONS: &[(&str, &str)] = &[
-        (
-            "`_` may only go between digits",
-            "« _ » ne peut séparer que des chiffres",
-        ),
-        (
-            "cannot recurse further",
-            "imbrication trop profonde (listes ou tables les unes dans les autres)",
-        ),
-        (
-            "recursion limit",
-            "imbrication trop profonde (listes ou tables les unes dans les autres)",
-        ),
-        (
-            "carriage return must be followed by newline",
-            "retour chariot isolé",
-        ),
-        ("duplicate key", "clé en double"),
-        ("extra `=`", "« = » en trop"),
-        (
-            "extra assignment between key-value pairs",
-            "affectation en trop entre deux clés",
-        ),
-        ("extra comma in array", "virgule en trop dans la liste"),
-        (
-            "extra comma in inline table",
-            "virgule en trop dans la table en ligne",
-        ),
-        (
-            "integers with a radix cannot be signed",
-            "un entier hexadécimal, octal ou binaire ne prend pas de signe",
-        ),
-        (
-            "invalid comment character",
-            "caractère interdit dans un commentaire",
-        ),
-        (
-            "invalid inline table element",
-            "élément invalide dans la table en ligne",
-        ),
-        ("invalid key-value pair", "couple clé = valeur invalide"),
-        (
-            "invalid unquoted key",
-            "clé invalide (entre guillemets si elle contient autre chose que lettres, chiffres, - et _)",
-        ),
-        ("invalid value", "valeur invalide"),
-        ("invalid basic string", "chaîne invalide"),
-        (
-            "invalid multi-line basic string",
-            "chaîne multiligne invalide",
-        ),
-        ("invalid date", "date invalide"),
-        ("invalid time", "heure invalide"),
-        ("invalid boolean", "booléen invalide"),
-        ("invalid", "valeur invalide"),
-        ("key with no value", "clé sans valeur"),
-        (
-            "keys cannot be multi-line",
-            "une clé ne peut pas être une chaîne multiligne",
-        ),
-        ("missing array opening", "crochet ouvrant manquant"),
-        (
-            "missing assignment between key-value pairs",
-            "« = » manquant",
-        ),
-        (
-            "missing comma between array elements",
-            "virgule manquante entre deux éléments de la liste",
-        ),
-        (
-            "missing comma between key-value pairs",
-            "virgule manquante entre deux clés",
-        ),
-        (
-            "missing comment start",
-            "« # » manquant avant le commentaire",
-        ),
-        ("missing escaped value", "séquence d'échappement incomplète"),
-        (
-            "missing inline table opening",
-            "accolade ouvrante manquante",
-        ),
-        (
-            "missing key for inline table element",
-            "clé manquante dans la table en ligne",
-        ),
-        ("missing opening quote", "guillemet ouvrant manquant"),
-        ("missing table open", "crochet ouvrant manquant"),
-        ("missing value for key", "valeur manquante après la clé"),
-        ("missing value", "valeur manquante"),
-        (
-            "radix must be lowercase",
-            "le préfixe 0x, 0o ou 0b s'écrit en minuscules",
-        ),
-        (
-            "redundant integer number prefix",
-            "préfixe de nombre en double",
-        ),
-        ("redundant numeric sign", "signe en double"),
-        (
-            "string values must be quoted",
-            "une chaîne s'écrit entre guillemets",
-        ),
-        (
-            "too few unicode value digits",
-            "échappement unicode incomplet",
-        ),
-        ("unclosed array table", "[[table]] non fermée"),
-        ("unclosed array", "liste non fermée"),
-        ("unclosed inline table", "table en ligne non fermée"),
-        ("unclosed table", "[table] non fermée"),
-        ("unexpected `=` in array", "« = » inattendu dans une liste"),
-        (
-            "unexpected content between comment and newline",
-            "contenu inattendu après le commentaire",
-        ),
-        ("unexpected content", "contenu inattendu"),
-        ("unexpected key or value", "clé ou valeur inattendue"),
-        ("unexpected leading zero", "zéro en tête d'un nombre"),
-        ("unexpected sign", "signe inattendu"),
-        ("unquoted keys cannot be empty", "clé vide"),
-    ];
-    const TOKENS: &[(&str, &str)] = &[
-        ("newline", "fin de ligne"),
-        ("nothing", "rien"),
-        ("letters", "lettres"),
-        ("numbers", "chiffres"),
-        ("digits", "chiffres"),
-        ("literal string", "chaîne entre guillemets"),
-        ("basic string", "chaîne entre guillemets"),
-        ("multi-line basic string", "chaîne multiligne"),
-        ("month between 01 and 12", "un mois de 01 à 12"),
-        ("day between 01 and 31", "un jour de 01 à 31"),
-        ("key", "une clé"),
-        ("value", "une valeur"),
-        ("printable characters", "caractères imprimables"),
-        ("characters", "caractères"),
-        ("unicode hexadecimal value", "valeur unicode hexadécimale"),
-    ];
     let (description, expected) = match message.split_once(", expected ") {
         Some((d, e)) => (d, Some(e)),
         None => (message, None),

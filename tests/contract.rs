@@ -305,29 +305,10 @@ const AIDE_AJOUTS: [&str; 6] = [
     "versements",
 ];
 
-/// SPEC §5, one aid object.
-fn check_aide(path: &str, aide: &J) {
-    let o = aide.obj(path);
-    check_keys(path, o, &AIDE, &[], &AIDE_AJOUTS);
-
-    let id = aide.get(path, "id").str(&format!("{path}.id"));
-    let path = format!("{path} ({id})");
-    aide.get(&path, "nom").str(&format!("{path}.nom"));
-    let statut = aide.get(&path, "statut").str(&format!("{path}.statut"));
-    assert!(
-        ["eligible", "a_confirmer", "non_eligible"].contains(&statut),
-        "{path}.statut : « {statut} » hors contrat"
-    );
-    let financeur = aide
-        .get(&path, "financeur")
-        .str(&format!("{path}.financeur"));
-    assert!(
-        ["CPAM", "ARS"].contains(&financeur),
-        "{path}.financeur : « {financeur} » hors contrat"
-    );
-
+/// SPEC §5: an aid's `montant`, `contact` and `conditions`.
+fn check_montant_contact_conditions(path: &str, aide: &J) {
     let p = format!("{path}.montant");
-    let montant = aide.get(&path, "montant");
+    let montant = aide.get(path, "montant");
     check_keys(
         &p,
         montant.obj(&p),
@@ -341,7 +322,7 @@ fn check_aide(path: &str, aide: &J) {
     montant.get(&p, "libelle").str(&format!("{p}.libelle"));
 
     let p = format!("{path}.contact");
-    let contact = aide.get(&path, "contact");
+    let contact = aide.get(path, "contact");
     // Keys the rule base does not know are omitted (SPEC §5); `organisme` is always known.
     check_keys(
         &p,
@@ -355,7 +336,7 @@ fn check_aide(path: &str, aide: &J) {
     }
 
     let p = format!("{path}.conditions");
-    let conditions = aide.get(&path, "conditions").arr(&p);
+    let conditions = aide.get(path, "conditions").arr(&p);
     assert!(
         !conditions.is_empty(),
         "{p} : au moins une condition attendue"
@@ -377,6 +358,30 @@ fn check_aide(path: &str, aide: &J) {
             "{p}.resultat : « {r} » hors contrat"
         );
     }
+}
+
+/// SPEC §5, one aid object.
+fn check_aide(path: &str, aide: &J) {
+    let o = aide.obj(path);
+    check_keys(path, o, &AIDE, &[], &AIDE_AJOUTS);
+
+    let id = aide.get(path, "id").str(&format!("{path}.id"));
+    let path = format!("{path} ({id})");
+    aide.get(&path, "nom").str(&format!("{path}.nom"));
+    let statut = aide.get(&path, "statut").str(&format!("{path}.statut"));
+    assert!(
+        ["eligible", "a_confirmer", "non_eligible"].contains(&statut),
+        "{path}.statut : « {statut} » hors contrat"
+    );
+    let financeur = aide
+        .get(&path, "financeur")
+        .str(&format!("{path}.financeur"));
+    assert!(
+        ["CPAM", "ARS"].contains(&financeur),
+        "{path}.financeur : « {financeur} » hors contrat"
+    );
+
+    check_montant_contact_conditions(&path, aide);
     let manquants = aide.get(&path, "manquants");
     check_str_list(&format!("{path}.manquants"), manquants);
     // An aid to confirm says what would decide it: fields, or its own questions (`inconnue_si`).

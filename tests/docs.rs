@@ -1,5 +1,5 @@
-//! The README documents the profile vocabulary: every field of `profile::FIELDS` has its row in the
-//! README's profile table, and the table names no field the tool does not know.
+//! The README's tables are the code's own lists: the profile table is `profile::FIELDS`, the table of
+//! diagnostic codes is `Code::ALL` with their descriptions; and every diagnostic code has a CLI case.
 
 // Tests and benchmarks read fixtures and time things (clippy.toml).
 #![allow(clippy::disallowed_methods)]
@@ -22,4 +22,61 @@ fn readme_profile_table_matches_the_vocabulary() {
         rows, fields,
         "README profile table (left) vs profile::FIELDS (right)"
     );
+}
+
+/// The README's table of diagnostic codes is `Code::ALL` with `Code::description()`, row for row.
+#[test]
+fn readme_code_table_is_the_code_list() {
+    use aides::diagnostic::Code;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("| code | meaning |")
+        .expect("code table in README");
+    let rows: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let expected: Vec<String> = Code::ALL
+        .iter()
+        .map(|c| format!("| `{}` | {} |", c.as_str(), c.description()))
+        .collect();
+    assert_eq!(
+        rows,
+        expected,
+        "README code table (left) vs Code::ALL (right); the rows to paste:\n{}",
+        expected.join("\n")
+    );
+}
+
+/// Every diagnostic code has a CLI case (`tests/cmd/`) whose output shows it, in one of the formats.
+#[test]
+fn every_code_has_a_cli_case() {
+    use aides::diagnostic::Code;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd");
+    let mut outputs = String::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|x| x == "stdout" || x == "stderr")
+        {
+            outputs.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| {
+            ![
+                format!("[{c}]"),
+                format!("\"code\":\"{c}\""),
+                format!("title={c}::"),
+            ]
+            .iter()
+            .any(|shown| outputs.contains(shown.as_str()))
+        })
+        .collect();
+    assert!(missing.is_empty(), "codes without a CLI case: {missing:?}");
 }

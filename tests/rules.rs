@@ -151,16 +151,31 @@ fn contradictory_conditions_are_an_error() {
     );
 }
 
+/// The one diagnostic of `check::unreachable` on a one-rule set, with the text its span points at.
+fn one_unreachable(conditions: &str) -> (aides::diagnostic::Diagnostic, String) {
+    let loaded = rules::from_sources(one_rule(conditions));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let diags = check::unreachable(&loaded.rules);
+    assert_eq!(diags.len(), 1, "{conditions}: {diags:?}");
+    let d = diags.into_iter().next().unwrap();
+    assert_eq!(d.code, Code::UnreachableCondition);
+    let span = d.span.clone().expect("located");
+    let text = loaded.rules.sources[0].text[span].to_owned();
+    (d, text)
+}
+
 #[test]
 fn out_of_range_and_window_contradictions_are_found() {
-    let loaded = rules::from_sources(one_rule(
+    let (d, at) = one_unreachable(
         "[periode]\ninstallation_au = 2025-12-31\n\n[[conditions]]\nlibelle = \"2026\"\nchamp = \"date_installation\"\nmin = 2026-01-01\n",
-    ));
-    assert_eq!(check::unreachable(&loaded.rules).len(), 1);
-    let loaded = rules::from_sources(one_rule(
+    );
+    assert!(d.is_error());
+    assert_eq!(at, "[[conditions]]", "the span is the condition");
+    let (d, at) = one_unreachable(
         "[[conditions]]\nlibelle = \"trop\"\nchamp = \"jours_par_semaine\"\nsup = 7\n",
-    ));
-    assert_eq!(check::unreachable(&loaded.rules).len(), 1);
+    );
+    assert!(d.is_error());
+    assert_eq!(at, "[[conditions]]", "the span is the condition");
     let fine = rules::from_sources(one_rule(
         "[[conditions]]\nlibelle = \"ok\"\nchamp = \"jours_par_semaine\"\nentre = [2.5, 7]\n",
     ));
@@ -174,7 +189,13 @@ fn a_dead_branch_is_a_warning() {
     ));
     let diags = check::unreachable(&loaded.rules);
     assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::UnreachableCondition);
     assert_eq!(diags[0].severity, Severity::Avertissement);
+    let span = diags[0].span.clone().expect("located");
+    assert!(
+        loaded.rules.sources[0].text[span].contains("ZIP"),
+        "the span is the dead branch"
+    );
 }
 
 #[test]

@@ -16,29 +16,25 @@
 //! autres = "non_eligible"                            # optional: status of every aid not in `attendu`
 //! ```
 //!
-//! The profile goes through the library's own vocabulary (`profile::from_pairs`), so a misspelt field or
-//! a value outside its domain fails the case, as does an aid id that the rule set does not know.
+//! The file format is read by serde (`deny_unknown_fields`: a misspelt key fails with its line); the
+//! profile goes through the library's own vocabulary (`profile::from_pairs`), so a misspelt field or a
+//! value outside its domain fails the case, as does an aid id that the rule set does not know.
 //! Every failing case is reported (file, `nom`, expected vs got, first false condition) before the panic.
 
 // Tests and benchmarks read fixtures and time things (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use aides::profile::{self, Profile, Raw};
 use aides::report::AideRapport;
 use aides::report::evaluate;
-use aides::rules::compile::to_raw;
 use aides::rules::model::RuleSet;
 use chrono::NaiveDate;
-use toml::de::{DeTable, DeValue};
+use serde::Deserialize;
 
-const STATUTS: [&str; 3] = ["eligible", "a_confirmer", "non_eligible"];
-const SCENARIO_KEYS: [&str; 7] = [
-    "nom", "date", "profil", "attendu", "montants", "maximums", "autres",
-];
 /// Files that must exist: deleting one must not silently drop its cases.
 const FICHIERS_ATTENDUS: [&str; 5] = [
     "national",
@@ -48,14 +44,56 @@ const FICHIERS_ATTENDUS: [&str; 5] = [
     "bretagne",
 ];
 
+/// One scenario file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fichier {
+    scenario: Vec<ScenarioToml>,
+}
+
+/// One `[[scenario]]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioToml {
+    nom: String,
+    date: toml::value::Datetime,
+    profil: toml::Table,
+    #[serde(default)]
+    attendu: BTreeMap<String, Statut>,
+    #[serde(default)]
+    montants: BTreeMap<String, i64>,
+    #[serde(default)]
+    maximums: BTreeMap<String, i64>,
+    autres: Option<Statut>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Statut {
+    Eligible,
+    AConfirmer,
+    NonEligible,
+}
+
+impl Statut {
+    fn as_str(self) -> &'static str {
+        match self {
+            Statut::Eligible => "eligible",
+            Statut::AConfirmer => "a_confirmer",
+            Statut::NonEligible => "non_eligible",
+        }
+    }
+}
+
+/// A scenario ready to run.
 struct Scenario {
     nom: String,
     date: NaiveDate,
     profil: Profile,
-    attendu: Vec<(String, String)>,
-    montants: Vec<(String, i64)>,
-    maximums: Vec<(String, i64)>,
-    autres: Option<String>,
+    attendu: BTreeMap<String, Statut>,
+    montants: BTreeMap<String, i64>,
+    maximums: BTreeMap<String, i64>,
+    autres: Option<Statut>,
 }
 
 fn scenario_dir() -> PathBuf {
@@ -74,154 +112,80 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
-/// `{ "id" = value, … }` as pairs, checking every id against the rule set.
-fn id_table<'a>(
-    v: &'a DeValue<'_>,
-    key: &str,
-    rules: &RuleSet,
-    errors: &mut Vec<String>,
-) -> Vec<(String, &'a DeValue<'a>)> {
-    let DeValue::Table(t) = v else {
-        errors.push(format!(
-            "« {key} » doit être une table {{ \"id-de-l-aide\" = … }}"
-        ));
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (k, v) in t {
-        let id = k.get_ref().to_string();
-        if rules.aide(&id).is_none() {
-            let known: Vec<&str> = rules.aides.iter().map(|a| a.id.as_str()).collect();
-            errors.push(format!(
-                "« {key} » : aide inconnue « {id} » (aides connues : {})",
-                known.join(", ")
-            ));
-            continue;
-        }
-        out.push((id, v.get_ref()));
+fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
+    match (d.date, d.time) {
+        (Some(date), None) => NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        ),
+        _ => None,
     }
-    out
 }
 
-fn statut_value(v: &DeValue<'_>, what: &str, errors: &mut Vec<String>) -> Option<String> {
+/// A TOML value as the library's raw value.
+fn raw(v: &toml::Value) -> Raw<'_> {
     match v {
-        DeValue::String(s) if STATUTS.contains(&s.as_ref()) => Some(s.to_string()),
-        _ => {
-            errors.push(format!(
-                "{what} : statut {v:?} invalide (eligible, a_confirmer ou non_eligible)"
-            ));
-            None
-        }
+        toml::Value::String(s) => Raw::Str(s),
+        toml::Value::Integer(i) => Raw::Int(*i),
+        toml::Value::Float(x) => Raw::Float(*x),
+        toml::Value::Boolean(b) => Raw::Bool(*b),
+        toml::Value::Datetime(d) => toml_date(d).map_or(Raw::Other("une date et heure"), Raw::Date),
+        toml::Value::Array(a) => Raw::List(a.iter().map(raw).collect()),
+        toml::Value::Table(_) => Raw::Other("une table"),
     }
 }
 
-fn int_value(v: &DeValue<'_>, what: &str, errors: &mut Vec<String>) -> Option<i64> {
-    if let Raw::Int(n) = to_raw(v) {
-        Some(n)
-    } else {
-        errors.push(format!("{what} : un entier (euros) attendu, {v:?} reçu"));
-        None
-    }
-}
-
-/// Reads one `[[scenario]]` table; `Err` lists what is wrong with it.
-fn read_scenario(
-    t: &DeTable<'_>,
-    index: usize,
-    rules: &RuleSet,
-) -> Result<Scenario, (String, Vec<String>)> {
+/// Checks a scenario as written against the rule set and the vocabulary.
+fn read_scenario(t: ScenarioToml, rules: &RuleSet) -> Result<Scenario, (String, Vec<String>)> {
     let mut errors = Vec::new();
-    let get = |key: &str| {
-        t.iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(_, v)| v.get_ref())
-    };
-    for (k, _) in t {
-        if !SCENARIO_KEYS.contains(&k.get_ref().as_ref()) {
-            errors.push(format!(
-                "clé inconnue « {} » (clés : {})",
-                k.get_ref(),
-                SCENARIO_KEYS.join(", ")
-            ));
-        }
+    if t.nom.trim().is_empty() {
+        errors.push("« nom » vide".to_owned());
     }
-    let nom = match get("nom") {
-        Some(DeValue::String(s)) if !s.trim().is_empty() => s.to_string(),
-        _ => {
-            errors.push("« nom » manquant ou vide".into());
-            format!("scénario n° {}", index + 1)
-        }
-    };
-    let date = if let Some(Raw::Date(d)) = get("date").map(to_raw) {
-        Some(d)
-    } else {
-        errors.push("« date » manquante ou qui n'est pas une date TOML (date = 2026-03-01)".into());
-        None
-    };
-    let profil = if let Some(DeValue::Table(p)) = get("profil") {
-        let pairs = p
-            .iter()
-            .map(|(k, v)| (k.get_ref().as_ref(), to_raw(v.get_ref())));
-        match profile::from_pairs(pairs, &rules.refs) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(format!("profil invalide : {e}"));
-                None
-            }
-        }
-    } else {
-        errors.push("« profil » manquant (profil = { champ = valeur, … })".into());
-        None
-    };
-    let attendu: Vec<(String, String)> = match get("attendu") {
-        Some(v) => id_table(v, "attendu", rules, &mut errors)
-            .into_iter()
-            .filter_map(|(id, v)| {
-                let s = statut_value(v, &format!("attendu.{id}"), &mut errors)?;
-                Some((id, s))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut amounts = |key: &str| -> Vec<(String, i64)> {
-        match get(key) {
-            Some(v) => id_table(v, key, rules, &mut errors)
-                .into_iter()
-                .filter_map(|(id, v)| {
-                    let n = int_value(v, &format!("{key}.{id}"), &mut errors)?;
-                    Some((id, n))
-                })
-                .collect(),
-            None => Vec::new(),
-        }
-    };
-    let montants = amounts("montants");
-    let maximums = amounts("maximums");
-    let autres = get("autres").and_then(|v| statut_value(v, "autres", &mut errors));
-    // Checks of the scenario as a whole, once its parts were read (no follow-up noise).
-    if errors.is_empty() {
-        if attendu.is_empty() && autres.is_none() {
-            errors.push("scénario sans attente : donnez « attendu » (et/ou « autres »)".into());
-        }
-        for (id, _) in montants.iter().chain(&maximums) {
-            if !attendu.iter().any(|(a, _)| a == id) {
+    let date = toml_date(&t.date);
+    if date.is_none() {
+        errors.push("« date » n'est pas une date TOML (date = 2026-03-01)".into());
+    }
+    let pairs = t.profil.iter().map(|(k, v)| (k.as_str(), raw(v)));
+    let profil = profile::from_pairs(pairs, &rules.refs)
+        .map_err(|e| errors.push(format!("profil invalide : {e}")))
+        .ok();
+    for (key, ids) in [
+        ("attendu", t.attendu.keys().collect::<Vec<_>>()),
+        ("montants", t.montants.keys().collect()),
+        ("maximums", t.maximums.keys().collect()),
+    ] {
+        for id in ids {
+            if rules.aide(id).is_none() {
+                let known: Vec<&str> = rules.aides.iter().map(|a| a.id.as_str()).collect();
                 errors.push(format!(
-                    "montant donné pour « {id} » sans statut attendu dans « attendu »"
+                    "« {key} » : aide inconnue « {id} » (aides connues : {})",
+                    known.join(", ")
                 ));
             }
         }
     }
+    if t.attendu.is_empty() && t.autres.is_none() {
+        errors.push("scénario sans attente : donnez « attendu » (et/ou « autres »)".into());
+    }
+    for id in t.montants.keys().chain(t.maximums.keys()) {
+        if !t.attendu.contains_key(id) {
+            errors.push(format!(
+                "montant donné pour « {id} » sans statut attendu dans « attendu »"
+            ));
+        }
+    }
     match (errors.is_empty(), date, profil) {
         (true, Some(date), Some(profil)) => Ok(Scenario {
-            nom,
+            nom: t.nom,
             date,
             profil,
-            attendu,
-            montants,
-            maximums,
-            autres,
+            attendu: t.attendu,
+            montants: t.montants,
+            maximums: t.maximums,
+            autres: t.autres,
         }),
-        _ => Err((nom, errors)),
+        _ => Err((t.nom, errors)),
     }
 }
 
@@ -252,8 +216,12 @@ fn check(rules: &RuleSet, sc: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
     for (id, want) in &sc.attendu {
         let got = by_id[id.as_str()];
-        if got.statut.as_str() != want {
-            out.push(format!("{id} : attendu {want}, obtenu {}", describe(got)));
+        if got.statut.as_str() != want.as_str() {
+            out.push(format!(
+                "{id} : attendu {}, obtenu {}",
+                want.as_str(),
+                describe(got)
+            ));
         }
     }
     for (id, want) in &sc.montants {
@@ -280,12 +248,13 @@ fn check(rules: &RuleSet, sc: &Scenario) -> Vec<String> {
         }
     }
     if let Some(want) = &sc.autres {
-        let named: BTreeSet<&str> = sc.attendu.iter().map(|(id, _)| id.as_str()).collect();
+        let named: BTreeSet<&str> = sc.attendu.keys().map(String::as_str).collect();
         for a in &rapport.aides {
-            if !named.contains(a.id) && a.statut.as_str() != want {
+            if !named.contains(a.id) && a.statut.as_str() != want.as_str() {
                 out.push(format!(
-                    "{} (autres) : attendu {want}, obtenu {}",
+                    "{} (autres) : attendu {}, obtenu {}",
                     a.id,
+                    want.as_str(),
                     describe(a)
                 ));
             }
@@ -335,34 +304,21 @@ fn scenarios() {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(file)
             .unwrap_or_else(|e| panic!("{name} : lecture impossible : {e}"));
-        let doc = match DeTable::parse(&text) {
-            Ok(doc) => doc,
+        let fichier: Fichier = match toml::from_str(&text) {
+            Ok(f) => f,
             Err(e) => {
-                failures.push(format!("{name} : TOML invalide : {e}"));
+                failures.push(format!("{name} : {e}"));
                 continue;
             }
         };
-        let mut tables = Vec::new();
-        for (k, v) in doc.get_ref() {
-            match (k.get_ref().as_ref(), v.get_ref()) {
-                ("scenario", DeValue::Array(items)) => {
-                    for item in items {
-                        match item.get_ref() {
-                            DeValue::Table(t) => tables.push(t),
-                            other => failures.push(format!("{name} : [[scenario]] attendu, {other:?} reçu")),
-                        }
-                    }
-                }
-                (other, _) => failures.push(format!("{name} : clé de premier niveau « {other} » inconnue (seul [[scenario]] est admis)")),
-            }
-        }
+        let tables = fichier.scenario;
         if tables.is_empty() {
             failures.push(format!("{name} : aucun [[scenario]] trouvé"));
         }
         counts.push((name.clone(), tables.len()));
         let mut noms = BTreeSet::new();
-        for (i, t) in tables.into_iter().enumerate() {
-            match read_scenario(t, i, rules) {
+        for t in tables {
+            match read_scenario(t, rules) {
                 Err((nom, errors)) => {
                     failures.push(format!(
                         "{name} › « {nom} » : scénario mal formé\n      {}",

@@ -74,25 +74,7 @@ pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result
     let date = args.date.unwrap_or(shell.today);
     let mut profile = Profile::default();
     let width = usize::from(shell.style().width.unwrap_or(100)).min(100);
-    let intro = [
-        format!(
-            "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au {}).",
-            crate::fr::date(date)
-        ),
-        "Tapez la réponse puis Entrée, ou choisissez-la avec les flèches ; « ? » : je ne sais pas ; Échap : arrêter et voir la réponse.".to_owned(),
-    ];
-    let mut text = String::new();
-    for line in intro
-        .iter()
-        .flat_map(|p| output::wrap::wrap(p, width, "", ""))
-    {
-        text.push_str(&line);
-        text.push('\n');
-    }
-    text.push('\n');
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(Error::stdout)?;
+    intro(out, date, width).map_err(Error::stdout)?;
     let mut asked: Vec<FieldId> = Vec::new();
     let mut n = 0;
     let fin = loop {
@@ -145,33 +127,58 @@ pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result
         }
     };
     let rapport = report::evaluate(rules, &profile, date);
-    let w = &mut *out;
-    (|| -> io::Result<()> {
-        writeln!(w)?;
-        if matches!(fin, Fin::Arret) {
-            writeln!(
-                w,
-                "Questionnaire arrêté : voici la réponse avec ce que vous avez dit.\n"
-            )?;
-        }
-        output::answer::write(
-            w,
-            &rapport,
-            output::answer::AnswerOptions::default(),
-            shell.style(),
-        )?;
+    let line = questionnaire::command_line(&profile, date, &rules.refs);
+    conclude(out, &rapport, &fin, &line, shell.style(), width).map_err(Error::stdout)?;
+    Ok(ExitCode::Success)
+}
+
+/// What the questionnaire is, and how to answer.
+fn intro(out: &mut dyn Write, date: chrono::NaiveDate, width: usize) -> io::Result<()> {
+    let intro = [
+        format!(
+            "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au {}).",
+            crate::fr::date(date)
+        ),
+        "Tapez la réponse puis Entrée, ou choisissez-la avec les flèches ; « ? » : je ne sais pas ; Échap : arrêter et voir la réponse.".to_owned(),
+    ];
+    let mut text = String::new();
+    for line in intro
+        .iter()
+        .flat_map(|p| output::wrap::wrap(p, width, "", ""))
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// The answer, and the command line that gives it again.
+fn conclude(
+    w: &mut dyn Write,
+    rapport: &report::Rapport<'_>,
+    fin: &Fin,
+    command_line: &str,
+    style: output::Style,
+    width: usize,
+) -> io::Result<()> {
+    writeln!(w)?;
+    if matches!(fin, Fin::Arret) {
         writeln!(
             w,
-            "\nCommande équivalente (pour refaire ou partager ce calcul) :"
+            "Questionnaire arrêté : voici la réponse avec ce que vous avez dit.\n"
         )?;
-        let line = questionnaire::command_line(&profile, date, &rules.refs);
-        for l in questionnaire::wrap_command(&line, width, "  ") {
-            writeln!(w, "{l}")?;
-        }
-        Ok(())
-    })()
-    .map_err(Error::stdout)?;
-    Ok(ExitCode::Success)
+    }
+    output::answer::write(w, rapport, output::answer::AnswerOptions::default(), style)?;
+    writeln!(
+        w,
+        "\nCommande équivalente (pour refaire ou partager ce calcul) :"
+    )?;
+    for l in questionnaire::wrap_command(command_line, width, "  ") {
+        writeln!(w, "{l}")?;
+    }
+    Ok(())
 }
 
 /// The date field asked after a yes to `field`, if any.

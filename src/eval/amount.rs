@@ -53,6 +53,8 @@ fn cell_bounds(c: Cell) -> (Option<i64>, Option<i64>, Option<i64>) {
 
 /// Computes an aid's amount for a profile.
 #[must_use]
+// One arm per amount type, each short: the match is the table of how each type is computed.
+#[allow(clippy::too_many_lines)]
 pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
     let custom = m.libelle.as_deref().map(Cow::Borrowed);
     match &m.kind {

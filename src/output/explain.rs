@@ -9,7 +9,7 @@ use super::wrap::wrap;
 use crate::eval::logic::Tri;
 use crate::fr;
 use crate::profile::Profile;
-use crate::report::{Explication, flag, value_label};
+use crate::report::{AideRapport, Explication, flag, value_label};
 use crate::rules::model::{MontantKind, RuleSet, Statut};
 
 /// A value read by a condition, as the answer writes it.
@@ -27,36 +27,23 @@ fn shown(v: &serde_json::Value) -> String {
     }
 }
 
-/// Writes the explanation.
-///
-/// # Errors
-/// When writing fails.
-pub fn write(
-    w: &mut dyn Write,
-    e: &Explication<'_, '_>,
-    profile: &Profile,
-    rules: &RuleSet,
-    style: Style,
-) -> io::Result<()> {
-    let width = usize::from(style.width.unwrap_or(100)).max(40);
-    let para = |w: &mut dyn Write, text: &str, first: &str, rest: &str| -> io::Result<()> {
-        for line in wrap(text, width, first, rest) {
+/// Paragraphs wrapped at a width.
+#[derive(Clone, Copy)]
+struct Para(usize);
+
+impl Para {
+    fn write(self, w: &mut dyn Write, text: &str, first: &str, rest: &str) -> io::Result<()> {
+        for line in wrap(text, self.0, first, rest) {
             writeln!(w, "{line}")?;
         }
         Ok(())
-    };
-    let a = e.aide;
-    para(w, &format!("{} ({})", a.nom, a.id), "", "  ")?;
-    let mut head = format!("Au {}", fr::date(e.date_reference));
-    if let Some(lieu) = e.lieu {
-        head.push_str(&format!(" · {lieu}"));
     }
-    head.push_str(&format!(" : {}", a.statut.label()));
-    if a.statut != Statut::NonEligible {
-        head.push_str(&format!(", {}", a.montant.court()));
-    }
-    para(w, &head, "", "  ")?;
+}
 
+type ParaFn<'a> = dyn Fn(&mut dyn Write, &str, &str, &str) -> io::Result<()> + 'a;
+
+/// Each condition, with what it read and computed.
+fn conditions(w: &mut dyn Write, para: &ParaFn<'_>, a: &AideRapport<'_>) -> io::Result<()> {
     writeln!(w, "\nConditions")?;
     for c in &a.conditions {
         let mark = match c.resultat {
@@ -83,7 +70,17 @@ pub fn write(
             para(w, d, "      ", "        ")?;
         }
     }
+    Ok(())
+}
 
+/// The amount, how the scale was read, and the payments.
+fn montant(
+    w: &mut dyn Write,
+    para: &ParaFn<'_>,
+    a: &AideRapport<'_>,
+    profile: &Profile,
+    rules: &RuleSet,
+) -> io::Result<()> {
     writeln!(w, "\nMontant")?;
     para(w, &a.montant.libelle, "  ", "  ")?;
     if let MontantKind::Bareme { par, colonne, .. } = &a.aide.montant.kind {
@@ -111,6 +108,37 @@ pub fn write(
             "    ",
         )?;
     }
+    Ok(())
+}
+
+/// Writes the explanation.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(
+    w: &mut dyn Write,
+    e: &Explication<'_, '_>,
+    profile: &Profile,
+    rules: &RuleSet,
+    style: Style,
+) -> io::Result<()> {
+    let para = Para(usize::from(style.width.unwrap_or(100)).max(40));
+    let para =
+        |w: &mut dyn Write, text: &str, first: &str, rest: &str| para.write(w, text, first, rest);
+    let a = e.aide;
+    para(w, &format!("{} ({})", a.nom, a.id), "", "  ")?;
+    let mut head = format!("Au {}", fr::date(e.date_reference));
+    if let Some(lieu) = e.lieu {
+        head.push_str(&format!(" · {lieu}"));
+    }
+    head.push_str(&format!(" : {}", a.statut.label()));
+    if a.statut != Statut::NonEligible {
+        head.push_str(&format!(", {}", a.montant.court()));
+    }
+    para(w, &head, "", "  ")?;
+
+    conditions(w, &para, a)?;
+    montant(w, &para, a, profile, rules)?;
 
     if !a.echeances.is_empty() {
         writeln!(w, "\nDates")?;

@@ -190,6 +190,9 @@ pub fn parse_date_typed(text: &str) -> Result<NaiveDate, (String, String)> {
 ///
 /// # Errors
 /// What is wrong and the accepted values.
+// One arm per (field type, raw value) pair, each with its message: the match is the table of what each
+// type accepts, and reads best whole.
+#[allow(clippy::too_many_lines)]
 pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<Value, FieldError> {
     let def = field.def();
     let err = |message: String, help: Option<String>| FieldError {

@@ -370,7 +370,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
     let total = total(verdicts.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     let aides = verdicts
         .into_iter()
-        .map(|(aide, v)| full(rules, aide, v, &env, &questions))
+        .map(|(aide, v)| aide_rapport(rules, aide, v, &env, &questions))
         .collect();
     Rapport {
         date_reference: date_ref,
@@ -440,7 +440,7 @@ pub fn region_sans_aide(rules: &RuleSet, region: crate::referentiel::RegionId) -
 }
 
 /// One aid in full: its verdict, contact, conditions with what they read, deadlines and payments.
-fn full<'r>(
+fn aide_rapport<'r>(
     rules: &'r RuleSet,
     aide: &'r Aide,
     v: Verdict<'r>,

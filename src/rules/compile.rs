@@ -47,19 +47,64 @@ pub fn aide(
     aide
 }
 
-/// Reads every key of a rule, even after a missing id, so that one pass reports every problem.
-fn read(
+/// `financeur`: CPAM or ARS.
+fn financeur(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Financeur {
+    match top.req_str(ctx, "financeur") {
+        Some(("CPAM", _)) | None => Financeur::Cpam,
+        Some(("ARS", _)) => Financeur::Ars,
+        Some((other, span)) => {
+            let help = did_you_mean(other, ["CPAM", "ARS"])
+                .unwrap_or_else(|| "\"CPAM\" ou \"ARS\"".into());
+            ctx.error(
+                Code::ValueOutOfDomain,
+                span,
+                format!("financeur « {other} » inconnu"),
+                Some(help),
+            );
+            Financeur::Cpam
+        }
+    }
+}
+
+/// `contact`: a contact kind or a named contact of the reference data.
+fn contact(
     ctx: &mut Ctx<'_>,
     top: &Table<'_, '_>,
     refs: &Referentiel,
-    shared: &SharedConditions,
+) -> crate::referentiel::ContactRef {
+    match top.req_str(ctx, "contact") {
+        Some((text, span)) => match refs.contact_ref(text) {
+            Ok(c) => c,
+            Err((message, help)) => {
+                ctx.error(Code::UnknownContact, span, message, Some(help));
+                crate::referentiel::ContactRef::Cpam
+            }
+        },
+        None => crate::referentiel::ContactRef::Cpam,
+    }
+}
+
+/// The generated condition of a regional aid: the practice is in its region.
+fn region_condition(r: RegionId, span: Range<usize>, refs: &Referentiel) -> Condition {
+    Condition {
+        libelle: format!("Cabinet situé en {}", refs.region(r).nom),
+        node: Node::Leaf(Leaf {
+            field: ids::REGION,
+            test: Test::Eq(Scalar::Choice(r.0)),
+            span: span.clone(),
+        }),
+        span,
+        question: None,
+    }
+}
+
+/// The id is the file's name.
+fn check_id_is_file_name(
+    ctx: &mut Ctx<'_>,
+    id: Option<&(&str, Range<usize>)>,
     place: &Placement<'_>,
-) -> Option<Aide> {
-    let id = top.req_str(ctx, "id");
-    let id_span = id
-        .as_ref()
-        .map_or(top.span.start..top.span.start, |(_, s)| s.clone());
-    if let Some((id, id_span)) = &id
+) {
+    if let Some((id, id_span)) = id
         && *id != place.stem
     {
         ctx.error(
@@ -75,54 +120,35 @@ fn read(
             )),
         );
     }
+}
+
+/// Reads every key of a rule, even after a missing id, so that one pass reports every problem.
+fn read(
+    ctx: &mut Ctx<'_>,
+    top: &Table<'_, '_>,
+    refs: &Referentiel,
+    shared: &SharedConditions,
+    place: &Placement<'_>,
+) -> Option<Aide> {
+    let id = top.req_str(ctx, "id");
+    let id_span = id
+        .as_ref()
+        .map_or(top.span.start..top.span.start, |(_, s)| s.clone());
+    check_id_is_file_name(ctx, id.as_ref(), place);
     let nom = req_text(ctx, top, "nom");
     let resume = req_text(ctx, top, "resume");
     let public = req_text(ctx, top, "public");
-    let financeur = match top.req_str(ctx, "financeur") {
-        Some(("CPAM", _)) | None => Financeur::Cpam,
-        Some(("ARS", _)) => Financeur::Ars,
-        Some((other, span)) => {
-            let help = did_you_mean(other, ["CPAM", "ARS"])
-                .unwrap_or_else(|| "\"CPAM\" ou \"ARS\"".into());
-            ctx.error(
-                Code::ValueOutOfDomain,
-                span,
-                format!("financeur « {other} » inconnu"),
-                Some(help),
-            );
-            Financeur::Cpam
-        }
-    };
+    let financeur = financeur(ctx, top);
     let region = region(ctx, top, refs, place);
-    let contact = match top.req_str(ctx, "contact") {
-        Some((text, span)) => match refs.contact_ref(text) {
-            Ok(c) => c,
-            Err((message, help)) => {
-                ctx.error(Code::UnknownContact, span, message, Some(help));
-                crate::referentiel::ContactRef::Cpam
-            }
-        },
-        None => crate::referentiel::ContactRef::Cpam,
-    };
+    let contact = contact(ctx, top, refs);
     let verifie_le = top.req_date(ctx, "verifie_le");
     let periode = periode(ctx, top);
     let mut conditions =
         periode_conditions(&periode, top.key_span("periode").unwrap_or(id_span.clone()));
     // The region first: for a physician elsewhere, that is the reason to give, not a date.
     if let Some(r) = region {
-        conditions.insert(
-            0,
-            Condition {
-                libelle: format!("Cabinet situé en {}", refs.region(r).nom),
-                node: Node::Leaf(Leaf {
-                    field: ids::REGION,
-                    test: Test::Eq(Scalar::Choice(r.0)),
-                    span: top.key_span("region").unwrap_or(id_span.clone()),
-                }),
-                span: top.key_span("region").unwrap_or(id_span.clone()),
-                question: None,
-            },
-        );
+        let span = top.key_span("region").unwrap_or(id_span.clone());
+        conditions.insert(0, region_condition(r, span, refs));
     }
     let mut notes = top.strings(ctx, "notes");
     for (t, span) in top.tables(ctx, "conditions") {

@@ -1,6 +1,8 @@
 //! Reads the examples embedded in a rule file: `[exemples_commun]` (date and profile shared by all) and
 //! each `[[exemples]]` (overrides, removed fields, expected status, amount and missing fields).
 
+use std::ops::Range;
+
 use toml::de::DeValue;
 
 use super::compile::{field_error, req_text, to_raw};
@@ -30,6 +32,44 @@ fn profil_into(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel, out: &mut P
         match profile::parse_value(field, &to_raw(v.get_ref()), refs) {
             Ok(value) => out.set(field, Some(value)),
             Err(e) => field_error(ctx, v.span(), e),
+        }
+    }
+}
+
+/// `statut`: the expected outcome.
+fn statut(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Statut> {
+    match t.req_str(ctx, "statut") {
+        Some(("eligible", _)) => Some(Statut::Eligible),
+        Some(("a_confirmer", _)) => Some(Statut::AConfirmer),
+        Some(("non_eligible", _)) => Some(Statut::NonEligible),
+        Some((other, s)) => {
+            let help = did_you_mean(other, Statut::ALL.iter().map(|s| s.as_str()))
+                .unwrap_or_else(|| "eligible, a_confirmer ou non_eligible".into());
+            ctx.error(
+                Code::ValueOutOfDomain,
+                s,
+                format!("statut « {other} » inconnu"),
+                Some(help),
+            );
+            None
+        }
+        None => None,
+    }
+}
+
+/// `retirer`: fields of `[exemples_commun]` this example leaves unknown.
+fn retirer(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: &Range<usize>, profil: &mut Profile) {
+    for name in t.strings(ctx, "retirer") {
+        if let Some(f) = profile::field_id(&name) {
+            profil.set(f, None);
+        } else {
+            let e = profile::unknown_key(&name);
+            ctx.error(
+                Code::UnknownField,
+                t.get("retirer").map_or(span.clone(), Val::span),
+                format!("champ « {name} » inconnu du profil"),
+                e.help,
+            );
         }
     }
 }
@@ -67,19 +107,7 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
         if let Some(p) = t.get("profil") {
             profil_into(ctx, p, refs, &mut profil);
         }
-        for name in t.strings(ctx, "retirer") {
-            if let Some(f) = profile::field_id(&name) {
-                profil.set(f, None);
-            } else {
-                let e = profile::unknown_key(&name);
-                ctx.error(
-                    Code::UnknownField,
-                    t.get("retirer").map_or(span.clone(), Val::span),
-                    format!("champ « {name} » inconnu du profil"),
-                    e.help,
-                );
-            }
-        }
+        retirer(ctx, &t, &span, &mut profil);
         if let Err(e) = profil.resolve_region(refs) {
             ctx.error(
                 Code::ValueOutOfDomain,
@@ -88,23 +116,7 @@ pub(super) fn exemples(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Referentie
                 e.help,
             );
         }
-        let statut = match t.req_str(ctx, "statut") {
-            Some(("eligible", _)) => Some(Statut::Eligible),
-            Some(("a_confirmer", _)) => Some(Statut::AConfirmer),
-            Some(("non_eligible", _)) => Some(Statut::NonEligible),
-            Some((other, s)) => {
-                let help = did_you_mean(other, Statut::ALL.iter().map(|s| s.as_str()))
-                    .unwrap_or_else(|| "eligible, a_confirmer ou non_eligible".into());
-                ctx.error(
-                    Code::ValueOutOfDomain,
-                    s,
-                    format!("statut « {other} » inconnu"),
-                    Some(help),
-                );
-                None
-            }
-            None => None,
-        };
+        let statut = statut(ctx, &t);
         let manquants = t.get("manquants").map(|_| {
             t.strings(ctx, "manquants")
                 .iter()
