@@ -258,6 +258,20 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Entrée/sortie")]
     pub detail: bool,
 
+    /// Lot json ou ndjson : nombre de fils de calcul (par défaut : les cœurs disponibles)
+    ///
+    /// Les profils d'un lot sont lus par blocs de lignes et évalués en parallèle. La sortie garde
+    /// l'ordre de l'entrée, octet pour octet, quel que soit ce nombre. Avec 1, tout se fait dans un
+    /// seul fil.
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        help_heading = "Entrée/sortie",
+        hide_short_help = true
+    )]
+    pub jobs: Option<std::num::NonZeroUsize>,
+
     #[command(flatten)]
     pub rules: RulesArg,
 }

@@ -4,10 +4,10 @@
 //! one is a bad item in place. Every problem (bad UTF-8, JSON syntax, a bad field) is an `Item` carrying
 //! its place and, when it could be read, the profile's `id`; the stream goes on after it.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead};
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -88,12 +88,13 @@ impl From<FieldError> for Problem {
     }
 }
 
-/// One item of the input: where it was, its `id` when it could be read, and the profile or its problem.
+/// One item of the input: where it was, the profile or its problem, and for a problem the profile's
+/// `id` when it could be read (a profile that was read carries its own: `Profile::label`).
 #[derive(Debug)]
 pub struct Item {
     pub place: Place,
     pub id: Option<Box<str>>,
-    pub profile: Result<Profile, Problem>,
+    pub profile: Result<Box<Profile>, Problem>,
 }
 
 /// How the input was laid out.
@@ -108,7 +109,7 @@ pub enum Shape {
 /// A profile object as read: its `id` (read even when another field is wrong) and the profile.
 struct Parsed {
     id: Option<Box<str>>,
-    profile: Result<Profile, Problem>,
+    profile: Result<Box<Profile>, Problem>,
 }
 
 /// Reads one profile object, checking each key against the vocabulary and each value against its
@@ -151,6 +152,33 @@ impl Seen {
     }
 }
 
+/// A key of a profile object: a field of the vocabulary, found without allocating, or the unknown
+/// text (for the error message).
+enum Key {
+    Field(FieldId),
+    Unknown(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("un nom de champ")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(profile::field_id(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Field))
+    }
+}
+
 impl<'de> Visitor<'de> for ProfileSeed<'_> {
     type Value = Parsed;
 
@@ -159,29 +187,31 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut profile = Profile::default();
+        // Boxed from the start: the profile is filled in place and handed on without being copied.
+        let mut profile = Box::<Profile>::default();
         let mut problem: Option<Problem> = None;
-        let mut id = None;
         let mut seen = Seen::default();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        let mut id_text: Option<&'de RawValue> = None;
+        while let Some(key) = map.next_key::<Key>()? {
             let raw: &'de RawValue = map.next_value()?;
-            let Some(field) = profile::field_id(&key) else {
-                problem.get_or_insert_with(|| profile::unknown_key(&key).into());
-                continue;
+            let field = match key {
+                Key::Field(field) => field,
+                Key::Unknown(key) => {
+                    problem.get_or_insert_with(|| profile::unknown_key(&key).into());
+                    continue;
+                }
             };
             if !seen.insert(field) {
                 problem.get_or_insert_with(|| Problem {
-                    field: Some(crate::diagnostic::echo(&key).into_owned()),
+                    field: Some(profile::FIELDS[usize::from(field.0)].name.to_owned()),
                     message: "donné deux fois dans le même profil".into(),
                     help: Some("gardez une seule valeur pour ce champ".into()),
                     at: None,
                 });
                 continue;
             }
-            if field == ids::ID
-                && let Ok(label) = serde_json::from_str::<Cow<'_, str>>(raw.get())
-            {
-                id = Some(label.into());
+            if field == ids::ID {
+                id_text = Some(raw);
             }
             if problem.is_some() {
                 continue;
@@ -190,9 +220,18 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                 problem = Some(e.into());
             }
         }
-        Ok(Parsed {
-            id,
-            profile: problem.map_or(Ok(profile), Err),
+        Ok(match problem {
+            None => Parsed {
+                id: None,
+                profile: Ok(profile),
+            },
+            // The id of a profile that could not be read, so that its error line can be rejoined.
+            Some(problem) => Parsed {
+                id: id_text
+                    .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+                    .map(String::into_boxed_str),
+                profile: Err(problem),
+            },
         })
     }
 
@@ -521,20 +560,51 @@ pub fn stream_profiles<E>(
     refs: &Referentiel,
     each: &mut dyn FnMut(Item) -> Result<(), E>,
 ) -> Result<Option<Shape>, E> {
+    stream(reader, refs, false, &mut |event| match event {
+        Event::Item(item) => each(*item),
+        Event::Line { n, text } => match parse_line(n, text, refs) {
+            Some(item) => each(item),
+            None => Ok(()),
+        },
+    })
+}
+
+/// What `stream` hands over, in input order.
+pub enum Event<'a> {
+    /// A profile, or the problem in its place (boxed: a profile is large, a line small).
+    Item(Box<Item>),
+    /// With `raw_lines`, once the input is known to be NDJSON: one line (number, bytes without the
+    /// line break), to be read with `parse_line`, in any thread.
+    Line { n: usize, text: &'a [u8] },
+}
+
+/// `stream_profiles`, with the NDJSON lines after the first value handed over unparsed when
+/// `raw_lines` (so that a caller can parse them in parallel, in blocks, and keep their order).
+///
+/// # Errors
+/// Only what `each` returns.
+pub fn stream<E>(
+    reader: &mut dyn BufRead,
+    refs: &Referentiel,
+    raw_lines: bool,
+    each: &mut dyn FnMut(Event<'_>) -> Result<(), E>,
+) -> Result<Option<Shape>, E> {
     let (first, skipped) = match first_byte(reader) {
         Ok(Some(first)) => first,
         Ok(None) => return Ok(None),
         Err(e) => {
-            each(Item {
+            each(Event::Item(Box::new(Item {
                 place: Place::Line(1),
                 id: None,
                 profile: Err(io_problem(&e)),
-            })?;
+            })))?;
             return Ok(Some(Shape::Values(1)));
         }
     };
     if first == b'[' {
-        array::stream(reader, skipped + 1, refs, each)?;
+        array::stream(reader, skipped + 1, refs, &mut |item| {
+            each(Event::Item(Box::new(item)))
+        })?;
         return Ok(Some(Shape::Array));
     }
     let mut lines = Lines {
@@ -543,7 +613,46 @@ pub fn stream_profiles<E>(
         n: skipped,
         skipping: false,
     };
-    values(&mut lines, refs, each).map(|n| Some(Shape::Values(n)))
+    values(&mut lines, refs, raw_lines, each).map(|n| Some(Shape::Values(n)))
+}
+
+/// One NDJSON line: its profile, or the problem in its place; `None` for a blank line.
+#[must_use]
+pub fn parse_line(n: usize, bytes: &[u8], refs: &Referentiel) -> Option<Item> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Some(Item {
+                place: Place::Line(n),
+                id: None,
+                profile: Err(bad_utf8(bytes, e)),
+            });
+        }
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    let (id, profile) = match parse(text, refs) {
+        Parse::Done(p) => (p.id, p.profile),
+        Parse::Incomplete => (None, Err(incomplete_line())),
+        Parse::Syntax {
+            line: _,
+            column,
+            message,
+        } => (None, Err(syntax_problem(n, column, &message))),
+    };
+    Some(Item {
+        place: Place::Line(n),
+        id,
+        profile,
+    })
+}
+
+fn incomplete_line() -> Problem {
+    Problem::whole(
+        "ligne incomplète : le profil n'est pas fermé (accolade ou guillemet manquant ?)".into(),
+        "en NDJSON, chaque profil tient sur une seule ligne",
+    )
 }
 
 /// Values one after the other. NDJSON (each value on its line) unless the first value spans several
@@ -551,7 +660,8 @@ pub fn stream_profiles<E>(
 fn values<E>(
     lines: &mut Lines<'_>,
     refs: &Referentiel,
-    each: &mut dyn FnMut(Item) -> Result<(), E>,
+    raw_lines: bool,
+    each: &mut dyn FnMut(Event<'_>) -> Result<(), E>,
 ) -> Result<usize, E> {
     let mut count = 0;
     let mut multi_line = false;
@@ -585,6 +695,14 @@ fn values<E>(
                     return Ok(count);
                 }
             }
+            // NDJSON from here on: each line is a value of its own.
+            if raw_lines && count > 0 && !multi_line {
+                each(Event::Line {
+                    n: lines.n,
+                    text: &lines.buf,
+                })?;
+                continue;
+            }
             let text = match std::str::from_utf8(&lines.buf) {
                 Ok(t) => t,
                 Err(e) => {
@@ -605,11 +723,13 @@ fn values<E>(
                 }
                 Parse::Incomplete if count == 0 || multi_line => (start, text.to_owned()),
                 Parse::Incomplete => {
-                    let p = Problem::whole(
-                        "ligne incomplète : le profil n'est pas fermé (accolade ou guillemet manquant ?)".into(),
-                        "en NDJSON, chaque profil tient sur une seule ligne",
-                    );
-                    emit(each, Place::Line(start), None, Err(p), &mut count)?;
+                    emit(
+                        each,
+                        Place::Line(start),
+                        None,
+                        Err(incomplete_line()),
+                        &mut count,
+                    )?;
                     continue;
                 }
                 Parse::Syntax {
@@ -637,14 +757,14 @@ fn values<E>(
 
 /// Hands one item to the caller and counts it.
 fn emit<E>(
-    each: &mut dyn FnMut(Item) -> Result<(), E>,
+    each: &mut dyn FnMut(Event<'_>) -> Result<(), E>,
     place: Place,
     id: Option<Box<str>>,
-    profile: Result<Profile, Problem>,
+    profile: Result<Box<Profile>, Problem>,
     count: &mut usize,
 ) -> Result<(), E> {
     *count += 1;
-    each(Item { place, id, profile })
+    each(Event::Item(Box::new(Item { place, id, profile })))
 }
 
 /// What follows a value read over several lines.
@@ -663,7 +783,7 @@ fn rest_of_value<E>(
     refs: &Referentiel,
     start: usize,
     mut text: String,
-    each: &mut dyn FnMut(Item) -> Result<(), E>,
+    each: &mut dyn FnMut(Event<'_>) -> Result<(), E>,
     count: &mut usize,
 ) -> Result<Suite, E> {
     let mut parse_again = true;

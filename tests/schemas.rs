@@ -2,7 +2,8 @@
 //! - the committed schemas are the generated ones (refresh: `SCHEMAS=overwrite cargo test --test
 //!   schemas`, then read the diff), and valid draft 2020-12 schemas;
 //! - every scenario's profile validates against `profil`, and its report and compact line against
-//!   `rapport` and `compact`; so do the JSON snapshots;
+//!   `rapport` and `compact` (the batch writer's fast compact line is serde's, byte for byte); so do
+//!   the JSON snapshots;
 //! - a generated batch of 1 000 profiles (with a few bad lines) validates, in and out, through the
 //!   binary in `--format json` and `--format ndjson`.
 
@@ -141,9 +142,17 @@ fn every_scenario_validates_in_and_out() {
                     .map(|(a, v)| AideCompacte::new(a, v))
                     .collect(),
             };
+            // The batch writer's fast path writes what serde writes, byte for byte.
+            let mut fast = Vec::new();
+            line.write_json(&mut fast, &serde_json::to_string(date).unwrap());
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                serde_json::to_string(&line).unwrap(),
+                "ligne compacte de {name}"
+            );
             check(
                 &compact,
-                &serde_json::to_value(line).unwrap(),
+                &serde_json::to_value(&line).unwrap(),
                 &format!("ligne compacte de {name}"),
             );
         }
@@ -312,6 +321,67 @@ fn a_generated_batch_validates_in_and_out() {
     for (i, line) in text_out.lines().enumerate() {
         let v: Value = serde_json::from_str(line).unwrap();
         check(&compact, &v, &format!("ligne {} du lot ndjson", i + 1));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The whole output of `aides check --input FILE` with `args`: stdout, stderr, exit code.
+fn run_args(input: &Path, args: &[&str]) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_aides"))
+        .args(["check", "--input"])
+        .arg(input)
+        .args(["--date", "2026-06-01"])
+        .args(args)
+        .env_remove("AIDES_RULES")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (out.stdout, out.stderr, out.status.code())
+}
+
+#[test]
+fn the_output_is_the_same_whatever_the_number_of_jobs() {
+    let dir = std::env::temp_dir().join(format!("aides-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole = batch();
+    // Compact lines: three copies, 3 009 lines, more than one block of lines, bad lines in each.
+    // Full reports go 16 to a block: the first 120 lines, one of them bad, make 8 blocks.
+    let head: String = whole.lines().take(120).flat_map(|l| [l, "\n"]).collect();
+    let cases: [(&[&str], String, &str); 3] = [
+        (
+            &["--format", "ndjson"],
+            whole.repeat(3),
+            "3 009 profils lus, dont 9 en erreur",
+        ),
+        (
+            &["--format", "json"],
+            head.clone(),
+            "120 profils lus, dont 1 en erreur",
+        ),
+        (
+            &["--format", "ndjson", "--detail"],
+            head,
+            "120 profils lus, dont 1 en erreur",
+        ),
+    ];
+    for (i, (format, text, summary)) in cases.iter().enumerate() {
+        let input = dir.join(format!("lot-{i}.ndjson"));
+        std::fs::write(&input, text).unwrap();
+        let one = run_args(&input, &[format, &["-j", "1"][..]].concat());
+        assert_eq!(one.2, Some(1), "{format:?}: bad lines, exit 1");
+        let said = String::from_utf8(one.1.clone())
+            .unwrap()
+            .replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(
+            said.contains(summary),
+            "{format:?}: the summary counts every item: {said}"
+        );
+        for jobs in ["2", "3", "8"] {
+            let many = run_args(&input, &[format, &["-j", jobs][..]].concat());
+            assert!(one.0 == many.0, "{format:?}: stdout differs with -j {jobs}");
+            assert_eq!(one.1, many.1, "{format:?}: stderr differs with -j {jobs}");
+            assert_eq!(one.2, many.2);
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,11 +1,17 @@
 //! `aides check`: one profile from the flags, or the profiles of `--input` streamed through the
 //! writer of the chosen format. The shape of the output follows the input: one JSON object in, one
 //! answer out; an array, several objects, or a file named `.ndjson`/`.jsonl` (even of one line) is a
-//! batch. A batch shows its progress on a terminal after a second, and ends with a one-line summary
-//! on stderr (`-q` silences both).
+//! batch. A batch goes in blocks of lines; with `--jobs N` (default: the available cores) and a JSON
+//! format, worker threads parse, evaluate and serialise whole blocks while this thread reads the next
+//! ones and writes the finished ones in input order, so that the output does not depend on N. A batch
+//! shows its progress on a terminal after a second and ends with a one-line summary on stderr (`-q`
+//! silences both).
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
+use std::ops::Range;
 use std::path::Path;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -14,11 +20,15 @@ use super::{Shell, flag_error, flags_profile, load, open_input};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::input::{Item, Problem, Shape, stream_profiles};
+use crate::input::{self, Event, Item, Problem, Shape};
 use crate::output;
-use crate::output::check::{CheckOptions, Format, Writer};
+use crate::output::check::{BlockOut, CheckOptions, Format, Writer};
 use crate::profile::Profile;
+use crate::referentiel::Referentiel;
 use crate::rules::model::RuleSet;
+
+/// Bytes of input in a block of a batch, or the writer's number of items, whichever comes first.
+const BLOCK_BYTES: usize = 256 * 1024;
 
 /// The options of `check`, once.
 fn options(args: &CheckArgs, shell: Shell) -> CheckOptions {
@@ -41,37 +51,67 @@ fn named_batch(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
 }
 
+/// The worker threads for a batch: `--jobs`, else the available cores; one for the table, whose bad
+/// items go to stderr between the answers.
+fn jobs(args: &CheckArgs) -> usize {
+    if args.format == CheckFormat::Table {
+        return 1;
+    }
+    args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        std::num::NonZeroUsize::get,
+    )
+}
+
 pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     shell.stdin_ignored(args.input.as_deref(), &args.profil, "check");
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    let opts = options(args, shell);
-    let mut writer = output::check::writer(opts);
+    let writer = output::check::writer(options(args, shell));
     let Some(input) = &args.input else {
         let mut p = flags;
         p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
-        writer
-            .profile(out, rules, &p, false)
-            .map_err(Error::stdout)?;
+        writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
     let mut reader = open_input(input)?;
-    let mut batch = Batch {
+    let ctx = Ctx {
         rules,
         flags: &flags,
-        writer,
+        writer: &*writer,
+    };
+    let jobs = jobs(args);
+    let mut batch = Batch {
+        ctx,
         seen: if named_batch(input) {
             Seen::Batch
         } else {
             Seen::Nothing
         },
-        opened: false,
-        profiles: 0,
-        errors: 0,
-        progress: Progress::new(shell),
+        block: Block::default(),
+        sink: Sink {
+            out,
+            separator: writer.separator(),
+            opened: false,
+            any: false,
+            profiles: 0,
+            errors: 0,
+            progress: Progress::new(shell),
+            spare_blocks: Vec::new(),
+            spare_outs: Vec::new(),
+        },
     };
-    let shape = stream_profiles(&mut *reader, &rules.refs, &mut |item| batch.push(item, out))?;
+    let shape = if jobs > 1 {
+        batch.parallel(&mut *reader, jobs)?
+    } else {
+        let raw = args.format != CheckFormat::Table;
+        let shape = input::stream(&mut *reader, &rules.refs, raw, &mut |event| {
+            batch.push(event, None)
+        })?;
+        batch.flush_block(None)?;
+        shape
+    };
     if shape.is_none() && matches!(batch.seen, Seen::Nothing) {
         return Err(Error::Input {
             message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
@@ -81,11 +121,12 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         // An empty array is an empty batch: `[]` in JSON.
         batch.seen = Seen::Batch;
     }
-    batch.finish(out)?;
-    if batch.opened && !shell.quiet {
-        let _ = writeln!(io::stderr(), "{}", summary(batch.profiles, batch.errors));
+    batch.finish()?;
+    let sink = &batch.sink;
+    if sink.opened && !shell.quiet {
+        let _ = writeln!(io::stderr(), "{}", summary(sink.profiles, sink.errors));
     }
-    Ok(if batch.errors > 0 {
+    Ok(if sink.errors > 0 {
         ExitCode::Failure
     } else {
         ExitCode::Success
@@ -94,18 +135,114 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
 
 /// The batch's last line on stderr.
 fn summary(profiles: usize, errors: usize) -> String {
+    let n = |n: usize| crate::fr::entier(u64::try_from(n).unwrap_or(u64::MAX));
     let lus = match profiles {
         0 => "aucun profil lu".to_owned(),
         1 => "1 profil lu".to_owned(),
-        n => format!("{} profils lus", crate::fr::entier(n as u64)),
+        p => format!("{} profils lus", n(p)),
     };
     match errors {
         0 => format!("aides : {lus}, aucune erreur"),
         1 => format!("aides : {lus}, dont 1 en erreur (à sa place dans la sortie)"),
-        n => format!(
+        e => format!(
             "aides : {lus}, dont {} en erreur (à leur place dans la sortie)",
-            crate::fr::entier(n as u64)
+            n(e)
         ),
+    }
+}
+
+/// What evaluating an item needs, shared by the workers.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    rules: &'a RuleSet,
+    flags: &'a Profile,
+    writer: &'a dyn Writer,
+}
+
+impl Ctx<'_> {
+    /// The profile of a single item, with the flags laid over it and its region resolved.
+    fn profile(&self, item: Item) -> std::result::Result<Box<Profile>, Problem> {
+        item.profile.and_then(|mut p| {
+            p.overlay(self.flags);
+            p.resolve_region(&self.rules.refs)
+                .map(|()| p)
+                .map_err(Problem::from)
+        })
+    }
+
+    /// One batch item into a block's output: the item's profile with the flags laid over it and its
+    /// region resolved, or the problem in its place.
+    fn item(&self, item: Item, out: &mut BlockOut) -> io::Result<()> {
+        out.profiles += 1;
+        let at = out.out.len();
+        let placed = match item.profile {
+            Ok(mut p) => {
+                p.overlay(self.flags);
+                match p.resolve_region(&self.rules.refs) {
+                    Ok(()) => {
+                        self.writer.item(&mut out.out, self.rules, &p)?;
+                        true
+                    }
+                    Err(e) => {
+                        out.errors += 1;
+                        let problem = Problem::from(e);
+                        self.writer.error(
+                            &mut out.out,
+                            &mut out.err,
+                            item.place,
+                            p.label(),
+                            &problem,
+                        )?
+                    }
+                }
+            }
+            Err(problem) => {
+                out.errors += 1;
+                let id = item.id.as_deref();
+                self.writer
+                    .error(&mut out.out, &mut out.err, item.place, id, &problem)?
+            }
+        };
+        if placed && out.first.is_none() {
+            out.first = Some(at);
+        }
+        Ok(())
+    }
+
+    /// A whole block into `out`; the block is left empty, its buffers kept for the next one.
+    fn block(&self, block: &mut Block, out: &mut BlockOut, refs: &Referentiel) -> io::Result<()> {
+        for entry in block.entries.drain(..) {
+            let item = match entry {
+                Entry::Item(item) => *item,
+                Entry::Line(n, range) => match input::parse_line(n, &block.bytes[range], refs) {
+                    Some(item) => item,
+                    None => continue,
+                },
+            };
+            self.item(item, out)?;
+        }
+        block.bytes.clear();
+        Ok(())
+    }
+}
+
+/// Items not yet evaluated: lines still to parse (their bytes in `bytes`), and items already read.
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+enum Entry {
+    /// Boxed, so that a block of lines stays small.
+    Item(Box<Item>),
+    /// A line's number and its bytes in `Block::bytes`.
+    Line(usize, Range<usize>),
+}
+
+impl Block {
+    fn full(&self, items: usize) -> bool {
+        self.entries.len() >= items || self.bytes.len() >= BLOCK_BYTES
     }
 }
 
@@ -118,91 +255,263 @@ enum Seen {
     Batch,
 }
 
-/// Writes the results of `--input`, one profile at a time.
-struct Batch<'a> {
-    rules: &'a RuleSet,
-    flags: &'a Profile,
-    writer: Box<dyn Writer>,
-    seen: Seen,
+/// Where finished blocks go, in order.
+struct Sink<'o> {
+    out: &'o mut dyn Write,
+    separator: &'static [u8],
     /// Whether the batch's output has begun.
     opened: bool,
+    /// Whether an item has been written (the next one keeps its separator).
+    any: bool,
     profiles: usize,
     errors: usize,
     progress: Progress,
+    /// Buffers of the blocks written, for the next blocks (no fresh pages for each block).
+    spare_blocks: Vec<Block>,
+    spare_outs: Vec<BlockOut>,
 }
 
-impl Batch<'_> {
-    fn push(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
-        let in_array = matches!(item.place, crate::input::Place::Element { .. });
-        match std::mem::replace(&mut self.seen, Seen::Batch) {
-            Seen::Nothing if !in_array => {
-                self.seen = Seen::One(Box::new(item));
-                Ok(())
+impl Sink<'_> {
+    /// Writes a finished block and keeps its buffers.
+    fn write(&mut self, mut b: BlockOut) -> Result<()> {
+        self.profiles += b.profiles;
+        self.errors += b.errors;
+        self.progress.tick(self.profiles);
+        let res = match b.first {
+            Some(at) if !self.any => {
+                self.any = true;
+                let skip = (at + self.separator.len()).min(b.out.len());
+                self.out
+                    .write_all(&b.out[..at])
+                    .and_then(|()| self.out.write_all(&b.out[skip..]))
             }
-            Seen::One(first) => {
-                self.emit(*first, out)?;
-                self.emit(item, out)
-            }
-            Seen::Nothing | Seen::Batch => self.emit(item, out),
+            _ => self.out.write_all(&b.out),
+        };
+        res.map_err(Error::stdout)?;
+        if !b.err.is_empty() {
+            // The answers before go out first, so that the two streams interleave in order.
+            self.out.flush().map_err(Error::stdout)?;
+            let err = &b.err;
+            self.progress
+                .suspend(|| io::stderr().write_all(err))
+                .map_err(Error::stdout)?;
         }
+        b.clear();
+        self.spare_outs.push(b);
+        Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
+    fn fresh_out(&mut self) -> BlockOut {
+        self.spare_outs.pop().unwrap_or_default()
+    }
+}
+
+/// A block for the workers: its sequence number, its items, and the buffer for its output.
+type Work = (u64, Block, BlockOut);
+
+/// Results of the workers: a block's sequence number and what it gave.
+type Done = (u64, io::Result<()>, Block, BlockOut);
+
+/// Hands blocks to the workers and writes their results in order.
+struct Pool {
+    work: mpsc::SyncSender<Work>,
+    done: mpsc::Receiver<Done>,
+    next_seq: u64,
+    next_write: u64,
+    waiting: BTreeMap<u64, BlockOut>,
+    /// Blocks handed over and not written yet, at most `limit`.
+    limit: u64,
+}
+
+struct Batch<'a, 'o> {
+    ctx: Ctx<'a>,
+    seen: Seen,
+    block: Block,
+    sink: Sink<'o>,
+}
+
+impl Batch<'_, '_> {
+    /// One event of the input, in order; `pool` evaluates full blocks in parallel.
+    fn push(&mut self, event: Event<'_>, pool: Option<&mut Pool>) -> Result<()> {
+        let entry = match event {
+            Event::Item(item) => {
+                let in_array = matches!(item.place, input::Place::Element { .. });
+                match std::mem::replace(&mut self.seen, Seen::Batch) {
+                    Seen::Nothing if !in_array => {
+                        self.seen = Seen::One(item);
+                        return Ok(());
+                    }
+                    Seen::One(first) => {
+                        self.block.entries.push(Entry::Item(first));
+                    }
+                    Seen::Nothing | Seen::Batch => {}
+                }
+                Entry::Item(item)
+            }
+            Event::Line { n, text } => {
+                if let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch) {
+                    self.block.entries.push(Entry::Item(first));
+                }
+                let start = self.block.bytes.len();
+                self.block.bytes.extend_from_slice(text);
+                Entry::Line(n, start..self.block.bytes.len())
+            }
+        };
+        self.block.entries.push(entry);
+        if self.block.full(self.ctx.writer.block_items()) {
+            self.flush_block(pool)?;
+        }
+        Ok(())
+    }
+
+    /// Evaluates the current block (here, or in the pool) and writes what is finished.
+    fn flush_block(&mut self, pool: Option<&mut Pool>) -> Result<()> {
+        if self.block.entries.is_empty() {
+            return Ok(());
+        }
+        self.open()?;
+        let next = self.sink.spare_blocks.pop().unwrap_or_default();
+        let mut block = std::mem::replace(&mut self.block, next);
+        let mut out = self.sink.fresh_out();
+        if let Some(pool) = pool {
+            return pool.send(block, out, &mut self.sink);
+        }
+        self.ctx
+            .block(&mut block, &mut out, &self.ctx.rules.refs)
+            .map_err(Error::stdout)?;
+        self.sink.spare_blocks.push(block);
+        self.sink.write(out)
+    }
+
+    fn open(&mut self) -> Result<()> {
+        if !self.sink.opened {
+            self.sink.opened = true;
+            let mut begin = Vec::new();
+            self.ctx.writer.begin(&mut begin);
+            self.sink.out.write_all(&begin).map_err(Error::stdout)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
         match std::mem::replace(&mut self.seen, Seen::Nothing) {
             Seen::One(only) => {
                 let place = only.place;
-                let p = self.profile(*only).map_err(|problem| Error::Input {
+                let p = self.ctx.profile(*only).map_err(|problem| Error::Input {
                     message: format!("--input : {}", output::problem_text(place, &problem)),
                 })?;
-                self.writer
-                    .profile(out, self.rules, &p, false)
+                self.ctx
+                    .writer
+                    .single(self.sink.out, self.ctx.rules, &p)
                     .map_err(Error::stdout)
             }
             Seen::Batch => {
-                self.open(out)?;
-                self.progress.finish();
-                self.writer.end(out).map_err(Error::stdout)
+                self.open()?;
+                self.sink.progress.finish();
+                let mut end = Vec::new();
+                self.ctx.writer.end(&mut end, self.sink.any);
+                self.sink.out.write_all(&end).map_err(Error::stdout)
             }
             Seen::Nothing => Ok(()),
         }
     }
 
-    fn open(&mut self, out: &mut dyn Write) -> Result<()> {
-        if !self.opened {
-            self.opened = true;
-            self.writer.begin(out).map_err(Error::stdout)?;
+    /// Reads the input here and evaluates its blocks on `jobs` threads.
+    fn parallel(&mut self, reader: &mut dyn io::BufRead, jobs: usize) -> Result<Option<Shape>> {
+        let (work, inbox) = mpsc::sync_channel::<Work>(jobs);
+        let (results, done) = mpsc::channel::<Done>();
+        let inbox = Mutex::new(inbox);
+        let ctx = self.ctx;
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                let results = results.clone();
+                let inbox = &inbox;
+                scope.spawn(move || {
+                    loop {
+                        let next = inbox.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, mut block, mut out))) = next else {
+                            break;
+                        };
+                        let res = ctx.block(&mut block, &mut out, &ctx.rules.refs);
+                        if results.send((seq, res, block, out)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(results);
+            let mut pool = Pool {
+                work,
+                done,
+                next_seq: 0,
+                next_write: 0,
+                waiting: BTreeMap::new(),
+                limit: 2 * jobs as u64 + 1,
+            };
+            let refs = &ctx.rules.refs;
+            let shape = input::stream(reader, refs, true, &mut |event| {
+                self.push(event, Some(&mut pool))
+            });
+            let flushed = shape.and_then(|shape| {
+                self.flush_block(Some(&mut pool))?;
+                pool.drain(&mut self.sink)?;
+                Ok(shape)
+            });
+            // Closing the work channel stops the workers; the scope waits for them.
+            drop(pool);
+            flushed
+        })
+    }
+}
+
+impl Pool {
+    fn send(&mut self, block: Block, out: BlockOut, sink: &mut Sink<'_>) -> Result<()> {
+        // Bounded memory: no more than `limit` blocks between reading and writing.
+        while self.next_seq - self.next_write >= self.limit {
+            self.wait_one(sink)?;
+        }
+        self.collect(sink)?;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.work
+            .send((seq, block, out))
+            .map_err(|_| Error::stdout(io::Error::other("fils de calcul arrêtés")))
+    }
+
+    /// Writes the results that arrived, in order, without waiting.
+    fn collect(&mut self, sink: &mut Sink<'_>) -> Result<()> {
+        while let Ok(done) = self.done.try_recv() {
+            self.arrived(done, sink)?;
         }
         Ok(())
     }
 
-    /// The item's profile with the flags laid over it and its region resolved.
-    fn profile(&self, item: Item) -> std::result::Result<Profile, Problem> {
-        item.profile.and_then(|mut p| {
-            p.overlay(self.flags);
-            p.resolve_region(&self.rules.refs)
-                .map(|()| p)
-                .map_err(Problem::from)
-        })
+    /// Waits for one result, and writes what it makes writable.
+    fn wait_one(&mut self, sink: &mut Sink<'_>) -> Result<()> {
+        let done = self
+            .done
+            .recv()
+            .map_err(|_| Error::stdout(io::Error::other("fils de calcul arrêtés")))?;
+        self.arrived(done, sink)
     }
 
-    /// Writes one batch item: its result, or the error line in its place.
-    fn emit(&mut self, item: Item, out: &mut dyn Write) -> Result<()> {
-        self.open(out)?;
-        self.profiles += 1;
-        self.progress.tick(self.profiles);
-        let place = item.place;
-        let id = item.id.clone();
-        match self.profile(item) {
-            Ok(p) => self.writer.profile(out, self.rules, &p, true),
-            Err(problem) => {
-                self.errors += 1;
-                self.progress.suspend(|| {
-                    self.writer
-                        .error(out, &mut io::stderr(), place, id.as_deref(), &problem)
-                })
-            }
+    fn arrived(&mut self, (seq, res, block, out): Done, sink: &mut Sink<'_>) -> Result<()> {
+        res.map_err(Error::stdout)?;
+        sink.spare_blocks.push(block);
+        self.waiting.insert(seq, out);
+        while let Some(out) = self.waiting.remove(&self.next_write) {
+            sink.write(out)?;
+            self.next_write += 1;
         }
-        .map_err(Error::stdout)
+        Ok(())
+    }
+
+    /// Writes every block still in flight.
+    fn drain(&mut self, sink: &mut Sink<'_>) -> Result<()> {
+        while self.next_write < self.next_seq {
+            self.wait_one(sink)?;
+        }
+        Ok(())
     }
 }
 
@@ -223,7 +532,7 @@ impl Progress {
     }
 
     fn tick(&mut self, count: usize) {
-        if !self.enabled || !count.is_multiple_of(64) {
+        if !self.enabled {
             return;
         }
         let bar = match &self.bar {
@@ -241,7 +550,7 @@ impl Progress {
                 self.bar.insert(bar)
             }
         };
-        bar.set_position(count as u64);
+        bar.set_position(u64::try_from(count).unwrap_or(u64::MAX));
     }
 
     /// Runs `f` with the bar hidden (a message on stderr).

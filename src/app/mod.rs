@@ -277,7 +277,7 @@ fn one_profile(flags: &ProfileArgs, input: Option<&Path>, refs: &Referentiel) ->
             output::problem_text(place, &Problem::from(e))
         ),
     })?;
-    Ok(p)
+    Ok(*p)
 }
 
 fn explain_cmd(args: &ExplainArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {

@@ -37,6 +37,37 @@ pub struct Verdict<'r> {
 #[must_use]
 pub fn verdict<'r>(aide: &'r Aide, env: &Env<'_>) -> Verdict<'r> {
     let resultats: Vec<Tri> = aide.conditions.iter().map(|c| eval(&c.node, env)).collect();
+    finish_verdict(aide, env, resultats)
+}
+
+/// The verdict, or `None` as soon as a condition is false when `stop_at_false` (batch mode leaves
+/// out the aids that are not eligible): each condition is evaluated once, and the results of an aid
+/// left out are never allocated.
+fn verdict_unless_false<'r>(
+    aide: &'r Aide,
+    env: &Env<'_>,
+    stop_at_false: bool,
+) -> Option<Verdict<'r>> {
+    const ON_STACK: usize = 16;
+    let n = aide.conditions.len();
+    if !stop_at_false || n > ON_STACK {
+        let resultats: Vec<Tri> = aide.conditions.iter().map(|c| eval(&c.node, env)).collect();
+        if stop_at_false && resultats.contains(&Tri::Faux) {
+            return None;
+        }
+        return Some(finish_verdict(aide, env, resultats));
+    }
+    let mut buf = [Tri::Vrai; ON_STACK];
+    for (slot, c) in buf.iter_mut().zip(&aide.conditions) {
+        *slot = eval(&c.node, env);
+        if *slot == Tri::Faux {
+            return None;
+        }
+    }
+    Some(finish_verdict(aide, env, buf[..n].to_vec()))
+}
+
+fn finish_verdict<'r>(aide: &'r Aide, env: &Env<'_>, resultats: Vec<Tri>) -> Verdict<'r> {
     let statut = if resultats.contains(&Tri::Faux) {
         Statut::NonEligible
     } else if resultats.contains(&Tri::Inconnu) {
@@ -197,16 +228,10 @@ pub fn evaluate_compact<'r>(
     all: bool,
 ) -> (Vec<(&'r Aide, Verdict<'r>)>, Total) {
     let env = Env { profile, date_ref };
-    let fails = |a: &Aide| {
-        a.conditions
-            .iter()
-            .any(|c| eval(&c.node, &env) == Tri::Faux)
-    };
     let mut out: Vec<(&'r Aide, Verdict<'r>)> = rules
         .aides
         .iter()
-        .filter(|a| all || !fails(a))
-        .map(|a| (a, verdict(a, &env)))
+        .filter_map(|a| verdict_unless_false(a, &env, !all).map(|v| (a, v)))
         .collect();
     out.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
     let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));

@@ -38,53 +38,87 @@ pub struct CheckOptions {
     pub style: Style,
 }
 
-/// Writes the results of `check`, one profile at a time.
-pub trait Writer {
+/// Full reports in a block: about 1 MB of output.
+const FULL_REPORTS_PER_BLOCK: usize = 16;
+
+/// Writes the results of `check`. A batch is written in blocks, possibly by several threads: each item
+/// goes into a block's buffers with its separator before it, and the caller drops the separator of the
+/// very first item (`BlockOut::first`).
+pub trait Writer: Sync {
+    /// What every batch item but the first begins with.
+    fn separator(&self) -> &'static [u8];
+
+    /// How many items a block of a batch holds at most, so that its output stays small (a full
+    /// report is some 70 kB) and, for people, each bad item reaches stderr in its place.
+    fn block_items(&self) -> usize;
+
     /// Before the first item of a batch.
-    ///
-    /// # Errors
-    /// When writing fails.
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    fn begin(&self, out: &mut Vec<u8>);
 
-    /// One profile's result; `batch` when it is one item of a batch.
-    ///
-    /// # Errors
-    /// When writing fails.
-    fn profile(
-        &mut self,
-        out: &mut dyn Write,
-        rules: &RuleSet,
-        profile: &Profile,
-        batch: bool,
-    ) -> io::Result<()>;
+    /// After the last item of a batch.
+    fn end(&self, out: &mut Vec<u8>, any: bool);
 
-    /// A batch item that could not be read, in its place.
+    /// One profile that is not part of a batch.
     ///
     /// # Errors
     /// When writing fails.
+    fn single(&self, out: &mut dyn Write, rules: &RuleSet, profile: &Profile) -> io::Result<()>;
+
+    /// One batch item's result, its separator first.
+    ///
+    /// # Errors
+    /// When serialising fails.
+    fn item(&self, out: &mut Vec<u8>, rules: &RuleSet, profile: &Profile) -> io::Result<()>;
+
+    /// A batch item that could not be read, in its place: in `out` (its separator first; returns
+    /// true), or on `err` for people (returns false).
+    ///
+    /// # Errors
+    /// When serialising fails.
     fn error(
-        &mut self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
+        &self,
+        out: &mut Vec<u8>,
+        err: &mut Vec<u8>,
         place: Place,
         id: Option<&str>,
         problem: &Problem,
-    ) -> io::Result<()>;
+    ) -> io::Result<bool>;
+}
 
-    /// After the last item of a batch.
-    ///
-    /// # Errors
-    /// When writing fails.
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()>;
+/// What a block of batch items gives.
+#[derive(Debug, Default)]
+pub struct BlockOut {
+    /// For stdout.
+    pub out: Vec<u8>,
+    /// For stderr (the table's bad items), written after `out`.
+    pub err: Vec<u8>,
+    /// Where the first item in `out` begins (at its separator).
+    pub first: Option<usize>,
+    pub profiles: usize,
+    pub errors: usize,
+}
+
+impl BlockOut {
+    /// Empties the block's output, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.err.clear();
+        self.first = None;
+        self.profiles = 0;
+        self.errors = 0;
+    }
 }
 
 /// The writer for the options' format.
 #[must_use]
 pub fn writer(opts: CheckOptions) -> Box<dyn Writer> {
     match opts.format {
-        Format::Table => Box::new(Table { opts, written: 0 }),
-        Format::Json => Box::new(Json { opts, written: 0 }),
-        Format::Ndjson => Box::new(Ndjson { opts }),
+        Format::Table => Box::new(Table { opts }),
+        Format::Json => Box::new(Json { opts }),
+        Format::Ndjson => Box::new(Ndjson {
+            opts,
+            date_json: serde_json::to_string(&opts.date).unwrap_or_default(),
+        }),
     }
 }
 
@@ -99,25 +133,10 @@ fn error_line<'a>(place: Place, id: Option<&'a str>, problem: &Problem) -> Ligne
 /// The French answer; a batch's answers separated by a blank line, its bad items on stderr.
 struct Table {
     opts: CheckOptions,
-    written: usize,
 }
 
-impl Writer for Table {
-    fn begin(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn profile(
-        &mut self,
-        out: &mut dyn Write,
-        rules: &RuleSet,
-        p: &Profile,
-        _: bool,
-    ) -> io::Result<()> {
-        if self.written > 0 {
-            writeln!(out)?;
-        }
-        self.written += 1;
+impl Table {
+    fn answer(&self, out: &mut dyn Write, rules: &RuleSet, p: &Profile) -> io::Result<()> {
         let rapport = report::evaluate(rules, p, self.opts.date);
         let opts = AnswerOptions {
             all: self.opts.all,
@@ -126,125 +145,158 @@ impl Writer for Table {
         };
         answer::write(out, &rapport, opts, self.opts.style)
     }
+}
+
+impl Writer for Table {
+    fn separator(&self) -> &'static [u8] {
+        b"\n"
+    }
+
+    fn block_items(&self) -> usize {
+        1
+    }
+
+    fn begin(&self, _: &mut Vec<u8>) {}
+
+    fn end(&self, _: &mut Vec<u8>, _: bool) {}
+
+    fn single(&self, out: &mut dyn Write, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        self.answer(out, rules, p)
+    }
+
+    fn item(&self, out: &mut Vec<u8>, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        out.push(b'\n');
+        self.answer(out, rules, p)
+    }
 
     fn error(
-        &mut self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
+        &self,
+        _: &mut Vec<u8>,
+        err: &mut Vec<u8>,
         place: Place,
         _: Option<&str>,
         problem: &Problem,
-    ) -> io::Result<()> {
-        // The answers before it go out first, so that the two streams interleave in order.
-        out.flush()?;
-        writeln!(err, "erreur : {}", super::problem_text(place, problem))
-    }
-
-    fn end(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    ) -> io::Result<bool> {
+        writeln!(err, "erreur : {}", super::problem_text(place, problem))?;
+        Ok(false)
     }
 }
 
 /// One pretty report; a batch is an array with one report (or error line) a line.
 struct Json {
     opts: CheckOptions,
-    written: usize,
-}
-
-impl Json {
-    fn separate(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if self.written > 0 {
-            out.write_all(b",\n")?;
-        }
-        self.written += 1;
-        Ok(())
-    }
 }
 
 impl Writer for Json {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"[\n")
+    fn separator(&self) -> &'static [u8] {
+        b",\n"
     }
 
-    fn profile(
-        &mut self,
-        out: &mut dyn Write,
-        rules: &RuleSet,
-        p: &Profile,
-        batch: bool,
-    ) -> io::Result<()> {
+    fn block_items(&self) -> usize {
+        FULL_REPORTS_PER_BLOCK
+    }
+
+    fn begin(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"[\n");
+    }
+
+    fn end(&self, out: &mut Vec<u8>, any: bool) {
+        out.extend_from_slice(if any { b"\n]\n" } else { b"]\n" });
+    }
+
+    fn single(&self, out: &mut dyn Write, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        super::json(out, &report::evaluate(rules, p, self.opts.date))
+    }
+
+    fn item(&self, out: &mut Vec<u8>, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        out.extend_from_slice(b",\n");
         let rapport = report::evaluate(rules, p, self.opts.date);
-        if batch {
-            self.separate(out)?;
-            serde_json::to_writer(&mut *out, &rapport).map_err(io::Error::other)
-        } else {
-            super::json(out, &rapport)
-        }
+        serde_json::to_writer(out, &rapport).map_err(io::Error::other)
     }
 
     fn error(
-        &mut self,
-        out: &mut dyn Write,
-        _: &mut dyn Write,
+        &self,
+        out: &mut Vec<u8>,
+        _: &mut Vec<u8>,
         place: Place,
         id: Option<&str>,
         problem: &Problem,
-    ) -> io::Result<()> {
-        self.separate(out)?;
-        serde_json::to_writer(&mut *out, &error_line(place, id, problem)).map_err(io::Error::other)
-    }
-
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.written == 0 { b"]\n" } else { b"\n]\n" })
+    ) -> io::Result<bool> {
+        out.extend_from_slice(b",\n");
+        serde_json::to_writer(out, &error_line(place, id, problem)).map_err(io::Error::other)?;
+        Ok(true)
     }
 }
 
 /// One compact object a line (the full report with `detail`).
 struct Ndjson {
     opts: CheckOptions,
+    /// The reference date as JSON, written once for the batch.
+    date_json: String,
+}
+
+impl Ndjson {
+    fn line(&self, out: &mut Vec<u8>, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        let date = self.opts.date;
+        if self.opts.detail {
+            serde_json::to_writer(&mut *out, &report::evaluate(rules, p, date))
+                .map_err(io::Error::other)?;
+        } else {
+            let (verdicts, total) = eval::evaluate_compact(rules, p, date, self.opts.all);
+            let compact = Compact {
+                id: p.label(),
+                date_reference: date,
+                total,
+                aides: verdicts
+                    .into_iter()
+                    .map(|(a, v)| AideCompacte::new(a, v))
+                    .collect(),
+            };
+            compact.write_json(out, &self.date_json);
+        }
+        out.push(b'\n');
+        Ok(())
+    }
 }
 
 impl Writer for Ndjson {
-    fn begin(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    fn separator(&self) -> &'static [u8] {
+        b""
     }
 
-    fn profile(
-        &mut self,
-        out: &mut dyn Write,
-        rules: &RuleSet,
-        p: &Profile,
-        _: bool,
-    ) -> io::Result<()> {
-        let date = self.opts.date;
+    fn block_items(&self) -> usize {
         if self.opts.detail {
-            return super::json_line(out, &report::evaluate(rules, p, date));
+            FULL_REPORTS_PER_BLOCK
+        } else {
+            2048
         }
-        let (verdicts, total) = eval::evaluate_compact(rules, p, date, self.opts.all);
-        let compact = Compact {
-            id: p.label(),
-            date_reference: date,
-            total,
-            aides: verdicts
-                .into_iter()
-                .map(|(a, v)| AideCompacte::new(a, v))
-                .collect(),
-        };
-        super::json_line(out, &compact)
+    }
+
+    fn begin(&self, _: &mut Vec<u8>) {}
+
+    fn end(&self, _: &mut Vec<u8>, _: bool) {}
+
+    fn single(&self, out: &mut dyn Write, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        let mut buf = Vec::new();
+        self.line(&mut buf, rules, p)?;
+        out.write_all(&buf)
+    }
+
+    fn item(&self, out: &mut Vec<u8>, rules: &RuleSet, p: &Profile) -> io::Result<()> {
+        self.line(out, rules, p)
     }
 
     fn error(
-        &mut self,
-        out: &mut dyn Write,
-        _: &mut dyn Write,
+        &self,
+        out: &mut Vec<u8>,
+        _: &mut Vec<u8>,
         place: Place,
         id: Option<&str>,
         problem: &Problem,
-    ) -> io::Result<()> {
-        super::json_line(out, &error_line(place, id, problem))
-    }
-
-    fn end(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    ) -> io::Result<bool> {
+        serde_json::to_writer(&mut *out, &error_line(place, id, problem))
+            .map_err(io::Error::other)?;
+        out.push(b'\n');
+        Ok(true)
     }
 }

@@ -307,6 +307,8 @@ pub struct Compact<'r> {
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(description = "Une aide, en bref.")]
 pub struct AideCompacte<'r> {
+    #[serde(skip)]
+    pub aide: &'r Aide,
     #[schemars(description = "Identifiant stable de l'aide.")]
     pub id: &'r str,
     #[schemars(description = "eligible, a_confirmer ou non_eligible.")]
@@ -323,11 +325,81 @@ impl<'r> AideCompacte<'r> {
     #[must_use]
     pub fn new(aide: &'r Aide, v: Verdict<'r>) -> Self {
         AideCompacte {
+            aide,
             id: &aide.id,
             statut: v.statut,
             montant: v.montant,
             manquants: v.manquants.iter().map(|f| f.name()).collect(),
         }
+    }
+}
+
+impl Compact<'_> {
+    /// Writes the line as `serde_json::to_writer` does, byte for byte (tested), faster: the reference
+    /// date comes written once for the batch (`date_json`), each aid's static amount label once for
+    /// the rule set (`Montant::label_json`), and no string goes through the formatter twice.
+    pub fn write_json(&self, out: &mut Vec<u8>, date_json: &str) {
+        out.push(b'{');
+        if let Some(id) = self.id {
+            out.extend_from_slice(b"\"id\":");
+            json_str(out, id);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"date_reference\":");
+        out.extend_from_slice(date_json.as_bytes());
+        out.extend_from_slice(b",\"total\":{\"min_eur\":");
+        json_int(out, Some(self.total.min_eur));
+        out.extend_from_slice(b",\"max_eur\":");
+        json_int(out, self.total.max_eur);
+        out.extend_from_slice(b"},\"aides\":[");
+        for (k, a) in self.aides.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            json_str(out, a.id);
+            out.extend_from_slice(b",\"statut\":\"");
+            out.extend_from_slice(a.statut.as_str().as_bytes());
+            out.extend_from_slice(b"\",\"montant\":{\"eur\":");
+            let m = &a.montant;
+            json_int(out, m.eur);
+            out.extend_from_slice(b",\"min_eur\":");
+            json_int(out, m.min_eur);
+            out.extend_from_slice(b",\"max_eur\":");
+            json_int(out, m.max_eur);
+            out.extend_from_slice(b",\"libelle\":");
+            let label = &a.aide.montant;
+            if std::ptr::eq(m.libelle.as_ptr(), label.label.as_ptr())
+                && m.libelle.len() == label.label.len()
+            {
+                out.extend_from_slice(label.label_json.as_bytes());
+            } else {
+                json_str(out, &m.libelle);
+            }
+            out.extend_from_slice(b"},\"manquants\":[");
+            for (i, f) in a.manquants.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_str(out, f);
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing JSON into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn json_int(out: &mut Vec<u8>, n: Option<i64>) {
+    match n {
+        Some(n) => {
+            let _ = serde_json::to_writer(&mut *out, &n);
+        }
+        None => out.extend_from_slice(b"null"),
     }
 }
 

@@ -270,6 +270,8 @@ pub struct Montant {
     pub libelle: Option<String>,
     /// The label that does not depend on the profile (the custom one, else generated), made once.
     pub label: String,
+    /// `label` as a JSON string (quoted and escaped), for the batch writer.
+    pub label_json: String,
 }
 
 impl Montant {
@@ -278,10 +280,12 @@ impl Montant {
         let label = libelle
             .clone()
             .unwrap_or_else(|| crate::fr::static_label(&kind));
+        let label_json = serde_json::to_string(&label).unwrap_or_default();
         Montant {
             kind,
             libelle,
             label,
+            label_json,
         }
     }
 }
