@@ -5,15 +5,17 @@
 //!   by every command;
 //! - `evaluate`: one full report (`aides::report::evaluate`) for three representative profiles;
 //! - `evaluate_compact`: the lean batch-mode evaluation (`aides::eval::evaluate_compact`) for the same;
-//! - `parse_line`: the "just parse the JSON" baseline, one NDJSON profile line into `serde_json::Value`
-//!   (and into `IgnoredAny`, the floor of any JSON reader);
+//! - `parse_line`: one NDJSON profile line read by `aides::input::parse_line` (into the typed profile),
+//!   next to the "just parse the JSON" baselines: into `serde_json::Value`, and into `IgnoredAny`, the
+//!   floor of any JSON reader;
 //! - `batch`: a generated NDJSON file of `BATCH` profiles (varied, a few invalid lines) through the whole
 //!   CLI batch path (`aides::run` = `aides check --input FILE --format ndjson`, output to a sink,
 //!   rule loading included) next to the baseline that only parses each line into `serde_json::Value`.
-//!   The private reader (`app::stream_profiles`) is only reachable through `aides::run`.
+//!   `--jobs` is left to its default (every core).
 //!
 //! Sample sizes and times are kept small so that the whole run takes about a minute on 2 cores.
-//! `benches/whole-process.sh` times the real binary (single check, validate, batch, peak RSS).
+//! `benches/whole-process.sh` times the real binary against the `serde_json` floor (`examples/floor.rs`):
+//! batches with `--jobs 1` and every core, two rule sets, cold start, peak RSS.
 
 // Tests and benchmarks read fixtures and time things (clippy.toml).
 #![allow(clippy::disallowed_methods)]
@@ -293,8 +295,19 @@ fn bench_evaluate(c: &mut Criterion) {
 }
 
 fn bench_parse(c: &mut Criterion) {
+    let loaded = aides::rules::embedded();
+    let refs = &loaded.rules.refs;
     let mut g = quick(c, "parse_line");
     g.throughput(Throughput::Bytes(LINE.len() as u64));
+    g.bench_function("aides_typed", |b| {
+        b.iter(|| {
+            black_box(aides::input::parse_line(
+                1,
+                black_box(LINE.as_bytes()),
+                refs,
+            ))
+        });
+    });
     g.bench_function("serde_json_value", |b| {
         b.iter(|| {
             black_box(serde_json::from_str::<serde_json::Value>(black_box(LINE)).expect("json"))

@@ -1,37 +1,34 @@
 #!/usr/bin/env bash
-# Whole-process timings of the release binary (SPEC §6 "Fast"), next to a "just parse the JSON" baseline.
+# Whole-process timings of the release binary against the yardstick of SPEC §6 "Fast": a program that
+# only parses each NDJSON line with serde_json and writes it back (examples/floor.rs).
 #
-# Usage:  bash benches/whole-process.sh [N_BATCH] [N_BIG]
-#         N_BATCH  profiles of the timed batch file (default 100000)
-#         N_BIG    profiles of the big file, used only for peak RSS (default 1000000)
-#         RUNS=n   hyperfine runs for the batch commands (default 5); WARMUP=n (default 1)
+# Usage:  bash benches/whole-process.sh [N_SMALL] [N_BIG]
+#         N_SMALL  profiles of the small batch (default 100000)
+#         N_BIG    profiles of the big batch (default 1000000)
+#         RUNS=n   hyperfine runs of each batch command (default 3); WARMUP=n (default 1)
 #
 # What it does:
-#   1. cargo build --release (bin: target/release/aides);
+#   1. cargo build --release of the binary and of the floor (target/release/examples/floor);
 #   2. generates N_BIG varied NDJSON profiles (inline python3, fixed seed: départements, zones, sectors,
 #      dates, some fields unknown, ~0.5 % invalid lines) into a temp dir, removed on exit (no data is
-#      ever written in the repo); the first N_BATCH lines make the batch file. The invalid lines are a
-#      bad JSON syntax, an array, unknown keys and values out of domain;
-#   3. hyperfine (-N: no shell in between) on
-#        aides check --zone ZIP --secteur 1 --date 2026-03-01                   single check, table
-#        aides check --zone ZIP --secteur 1 --date 2026-03-01 --format json     single check, JSON
-#        aides validate                                                         embedded rules + examples
-#        aides check --input FILE --format ndjson --date 2026-03-01             batch on N_BATCH profiles
-#      and the baselines that only parse the same file:
-#        jq -cR 'fromjson?' FILE         (jq, line by line, skipping invalid lines)
-#        jq -c . VALID_FILE              (jq on the same file without its invalid lines)
-#        python3 parse.py FILE           (json.loads per line)
-#   4. peak RSS (/usr/bin/time -v) of a single check and of the batch on N_BATCH and N_BIG profiles: it
-#      must stay flat (streaming, constant memory);
-#   5. prints a summary table (ms, profiles/s, ratio to the baselines, RSS).
+#      ever written in the repo); the first N_SMALL lines make the small batch;
+#   3. copies the five national aids and the reference data into the temp dir: the "bench" rule set,
+#      next to the "shipped" one (the fifteen embedded aids);
+#   4. hyperfine (-N: no shell in between), side by side in one run, on each batch size:
+#        floor FILE
+#        aides check --input FILE --format ndjson --date 2026-03-01 [--rules BENCH] [-j 1]
+#      and the cold start of one check (embedded rules) against the floor on a one-line file;
+#   5. peak RSS (/usr/bin/time -v) of every command on the big batch;
+#   6. prints the ratio table: aides / floor for each rule set, --jobs 1 and the default (every core).
 # Batch commands exit 1 because of the invalid lines (by design): hyperfine runs them with -i.
-# When run as root, missing tools (hyperfine, jq, GNU time) are installed with apt-get.
-# Numbers depend on the machine and its load: re-run when they look noisy.
+# When run as root, missing tools (hyperfine, GNU time) are installed with apt-get.
+# Numbers depend on the machine and its load: the ratios, measured side by side, are what to compare;
+# re-run when they look noisy.
 set -euo pipefail
 
-N_BATCH=${1:-100000}
+N_SMALL=${1:-100000}
 N_BIG=${2:-1000000}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 DATE=2026-03-01
 
@@ -47,19 +44,22 @@ need() { # need COMMAND DEBIAN_PACKAGE
     command -v "$1" >/dev/null 2>&1 || { echo "error: $1 missing (install package $2)" >&2; exit 2; }
 }
 need hyperfine hyperfine
-need jq jq
 need /usr/bin/time time
 need python3 python3
 
-echo "== cargo build --release" >&2
-cargo build --release --quiet
+echo "== cargo build --release (aides and the floor)" >&2
+cargo build --release --quiet --bin aides --example floor
 BIN=$PWD/target/release/aides
+FLOOR=$PWD/target/release/examples/floor
 
 TMP=$(mktemp -d -t aides-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 BIG=$TMP/profiles-$N_BIG.ndjson
-BATCH=$TMP/profiles-$N_BATCH.ndjson
-VALID=$TMP/profiles-$N_BATCH-valid.ndjson
+SMALL=$TMP/profiles-$N_SMALL.ndjson
+BENCH_RULES=$TMP/rules-bench
+mkdir -p "$BENCH_RULES"
+cp -r rules/national rules/referentiel "$BENCH_RULES"/
+"$BIN" validate --rules "$BENCH_RULES" -q >&2
 
 echo "== generating $N_BIG profiles in $TMP" >&2
 python3 - "$N_BIG" "$BIG" <<'PY'
@@ -98,85 +98,66 @@ with open(path, "w") as f:
         if rng.random() < 0.1: p["demi_journees_par_mois"] = rng.randint(0, 8)
         f.write(json.dumps(p, ensure_ascii=False, separators=(",", ":")) + "\n")
 PY
-head -n "$N_BATCH" "$BIG" > "$BATCH"
-grep -v -F -e '{"id":"casse" "zone":"ZIP"}' "$BATCH" > "$VALID" || true
-cat > "$TMP/parse.py" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    try:
-        json.loads(line)
-        n += 1
-    except ValueError:
-        pass
-PY
-echo "== $(wc -l < "$BATCH") lines, $(du -h "$BATCH" | cut -f1) (batch); $(wc -l < "$BIG") lines, $(du -h "$BIG" | cut -f1) (big)" >&2
+head -n "$N_SMALL" "$BIG" > "$SMALL"
+echo '{"id":"un"}' > "$TMP/one.ndjson"
+echo "== $(wc -l < "$SMALL") lines, $(du -h "$SMALL" | cut -f1) (small); $(wc -l < "$BIG") lines, $(du -h "$BIG" | cut -f1) (big)" >&2
 
-# Sanity: exit codes and output sizes, once.
-for c in "check --zone ZIP --secteur 1 --date $DATE" "validate"; do
-    set +e; "$BIN" $c > "$TMP/out" 2>&1; rc=$?; set -e
-    echo "== aides $c: exit $rc, $(wc -l < "$TMP/out") output lines" >&2
+# The commands, by name: "floor", then aides with each rule set and job count.
+declare -A CMD
+CMD[floor]="$FLOOR FILE"
+CMD[shipped-j1]="$BIN check --input FILE --format ndjson --date $DATE -q -j 1"
+CMD[shipped]="$BIN check --input FILE --format ndjson --date $DATE -q"
+CMD[bench-j1]="$BIN check --input FILE --format ndjson --date $DATE -q -j 1 --rules $BENCH_RULES"
+CMD[bench]="$BIN check --input FILE --format ndjson --date $DATE -q --rules $BENCH_RULES"
+NAMES=(floor bench-j1 bench shipped-j1 shipped)
+
+# Sanity, once: the same output whatever the number of jobs.
+"$BIN" check --input "$SMALL" --format ndjson --date "$DATE" -q -j 1 > "$TMP/out1" || true
+"$BIN" check --input "$SMALL" --format ndjson --date "$DATE" -q > "$TMP/out2" || true
+cmp -s "$TMP/out1" "$TMP/out2" || { echo "error: the output depends on --jobs" >&2; exit 1; }
+echo "== $(wc -l < "$TMP/out1") output lines, $(grep -c '"erreur"' "$TMP/out1") error lines, the same with -j 1 and the default" >&2
+rm -f "$TMP/out1" "$TMP/out2"
+
+HF=(hyperfine -N -i --style basic --warmup "$WARMUP" --runs "$RUNS")
+for size in small big; do
+    file=$SMALL; [ "$size" = big ] && file=$BIG
+    args=()
+    for name in "${NAMES[@]}"; do args+=(-n "$name" "${CMD[$name]//FILE/$file}"); done
+    echo "== hyperfine: $size batch" >&2
+    "${HF[@]}" --export-json "$TMP/$size.json" "${args[@]}" >&2
 done
-set +e; "$BIN" check --input "$BATCH" --format ndjson --date "$DATE" > "$TMP/out" 2>&1; rc=$?; set -e
-echo "== aides check --input (batch): exit $rc, $(wc -l < "$TMP/out") output lines, $(grep -c '"erreur"' "$TMP/out") error lines" >&2
-rm -f "$TMP/out"
+echo "== hyperfine: cold start" >&2
+hyperfine -N --style basic --warmup 5 --min-runs 40 --export-json "$TMP/cold.json" \
+    -n floor "$FLOOR $TMP/one.ndjson" \
+    -n check "$BIN check --zone ZIP --secteur 1 --date $DATE" >&2
 
-HF=(hyperfine -N --style basic)
-echo "== hyperfine: single commands" >&2
-"${HF[@]}" --warmup 5 --min-runs 30 --export-json "$TMP/single.json" \
-    -n check-table "$BIN check --zone ZIP --secteur 1 --date $DATE" \
-    -n check-json "$BIN check --zone ZIP --secteur 1 --date $DATE --format json" \
-    -n validate "$BIN validate" \
-    -n version "$BIN --version" >&2 || true
+echo "== peak RSS on the big batch" >&2
+for name in "${NAMES[@]}"; do
+    # shellcheck disable=SC2086 # the command is split on purpose
+    /usr/bin/time -v ${CMD[$name]//FILE/$BIG} > /dev/null 2> "$TMP/time.txt" || true
+    echo "$name $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time.txt")"
+done > "$TMP/rss.txt"
 
-echo "== hyperfine: batch of $N_BATCH profiles and the parse-only baselines" >&2
-"${HF[@]}" -i --warmup "$WARMUP" --runs "$RUNS" --export-json "$TMP/batch.json" \
-    -n aides-batch "$BIN check --input $BATCH --format ndjson --date $DATE" \
-    -n jq-lines "jq -cR fromjson? $BATCH" \
-    -n jq-valid "jq -c . $VALID" \
-    -n python-json "python3 $TMP/parse.py $BATCH" >&2
-
-rss() { # rss LABEL COMMAND... -> "LABEL kB seconds"
-    local label=$1; shift
-    /usr/bin/time -v "$@" > /dev/null 2> "$TMP/time.txt" || true
-    local kb s
-    kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time.txt")
-    s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$TMP/time.txt")
-    echo "$label $kb $s"
-}
-echo "== peak RSS" >&2
-{
-    rss "single-check" "$BIN" check --zone ZIP --secteur 1 --date "$DATE"
-    rss "batch-$N_BATCH" "$BIN" check --input "$BATCH" --format ndjson --date "$DATE"
-    rss "batch-$N_BIG" "$BIN" check --input "$BIG" --format ndjson --date "$DATE"
-    rss "batch-stdin-$N_BIG" sh -c "\"$BIN\" check --input - --format ndjson --date $DATE < \"$BIG\""
-} > "$TMP/rss.txt"
-
-python3 - "$TMP/single.json" "$TMP/batch.json" "$TMP/rss.txt" "$N_BATCH" <<'PY'
+python3 - "$TMP" "$N_SMALL" "$N_BIG" <<'PY'
 import json, sys
-single, batch, rss, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-def load(p):
-    try:
-        return {r["command"]: r for r in json.load(open(p))["results"]}
-    except (OSError, ValueError):
-        return {}
-s, b = load(single), load(batch)
+tmp, n_small, n_big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def load(name):
+    return {r["command"]: r["median"] for r in json.load(open(f"{tmp}/{name}.json"))["results"]}
+small, big, cold = load("small"), load("big"), load("cold")
+rss = dict(line.split() for line in open(f"{tmp}/rss.txt") if len(line.split()) == 2)
+rows = [("floor", "serde_json floor"), ("bench-j1", "bench rules, -j 1"), ("bench", "bench rules, default"),
+        ("shipped-j1", "shipped rules, -j 1"), ("shipped", "shipped rules, default")]
 print()
-print(f"{'command':<44} {'mean':>10} {'± σ':>9} {'median':>10} {'min':>10}")
-for name, r in list(s.items()) + list(b.items()):
-    print(f"{name:<44} {r['mean']*1e3:>8.2f}ms {r['stddev']*1e3:>7.2f}ms {r['median']*1e3:>8.2f}ms {r['min']*1e3:>8.2f}ms")
-if "aides-batch" in b:
-    print()
-    aides = n / b["aides-batch"]["median"]
-    print(f"batch throughput on {n} profiles (median wall time, process start and rule loading included):")
-    print(f"  {'aides check --format ndjson':<30} {aides:>12,.0f} profiles/s")
-    for k in ("jq-lines", "jq-valid", "python-json"):
-        if k in b:
-            base = n / b[k]["median"]
-            print(f"  {k + ' (parse only)':<30} {base:>12,.0f} profiles/s   aides/baseline = {aides / base:.2f}")
+print("Median wall time (s), ratio to the floor measured in the same run, peak RSS on the big batch.")
+print(f"{'':<24} {f'{n_small:,} profiles':>20} {f'{n_big:,} profiles':>20} {'peak RSS':>10}")
+for key, label in rows:
+    cells = []
+    for table in (small, big):
+        t, f = table[key], table["floor"]
+        cells.append(f"{t:7.3f} s" + ("" if key == "floor" else f" ({t / f:.2f}×)"))
+    mb = int(rss.get(key, "0")) / 1024
+    print(f"{label:<24} {cells[0]:>20} {cells[1]:>20} {mb:>7.1f} MB")
 print()
-print(f"{'peak RSS':<28} {'kB':>10} {'wall':>10}")
-for line in open(rss):
-    label, kb, wall = (line.split() + ["?", "?"])[:3]
-    print(f"{label:<28} {kb:>10} {wall:>10}")
+print(f"cold start, one check (embedded rules): {cold['check'] * 1e3:.1f} ms; floor on one line: "
+      f"{cold['floor'] * 1e3:.1f} ms ({cold['check'] / cold['floor']:.1f}×)")
 PY
