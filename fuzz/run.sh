@@ -17,11 +17,20 @@ for t in "${targets[@]}"; do
         *) seeds=("fuzz/seeds/$t") ;;
     esac
     echo "== fuzz $t (${seconds} s)"
+    log=$(mktemp)
+    status=0
     cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
-        -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 2>&1 \
-        | grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
+        -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 > "$log" 2>&1 || status=$?
+    grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' "$log" || true
     if ls "fuzz/artifacts/$t"/crash-* >/dev/null 2>&1 || ls "fuzz/artifacts/$t"/oom-* >/dev/null 2>&1; then
         echo "fuzz $t: crash found, see fuzz/artifacts/$t/" >&2
         exit 1
     fi
+    if [ "$status" != 0 ]; then
+        # Not a crash: the build or cargo-fuzz itself failed. Say so instead of passing silently.
+        echo "fuzz $t: cargo fuzz failed (exit $status):" >&2
+        tail -n 30 "$log" >&2
+        exit 1
+    fi
+    rm -f "$log"
 done
