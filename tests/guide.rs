@@ -157,3 +157,33 @@ fn a_wrong_answer_is_asked_again_and_a_question_mark_moves_on() {
     assert!(rest.contains("--projet installation"), "{rest}");
     assert!(!rest.contains("--exercice"), "{rest}");
 }
+
+#[test]
+fn a_refused_answer_to_a_long_list_points_to_the_list() {
+    let mut p = guide(&["guide", "--date", "2026-12-01"]);
+    let mut asked = 0;
+    loop {
+        let (before, matched) = p
+            .exp_regex(r"question (\d+)[,\]]")
+            .unwrap_or_else(|e| panic!("after {asked} questions: {e}"));
+        let n: usize = matched
+            .trim_start_matches("question ")
+            .trim_end_matches([',', ']'])
+            .parse()
+            .expect("a question number");
+        if n <= asked {
+            // The same prompt drawn again.
+            continue;
+        }
+        asked = n;
+        if utf8(&before).contains("Quelle est votre spécialité") {
+            break;
+        }
+        answer(&mut p, "?");
+    }
+    answer(&mut p, "zzz");
+    let said = expect(&mut p, "choisissez dans la liste");
+    assert!(said.contains("« zzz » non acceptée"), "{said}");
+    // Not the wall of the 43 specialties.
+    assert!(!said.contains("allergologie"), "{said}");
+}

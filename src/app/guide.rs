@@ -190,21 +190,33 @@ fn follow_up(field: FieldId) -> Option<FieldId> {
     })
 }
 
+/// The help of a refused answer where a list is offered.
+const LIST_HELP: &str =
+    "choisissez dans la liste (flèches) ou tapez ses premières lettres ; « ? » : je ne sais pas";
+
 /// Asks one question until it gets an answer it can read; `None` when the physician stops.
 fn ask(field: FieldId, question: &str, help: &str, refs: &Referentiel) -> Result<Option<Reponse>> {
-    let validator = |text: &str| -> std::result::Result<Validation, CustomUserError> {
+    let choices = questionnaire::choices(field);
+    // Where a list is offered, the whole domain in the message would be a wall of words: point to
+    // the list instead, and keep a spelling suggestion when there is one.
+    let domain = profile::expected(field, refs);
+    let listed = choices.len() > 1;
+    let validator = move |text: &str| -> std::result::Result<Validation, CustomUserError> {
         Ok(match questionnaire::answer(field, text, refs) {
             Ok(_) => Validation::Valid,
             Err(e) => {
-                let mut message = e.message.clone();
-                if let Some(h) = &e.help {
+                let help = match e.help {
+                    Some(h) if listed && h == domain => Some(LIST_HELP.to_owned()),
+                    h => h,
+                };
+                let mut message = e.message;
+                if let Some(h) = help {
                     message.push_str(&format!(" — {h}"));
                 }
                 Validation::Invalid(message.into())
             }
         })
     };
-    let choices = questionnaire::choices(field);
     let mut prompt = Text::new(question)
         .with_help_message(help)
         .with_validator(validator);
