@@ -27,8 +27,9 @@ use crate::profile::Profile;
 use crate::referentiel::Referentiel;
 use crate::rules::model::RuleSet;
 
-/// Bytes of input in a block of a batch, or the writer's number of items, whichever comes first.
-const BLOCK_BYTES: usize = 256 * 1024;
+/// Bytes in a block of a batch (its lines, or its items already read by their size), or the writer's
+/// number of items, whichever comes first: memory is bounded by the blocks in flight.
+const BLOCK_BYTES: usize = 128 * 1024;
 
 /// The options of `check`, once.
 fn options(args: &CheckArgs, shell: Shell) -> CheckOptions {
@@ -222,6 +223,7 @@ impl Ctx<'_> {
             self.item(item, out)?;
         }
         block.bytes.clear();
+        block.read = 0;
         Ok(())
     }
 }
@@ -231,6 +233,8 @@ impl Ctx<'_> {
 struct Block {
     bytes: Vec<u8>,
     entries: Vec<Entry>,
+    /// Entries that are items already read (a JSON array, pretty-printed objects).
+    read: usize,
 }
 
 enum Entry {
@@ -240,9 +244,17 @@ enum Entry {
     Line(usize, Range<usize>),
 }
 
+/// What an item already read weighs in a block, in bytes: its box and its profile's.
+const READ_ITEM_BYTES: usize = std::mem::size_of::<Item>() + std::mem::size_of::<Profile>();
+
 impl Block {
+    fn push(&mut self, entry: Entry) {
+        self.read += usize::from(matches!(entry, Entry::Item(_)));
+        self.entries.push(entry);
+    }
+
     fn full(&self, items: usize) -> bool {
-        self.entries.len() >= items || self.bytes.len() >= BLOCK_BYTES
+        self.entries.len() >= items || self.bytes.len() + self.read * READ_ITEM_BYTES >= BLOCK_BYTES
     }
 }
 
@@ -342,7 +354,7 @@ impl Batch<'_, '_> {
                         return Ok(());
                     }
                     Seen::One(first) => {
-                        self.block.entries.push(Entry::Item(first));
+                        self.block.push(Entry::Item(first));
                     }
                     Seen::Nothing | Seen::Batch => {}
                 }
@@ -350,14 +362,14 @@ impl Batch<'_, '_> {
             }
             Event::Line { n, text } => {
                 if let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch) {
-                    self.block.entries.push(Entry::Item(first));
+                    self.block.push(Entry::Item(first));
                 }
                 let start = self.block.bytes.len();
                 self.block.bytes.extend_from_slice(text);
                 Entry::Line(n, start..self.block.bytes.len())
             }
         };
-        self.block.entries.push(entry);
+        self.block.push(entry);
         if self.block.full(self.ctx.writer.block_items()) {
             self.flush_block(pool)?;
         }

@@ -268,7 +268,7 @@ impl Writer for Ndjson {
         if self.opts.detail {
             FULL_REPORTS_PER_BLOCK
         } else {
-            2048
+            1024
         }
     }
 
