@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(profile batch rule)
+[ ${#targets[@]} -gt 0 ] || targets=(profile batch pipeline rule)
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     seeds=()

@@ -123,3 +123,45 @@ fn broken_profiles_never_panic() {
         "the mutations should leave some profiles readable ({seen})"
     );
 }
+
+#[test]
+fn the_batch_pipeline_answers_alike_on_any_number_of_threads() {
+    use aides::cli::{Cli, Command};
+    use clap::Parser;
+    let loaded = rules::embedded();
+    let mut rng = Rng(0x0dd_ba11_5eed_f00d);
+    let seed = "{\"id\":\"a\",\"zone\":\"ZIP\",\"secteur\":1,\"primo_installation\":true}\n\
+                {\"id\":\"b\",\"zone\":\"ZAC\",\"departement\":\"59\"}\n\
+                {\"id\":\"c\",\"secteur\":4}\n";
+    let mut answered = 0;
+    for text in variants(&seed.repeat(20), &mut rng, 40) {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2", "3"] {
+            let cli = Cli::try_parse_from([
+                "aides",
+                "check",
+                "--date",
+                "2026-06-01",
+                "--format",
+                "ndjson",
+                "-j",
+                jobs,
+            ])
+            .unwrap();
+            let Some(Command::Check(args)) = cli.command else {
+                unreachable!("a check command line")
+            };
+            let mut out = Vec::new();
+            let outcome = aides::app::check_batch(&loaded, &args, &mut text.as_bytes(), &mut out)
+                .map_err(|e| e.to_string());
+            outputs.push((out, outcome));
+        }
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{text:?}");
+        let (out, _) = &outputs[0];
+        for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            serde_json::from_slice::<serde_json::Value>(line).unwrap();
+            answered += 1;
+        }
+    }
+    assert!(answered > 500, "most lines should be answered ({answered})");
+}

@@ -69,23 +69,37 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    let writer = output::check::writer(options(args, shell));
     let Some(input) = &args.input else {
         let mut p = flags;
         p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
+        let writer = output::check::writer(options(args, shell));
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
     let mut reader = open_input(input)?;
+    batch(rules, &flags, args, shell, &mut *reader, out)
+}
+
+/// The profiles of `reader` (the input named by `args.input`, if any), with `flags` laid over each,
+/// through the writer of the chosen format, on `jobs(args)` threads.
+pub(super) fn batch(
+    rules: &RuleSet,
+    flags: &Profile,
+    args: &CheckArgs,
+    shell: Shell,
+    reader: &mut dyn io::BufRead,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let writer = output::check::writer(options(args, shell));
     let ctx = Ctx {
         rules,
-        flags: &flags,
+        flags,
         writer: &*writer,
     };
     let jobs = jobs(args);
     let mut batch = Batch {
         ctx,
-        seen: if named_batch(input) {
+        seen: if args.input.as_deref().is_some_and(named_batch) {
             Seen::Batch
         } else {
             Seen::Nothing
@@ -104,10 +118,10 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         },
     };
     let shape = if jobs > 1 {
-        batch.parallel(&mut *reader, jobs)?
+        batch.parallel(reader, jobs)?
     } else {
         let raw = args.format != CheckFormat::Table;
-        let shape = input::stream(&mut *reader, &rules.refs, raw, &mut |event| {
+        let shape = input::stream(reader, &rules.refs, raw, &mut |event| {
             batch.push(event, None)
         })?;
         batch.flush_block(None)?;

@@ -126,6 +126,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     }
 }
 
+/// `aides check` on a batch already open, with rules already loaded: the pipeline of
+/// `check --input`, in-process (for fuzzing and benchmarks). `args.input` only names the input (a
+/// `.ndjson` name makes it a batch) and is not opened; the reference date is `--date`, else today;
+/// no progress and no summary are shown, as with `-q`.
+///
+/// # Errors
+/// A bad profile flag, an empty input, or writing failed.
+pub fn check_batch(
+    loaded: &Loaded,
+    args: &crate::cli::CheckArgs,
+    reader: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let shell = Shell {
+        today: chrono::Local::now().date_naive(),
+        color: Color::Never,
+        quiet: true,
+    };
+    let rules = &loaded.rules;
+    let flags = flags_profile(&args.profil, &rules.refs)?;
+    check::batch(rules, &flags, args, shell, reader, out)
+}
+
 fn comfy_width() -> Option<u16> {
     let t = comfy_table::Table::new();
     t.width()
