@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS each (default 30), from the seeds in fuzz/seeds/ and, for rule
 # files, the shipped rules. Needs a nightly toolchain and cargo-fuzz (cargo install --locked cargo-fuzz).
-# A crash stops the run and leaves its input in fuzz/artifacts/<target>/: turn it into a test.
+# A crash, an out-of-memory, a leak or a timeout stops the run and leaves its input in
+# fuzz/artifacts/<target>/ (remove it once it is a test): turn it into a test.
 # Usage: bash fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,9 @@ for t in "${targets[@]}"; do
     cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
         -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 > "$log" 2>&1 || status=$?
     grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' "$log" || true
-    if ls "fuzz/artifacts/$t"/crash-* >/dev/null 2>&1 || ls "fuzz/artifacts/$t"/oom-* >/dev/null 2>&1; then
-        echo "fuzz $t: crash found, see fuzz/artifacts/$t/" >&2
+    # libFuzzer names what it found by kind: a crash (panic), an out-of-memory, a leak, a timeout.
+    if compgen -G "fuzz/artifacts/$t/*-*" >/dev/null; then
+        echo "fuzz $t: found $(cd "fuzz/artifacts/$t" && ls | sed 's/-.*//' | sort -u | paste -sd,), see fuzz/artifacts/$t/" >&2
         exit 1
     fi
     if [ "$status" != 0 ]; then

@@ -448,11 +448,18 @@ impl Batch<'_, '_> {
         let (results, done) = mpsc::channel::<Done>();
         let inbox = Mutex::new(inbox);
         let ctx = self.ctx;
+        #[cfg(test)]
+        let probe = tests::probe();
         std::thread::scope(|scope| {
+            let mut workers = Vec::with_capacity(jobs);
             for _ in 0..jobs {
                 let results = results.clone();
                 let inbox = &inbox;
-                scope.spawn(move || {
+                #[cfg(test)]
+                let probe = probe.clone();
+                workers.push(scope.spawn(move || {
+                    #[cfg(test)]
+                    tests::arm(probe);
                     loop {
                         let next = inbox.lock().map(|rx| rx.recv());
                         let Ok(Ok((seq, mut block, mut out))) = next else {
@@ -463,7 +470,7 @@ impl Batch<'_, '_> {
                             break;
                         }
                     }
-                });
+                }));
             }
             drop(results);
             let mut pool = Pool {
@@ -483,8 +490,15 @@ impl Batch<'_, '_> {
                 pool.drain(&mut self.sink)?;
                 Ok(shape)
             });
-            // Closing the work channel stops the workers; the scope waits for them.
+            // Closing the work channel stops the workers. Each is joined by hand: the scope's own
+            // wait ends before a thread's locals are dropped (rust-lang/rust#116179), and a batch
+            // must not return while its threads are still running.
             drop(pool);
+            for worker in workers {
+                if let Err(panic) = worker.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
             flushed
         })
     }
@@ -591,5 +605,78 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    thread_local! {
+        /// Set by a test on its own thread: the workers of the batches it runs count their ends here.
+        static ENDS: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
+        /// On a worker: counts the thread's end when its locals are dropped.
+        static END: RefCell<Option<OnEnd>> = const { RefCell::new(None) };
+    }
+
+    struct OnEnd(Arc<AtomicUsize>);
+
+    impl Drop for OnEnd {
+        fn drop(&mut self) {
+            // A thread-local with work to do at the thread's end, as the standard library's own
+            // channel contexts have.
+            std::thread::sleep(Duration::from_millis(50));
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// The counter of the calling test, to hand to the workers it starts.
+    pub(super) fn probe() -> Option<Arc<AtomicUsize>> {
+        ENDS.with(|e| e.borrow().clone())
+    }
+
+    /// On a worker: count this thread's end in `probe`.
+    pub(super) fn arm(probe: Option<Arc<AtomicUsize>>) {
+        if let Some(probe) = probe {
+            END.with(|e| *e.borrow_mut() = Some(OnEnd(probe)));
+        }
+    }
+
+    /// Found by the `pipeline` fuzz target (LeakSanitizer): `check_batch` returned while its workers
+    /// were still dropping their thread-locals, which a caller sees as memory not yet freed and
+    /// threads not yet gone.
+    #[test]
+    fn a_batch_returns_once_its_workers_have_ended() {
+        let ends = Arc::new(AtomicUsize::new(0));
+        ENDS.with(|e| *e.borrow_mut() = Some(Arc::clone(&ends)));
+        let args = "aides check -j 3 --format ndjson --date 2026-06-01";
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(args.split(' '))
+            .expect("a check command");
+        let Some(crate::cli::Command::Check(check)) = cli.command else {
+            panic!("a check command");
+        };
+        let input = "{\"zone\":\"ZIP\",\"secteur\":1}\n{\"departement\":\"45\"}\n";
+        let mut out = Vec::new();
+        let code = super::super::check_batch(
+            &crate::rules::embedded(),
+            &check,
+            &mut input.as_bytes(),
+            &mut out,
+        )
+        .expect("the batch runs");
+        assert_eq!(code, crate::exit::ExitCode::Success);
+        assert_eq!(
+            String::from_utf8_lossy(&out).lines().count(),
+            2,
+            "two answers"
+        );
+        assert_eq!(
+            ends.load(Ordering::SeqCst),
+            3,
+            "every worker thread has ended, its thread-locals dropped, when the batch returns"
+        );
     }
 }
