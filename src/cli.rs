@@ -600,6 +600,21 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
     msg
 }
 
+/// The arguments of an `aides check` command line, words already split (for tests).
+#[cfg(test)]
+pub(crate) fn check_args<T: Into<std::ffi::OsString> + Clone>(
+    words: impl IntoIterator<Item = T>,
+) -> CheckArgs {
+    match Cli::try_parse_from(words) {
+        Ok(Cli {
+            command: Some(Command::Check(args)),
+            ..
+        }) => args,
+        Ok(_) => panic!("not a check command"),
+        Err(e) => panic!("a check command line refused: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,11 +627,7 @@ mod tests {
 
     #[test]
     fn tri_state_flags() {
-        let cli = Cli::try_parse_from(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"])
-            .unwrap();
-        let Some(Command::Check(args)) = cli.command else {
-            panic!("check")
-        };
+        let args = check_args(["aides", "check", "--qpv", "--pdsa=non", "--zone", "ZIP"]);
         let get = |name: &str| {
             args.profil
                 .values

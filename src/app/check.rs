@@ -652,12 +652,8 @@ mod tests {
     fn a_batch_returns_once_its_workers_have_ended() {
         let ends = Arc::new(AtomicUsize::new(0));
         ENDS.with(|e| *e.borrow_mut() = Some(Arc::clone(&ends)));
-        let args = "aides check -j 3 --format ndjson --date 2026-06-01";
-        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(args.split(' '))
-            .expect("a check command");
-        let Some(crate::cli::Command::Check(check)) = cli.command else {
-            panic!("a check command");
-        };
+        let check =
+            crate::cli::check_args("aides check -j 3 --format ndjson --date 2026-06-01".split(' '));
         let input = "{\"zone\":\"ZIP\",\"secteur\":1}\n{\"departement\":\"45\"}\n";
         let mut out = Vec::new();
         let code = super::super::check_batch(
