@@ -7,6 +7,7 @@ them afterwards (code `breakable-punctuation`). Re-run it after a merge:
     python3 scripts/typographie.py [RULES_DIR]
 """
 
+import os
 import pathlib
 import sys
 
@@ -65,7 +66,14 @@ def fix_line(line: str) -> str:
 def main() -> int:
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "rules")
     changed = 0
-    for path in sorted(root.rglob("*.toml")):
+    paths = []
+    # Links are not followed: a rules directory may hold a loop or a link to a device.
+    for folder, _dirs, files in os.walk(root, followlinks=False):
+        for name in files:
+            path = pathlib.Path(folder) / name
+            if name.endswith(".toml") and path.is_file() and not path.is_symlink():
+                paths.append(path)
+    for path in sorted(paths):
         text = path.read_text(encoding="utf-8")
         fixed = "".join(fix_line(l) for l in text.splitlines(keepends=True))
         if fixed != text:

@@ -18,7 +18,7 @@ pub const EXIT_CODES: &str = "Codes de sortie : 0 la commande a abouti (quel que
 const CHECK_SHORT_AFTER: &str = "Les 19 autres champs du profil et les valeurs : aides check --help. \
 Codes de sortie : 0 réussite, 1 entrée ou règles invalides, 2 erreur d'utilisation.";
 
-const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+const TEMPLATE: &str = "{about-with-newline}\nUtilisation\u{a0}: {usage}\n\n{all-args}{after-help}";
 
 /// Les aides à l'installation des médecins : lesquelles, combien, à quelles conditions, avant quand,
 /// et qui contacter (CPAM ou ARS).
@@ -29,7 +29,8 @@ const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args
     after_help = EXIT_CODES,
     max_term_width = 100,
     help_template = TEMPLATE,
-    subcommand_help_heading = "Commandes",
+    subcommand_help_heading = "Commandes\u{a0}",
+    next_help_heading = "Options\u{a0}",
     subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
@@ -44,7 +45,7 @@ pub struct Cli {
     ///
     /// auto (par défaut) : des couleurs quand la sortie est un terminal et que `NO_COLOR` n'est pas
     /// définie ; always : toujours ; never : jamais.
-    #[arg(long, value_enum, global = true, default_value_t = Color::Auto, value_name = "QUAND", hide_possible_values = true, hide_default_value = true, help_heading = "Affichage", hide_short_help = true)]
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto, value_name = "QUAND", hide_possible_values = true, hide_default_value = true, help_heading = "Affichage\u{a0}")]
     pub color: Color,
 
     /// Rien sur la sortie d'erreur que les erreurs : ni progression, ni résumé, ni avertissement
@@ -52,17 +53,11 @@ pub struct Cli {
     /// Pour check : ni la progression d'un long lot, ni son résumé final, ni les avertissements ; les
     /// profils illisibles restent signalés. Pour validate : seules les erreurs, rien sur des règles
     /// valides.
-    #[arg(
-        short = 'q',
-        long,
-        global = true,
-        help_heading = "Affichage",
-        hide_short_help = true
-    )]
+    #[arg(short = 'q', long, global = true, help_heading = "Affichage\u{a0}")]
     pub quiet: bool,
 
     /// Affiche l'aide
-    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Aide", hide_short_help = true)]
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Aide\u{a0}")]
     help: Option<bool>,
 
     /// Affiche la version, l'empreinte de la base de règles et sa date de vérification
@@ -92,6 +87,7 @@ pub enum Command {
         after_help = CHECK_SHORT_AFTER,
         after_long_help = EXIT_CODES,
         help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}",
         disable_help_flag = true
     )]
     Check(CheckArgs),
@@ -100,13 +96,16 @@ pub enum Command {
     /// Les questions en français, dans l'ordre qui décide le plus d'aides ; chacune se répond en tapant
     /// la valeur ou son libellé (ou avec les flèches quand une liste est proposée) ; « ? » : je ne sais
     /// pas ; Échap : arrêter et voir la réponse. `aides` sans commande, dans un terminal, le lance aussi.
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Guide(GuideArgs),
     /// Liste les aides de la base : id, nom, financeur, montant, période, région
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     List(ListArgs),
     /// Montre une aide en entier : conditions, montant, versements, engagements, contact, sources
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Show(ShowArgs),
     /// Explique une aide pour un profil : chaque condition, ce qu'elle a lu et calculé, le montant
     ///
@@ -117,6 +116,7 @@ pub enum Command {
         after_help = CHECK_SHORT_AFTER,
         after_long_help = EXIT_CODES,
         help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}",
         disable_help_flag = true
     )]
     Explain(ExplainArgs),
@@ -124,31 +124,41 @@ pub enum Command {
     ///
     /// Sans chemin : vérifie la base de règles en usage (intégrée, ou --rules / `AIDES_RULES`). Sort en
     /// erreur (code 1) au moindre problème de gravité « erreur ».
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Validate(ValidateArgs),
     /// Le schéma JSON (draft 2020-12) du profil, de la réponse json ou d'une ligne ndjson
     ///
     /// profil : un profil de --input ; rapport : la réponse de check --format json ; compact : une ligne
     /// de check --format ndjson. Les mêmes schémas sont dans le dossier schemas/ du projet.
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Schema(SchemaArgs),
     /// Le script de complétion des commandes et des valeurs pour un shell
     ///
     /// Par exemple : aides completions bash > ~/.local/share/bash-completion/completions/aides
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Completions(CompletionsArgs),
     /// La page de manuel (roff) : aides man | man -l -
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Man,
     /// L'aide d'une commande (aides help check), ou la liste des commandes
-    #[command(after_help = EXIT_CODES, help_template = TEMPLATE, disable_help_flag = true)]
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Help(HelpArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// profil, rapport ou compact
-    #[arg(value_enum, value_name = "SCHÉMA", hide_possible_values = true)]
+    #[arg(
+        value_enum,
+        value_name = "SCHÉMA",
+        hide_possible_values = true,
+        help_heading = "Arguments\u{a0}"
+    )]
     pub nom: SchemaNom,
 }
 
@@ -165,14 +175,19 @@ pub enum SchemaNom {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish ou powershell
-    #[arg(value_enum, value_name = "SHELL", hide_possible_values = true)]
+    #[arg(
+        value_enum,
+        value_name = "SHELL",
+        hide_possible_values = true,
+        help_heading = "Arguments\u{a0}"
+    )]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct HelpArgs {
     /// La commande dont afficher l'aide
-    #[arg(value_name = "COMMANDE")]
+    #[arg(value_name = "COMMANDE", help_heading = "Arguments\u{a0}")]
     pub commande: Option<String>,
 }
 
@@ -188,7 +203,7 @@ pub struct RulesArg {
         long = "rules",
         env = "AIDES_RULES",
         value_name = "DOSSIER",
-        help_heading = "Règles",
+        help_heading = "Règles\u{a0}",
         hide_short_help = true
     )]
     pub dir: Option<PathBuf>,
@@ -233,29 +248,29 @@ pub struct CheckArgs {
     ///
     /// Un objet JSON, un tableau d'objets, ou du NDJSON (un objet par ligne) ; « - » pour l'entrée
     /// standard. Les options du profil données avec --input remplacent le même champ de chaque profil.
-    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
+    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie\u{a0}")]
     pub input: Option<PathBuf>,
 
     /// Format : table (par défaut), json ou ndjson
     ///
     /// table : la réponse en français ; json : un objet (un tableau pour plusieurs profils) ; ndjson :
     /// un objet compact par profil et par ligne.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie")]
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie\u{a0}")]
     pub format: CheckFormat,
 
     /// Date de référence (par défaut : aujourd'hui)
     ///
     /// La date à laquelle les conditions sont évaluées : JJ/MM/AAAA ou AAAA-MM-JJ. Par défaut :
     /// aujourd'hui.
-    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie")]
+    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie\u{a0}")]
     pub date: Option<NaiveDate>,
 
     /// Aussi les aides non éligibles, et pourquoi
-    #[arg(long, help_heading = "Entrée/sortie")]
+    #[arg(long, help_heading = "Entrée/sortie\u{a0}")]
     pub all: bool,
 
     /// Notes et conditions en détail (ndjson : toutes les clés)
-    #[arg(long, help_heading = "Entrée/sortie")]
+    #[arg(long, help_heading = "Entrée/sortie\u{a0}")]
     pub detail: bool,
 
     /// Lot json ou ndjson : nombre de fils de calcul (par défaut : les cœurs disponibles)
@@ -267,7 +282,7 @@ pub struct CheckArgs {
         short = 'j',
         long,
         value_name = "N",
-        help_heading = "Entrée/sortie",
+        help_heading = "Entrée/sortie\u{a0}",
         hide_short_help = true
     )]
     pub jobs: Option<std::num::NonZeroUsize>,
@@ -293,6 +308,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Identifiant de l'aide (voir `aides list`)
+    #[arg(help_heading = "Arguments\u{a0}")]
     pub id: String,
 
     /// Format de sortie : table (texte) ou json
@@ -306,22 +322,22 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// Identifiant de l'aide (voir `aides list`)
-    #[arg(id = "aide", value_name = "AIDE")]
+    #[arg(id = "aide", value_name = "AIDE", help_heading = "Arguments\u{a0}")]
     pub id: String,
 
     #[command(flatten)]
     pub profil: ProfileArgs,
 
     /// Un profil JSON à lire (« - » : l'entrée standard)
-    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie")]
+    #[arg(long, value_name = "FICHIER|-", help_heading = "Entrée/sortie\u{a0}")]
     pub input: Option<PathBuf>,
 
     /// Format : table (par défaut) ou json
-    #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie")]
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, hide_possible_values = true, hide_default_value = true, help_heading = "Entrée/sortie\u{a0}")]
     pub format: ListFormat,
 
     /// Date de référence (par défaut : aujourd'hui)
-    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie")]
+    #[arg(long, value_parser = date_arg, value_name = "DATE", help_heading = "Entrée/sortie\u{a0}")]
     pub date: Option<NaiveDate>,
 
     #[command(flatten)]
@@ -341,7 +357,7 @@ pub struct GuideArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Dossiers ou fichiers de règles (par défaut : la base en usage)
-    #[arg(value_name = "CHEMIN")]
+    #[arg(value_name = "CHEMIN", help_heading = "Arguments\u{a0}")]
     pub paths: Vec<PathBuf>,
 
     /// Format : text (comme un compilateur), json (un objet par diagnostic et par ligne) ou github
@@ -424,7 +440,7 @@ fn field_arg(id: FieldId) -> Arg {
     let mut long = f.help.to_owned();
     let arg = Arg::new(f.name)
         .long(id.flag())
-        .help_heading("Profil")
+        .help_heading("Profil\u{a0}")
         .action(ArgAction::Set)
         .hide_short_help(!SHORT_HELP.contains(&f.name))
         .hide_possible_values(true);
@@ -525,6 +541,17 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
         _ => None,
     };
     let arg = get(K::InvalidArg).unwrap_or_default();
+    // clap may suggest several names, not the closest first: one suggestion, the closest.
+    let closest = |k, typed: &str| match e.get(k) {
+        Some(V::String(s)) => Some(s.clone()),
+        Some(V::Strings(v)) => v
+            .iter()
+            .min_by_key(|s| {
+                strsim::levenshtein(s.trim_start_matches('-'), typed.trim_start_matches('-'))
+            })
+            .cloned(),
+        _ => None,
+    };
     let mut msg = match e.kind() {
         ErrorKind::InvalidValue => {
             let value = get(K::InvalidValue).unwrap_or_default();
@@ -560,7 +587,7 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
         }
         ErrorKind::UnknownArgument => {
             let mut m = format!("option ou argument inattendu « {arg} »");
-            if let Some(s) = get(K::SuggestedArg) {
+            if let Some(s) = closest(K::SuggestedArg, &arg) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
             } else if crate::profile::parse_oui_non(&arg).is_some() {
                 // The yes/no flag typed just before the stray word, to show how to write it.
@@ -580,7 +607,7 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
         ErrorKind::InvalidSubcommand => {
             let cmd = get(K::InvalidSubcommand).unwrap_or_default();
             let mut m = format!("commande inconnue « {cmd} »");
-            if let Some(s) = get(K::SuggestedSubcommand) {
+            if let Some(s) = closest(K::SuggestedSubcommand, &cmd) {
                 m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
             }
             m.push_str(&format!("\n  commandes : {}", COMMANDES.join(", ")));
@@ -598,6 +625,55 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
     msg.insert_str(0, "erreur : ");
     msg.push_str("\n\nPour plus d'informations : aides --help");
     msg
+}
+
+/// The command line with its help texts in French typography (a no-break space before « : ; ? ! »
+/// and inside « »), so that clap's wrapping never leaves a mark at the start of a line.
+#[must_use]
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    typographie(Cli::command())
+}
+
+fn typographie(cmd: clap::Command) -> clap::Command {
+    use crate::output::wrap::typographie as t;
+    let styled = |s: Option<&clap::builder::StyledStr>| s.map(|s| t(&s.to_string()));
+    let about = styled(cmd.get_about());
+    let long_about = styled(cmd.get_long_about());
+    let after = styled(cmd.get_after_help());
+    let after_long = styled(cmd.get_after_long_help());
+    let mut cmd = cmd.mut_args(|a| {
+        let help = a.get_help().map(|s| t(&s.to_string()));
+        let long = a.get_long_help().map(|s| t(&s.to_string()));
+        let a = match help {
+            Some(h) => a.help(h),
+            None => a,
+        };
+        match long {
+            Some(l) => a.long_help(l),
+            None => a,
+        }
+    });
+    if let Some(x) = about {
+        cmd = cmd.about(x);
+    }
+    if let Some(x) = long_about {
+        cmd = cmd.long_about(x);
+    }
+    if let Some(x) = after {
+        cmd = cmd.after_help(x);
+    }
+    if let Some(x) = after_long {
+        cmd = cmd.after_long_help(x);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, typographie);
+    }
+    cmd
 }
 
 /// The arguments of an `aides check` command line, words already split (for tests).

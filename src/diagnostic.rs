@@ -70,6 +70,7 @@ codes! {
     UnreachableCondition => "unreachable-condition", "a condition or branch can never be true (error when it makes the aid impossible, warning for a dead `un_de` branch)";
     StaleRule => "stale-rule", "the facts were last checked against the sources too long ago";
     BreakableAmount => "breakable-amount", "an amount or number in a text has an ordinary space that a line could break at (warning)";
+    BreakablePunctuation => "breakable-punctuation", "a text has an ordinary space (or none) before « : ; ? ! » or inside « », where a line could break (warning)";
     UncoveredCondition => "uncovered-condition", "no example makes a condition both true and false (warning, with `--coverage`)";
 }
 
@@ -161,6 +162,18 @@ pub fn locate(diag: &Diagnostic, source: Option<&str>) -> Option<Location> {
 /// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`.
 #[must_use]
 pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
+    render_text_width(diag, source, MAX_SNIPPET + 8)
+}
+
+/// [`render_text`] for a terminal of `columns` columns: the source line is cut around the span to
+/// fit, and the message and help are wrapped at word boundaries.
+#[must_use]
+pub fn render_text_width(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
+    let text = render_lines(diag, source, columns);
+    crate::output::wrap::fit(text.trim_end_matches('\n'), columns) + "\n"
+}
+
+fn render_lines(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -179,7 +192,10 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         let line_end = line_start + text.len();
         let end = floor_char_boundary(src, span.end.clamp(start, line_end));
         let width = src[start..end].chars().count().max(1);
-        let (shown, caret_at, width) = window(text, col - 1, width);
+        let room = columns
+            .saturating_sub(gutter.len() + 3)
+            .clamp(20, MAX_SNIPPET);
+        let (shown, caret_at, width) = window(text, col - 1, width, room);
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{line} | {shown}");
         let _ = writeln!(
@@ -205,13 +221,14 @@ const MAX_SNIPPET: usize = 100;
 
 /// The part of a source line to show, the caret's column in it and the caret's width: the whole line
 /// when short, else a window of it around the span with `…` where it was cut.
-fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
+fn window(text: &str, col: usize, width: usize, room: usize) -> (String, usize, usize) {
     let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= MAX_SNIPPET {
+    if chars.len() <= room {
         return (text.to_owned(), col, width);
     }
-    let from = col.saturating_sub(30).min(chars.len());
-    let to = (from + MAX_SNIPPET).min(chars.len());
+    let room = room - 2;
+    let from = col.saturating_sub(room / 3).min(chars.len());
+    let to = (from + room).min(chars.len());
     let mut shown = String::new();
     let mut caret = col - from;
     if from > 0 {

@@ -42,7 +42,8 @@ pub fn finish(
     };
     match result {
         Err(clap_error) if clap_error.use_stderr() => {
-            let _ = writeln!(err, "{}", crate::cli::french_error(&clap_error, args));
+            let text = crate::cli::french_error(&clap_error, args);
+            let _ = writeln!(err, "{}", fit_err(&text));
             ExitCode::Usage
         }
         Err(help_or_version) => {
@@ -63,11 +64,16 @@ pub fn finish(
             let _ = if matches!(e, Error::Rules { .. }) {
                 writeln!(err, "{e}")
             } else {
-                writeln!(err, "erreur : {e}")
+                writeln!(err, "{}", fit_err(&format!("erreur : {e}")))
             };
             e.exit_code()
         }
     }
+}
+
+/// An error message wrapped at word boundaries to the width of the terminal (or `COLUMNS`).
+fn fit_err(text: &str) -> String {
+    crate::output::wrap::fit(text, crate::app::stderr_width())
 }
 
 #[cfg(test)]

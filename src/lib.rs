@@ -33,8 +33,6 @@ pub mod toml_read;
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
-
 pub use crate::error::{Error, Result};
 pub use crate::exit::ExitCode;
 
@@ -47,7 +45,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = cli::Cli::try_parse_from(args)?;
+    let matches = cli::command().try_get_matches_from(args)?;
+    let cli = <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     Ok(app::run(cli, out))
 }
 

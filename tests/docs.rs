@@ -65,6 +65,14 @@ fn every_code_has_a_cli_case() {
             outputs.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
         }
     }
+    // A case run by a test of its own (it needs links made at test time).
+    outputs.push_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/validate-unsafe-path/stdout"
+        ))
+        .unwrap(),
+    );
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())
@@ -79,4 +87,26 @@ fn every_code_has_a_cli_case() {
         })
         .collect();
     assert!(missing.is_empty(), "codes without a CLI case: {missing:?}");
+}
+
+/// The README's batch example, shown without trycmd's exit-status line, is the output of the CLI
+/// case that runs it (tests/cmd/readme-batch.toml).
+#[test]
+fn readme_batch_example_is_the_cli_case() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command =
+        "$ aides check --input tests/data/profils.ndjson --format ndjson --date 2026-03-01 -q\n";
+    let start = readme.find(command).expect("batch example in README") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let case = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cmd/readme-batch.stdout"
+    ))
+    .unwrap();
+    assert_eq!(shown.trim_end(), case.trim_end());
+    assert!(
+        !readme.contains("\n? 1\n"),
+        "a trycmd status line shows in README.md"
+    );
 }

@@ -3,10 +3,8 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
 use super::load;
-use crate::cli::{Cli, CompletionsArgs, HelpArgs, RulesArg, SchemaArgs, SchemaNom};
+use crate::cli::{CompletionsArgs, HelpArgs, RulesArg, SchemaArgs, SchemaNom};
 use crate::diagnostic::did_you_mean;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -41,7 +39,7 @@ pub(super) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> Result<ExitCode>
 pub(super) fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode> {
     // Generated in memory: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "aides", &mut script);
+    clap_complete::generate(args.shell, &mut crate::cli::command(), "aides", &mut script);
     out.write_all(&script).map_err(Error::stdout)?;
     Ok(ExitCode::Success)
 }
@@ -49,7 +47,7 @@ pub(super) fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result
 /// `aides man`: the page of `clap_mangen`, with the exit codes and the way to each command's help in
 /// French sections of their own.
 pub(super) fn man(out: &mut dyn Write) -> Result<ExitCode> {
-    let man = clap_mangen::Man::new(Cli::command());
+    let man = clap_mangen::Man::new(crate::cli::command());
     (|| -> std::io::Result<()> {
         man.render_title(out)?;
         man.render_name_section(out)?;
@@ -70,7 +68,7 @@ pub(super) fn man(out: &mut dyn Write) -> Result<ExitCode> {
 
 /// `aides help [COMMANDE]`: the long help of the command, or of the tool.
 pub(super) fn help(args: &HelpArgs, out: &mut dyn Write) -> Result<ExitCode> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     cmd.build();
     let text = match &args.commande {
         None => cmd.render_long_help(),

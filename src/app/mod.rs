@@ -116,7 +116,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Guide(args)) => guide::run(&args, shell, out),
         Some(Command::Check(args)) => check::run(&args, shell, out),
         Some(Command::List(args)) => list_cmd(&args, shell, out),
-        Some(Command::Show(args)) => show_cmd(&args, out),
+        Some(Command::Show(args)) => show_cmd(&args, shell, out),
         Some(Command::Explain(args)) => explain_cmd(&args, shell, out),
         Some(Command::Validate(args)) => validate::run(&args, shell, out),
         Some(Command::Schema(args)) => meta::schema(&args, out),
@@ -149,6 +149,17 @@ pub fn check_batch(
     check::batch(rules, &flags, args, shell, reader, out)
 }
 
+/// The width to wrap error messages at: the terminal's (of stderr), else `COLUMNS`, else 100.
+#[must_use]
+pub fn stderr_width() -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c >= 20);
+    let tty = io::stderr().is_terminal().then(comfy_width).flatten();
+    usize::from(tty.filter(|w| *w >= 20).or(columns).unwrap_or(100))
+}
+
 fn comfy_width() -> Option<u16> {
     let t = comfy_table::Table::new();
     t.width()
@@ -158,7 +169,7 @@ fn comfy_width() -> Option<u16> {
 fn render_all(diags: &[Diagnostic], rules: &RuleSet) -> String {
     diags
         .iter()
-        .map(|d| diagnostic::render_text(d, rules.source(&d.file)))
+        .map(|d| diagnostic::render_text_width(d, rules.source(&d.file), stderr_width()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -178,11 +189,11 @@ fn load(rules: &RulesArg) -> Result<Loaded> {
             .cloned()
             .collect();
         let mut rendered = render_all(&errors, &loaded.rules);
-        rendered.push_str(&format!(
+        rendered.push_str(&output::wrap::fit(&format!(
             "\nla base de règles contient {} erreur(s) : corrigez-les (aides validate {}) avant de l'utiliser",
             errors.len(),
             rules.dir.as_ref().map_or_else(|| "rules/".to_owned(), |p| p.display().to_string())
-        ));
+        ), stderr_width()));
         return Err(Error::Rules { rendered });
     }
     Ok(loaded)
@@ -245,7 +256,11 @@ fn list_cmd(args: &ListArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCo
     match args.format {
         ListFormat::Table => output::list_text(out, &liste.aides, shell.style()).and_then(|()| {
             match &liste.couverture {
-                Some(n) => writeln!(out, "\n{n}"),
+                Some(n) => writeln!(
+                    out,
+                    "\n{}",
+                    output::wrap::fit(n, usize::from(shell.style().width.unwrap_or(100)))
+                ),
                 None => Ok(()),
             }
         }),
@@ -326,12 +341,12 @@ fn explain_cmd(args: &ExplainArgs, shell: Shell, out: &mut dyn Write) -> Result<
     Ok(ExitCode::Success)
 }
 
-fn show_cmd(args: &ShowArgs, out: &mut dyn Write) -> Result<ExitCode> {
+fn show_cmd(args: &ShowArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
     let aide = aide_arg(rules, &args.id)?;
     match args.format {
-        ListFormat::Table => output::show_text(out, aide, &rules.refs),
+        ListFormat::Table => output::show_text(out, aide, &rules.refs, shell.style()),
         ListFormat::Json => output::json(out, &Fiche::new(aide, &rules.refs)),
     }
     .map_err(Error::stdout)?;

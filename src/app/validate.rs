@@ -39,12 +39,15 @@ pub(super) fn run(args: &ValidateArgs, shell: Shell, out: &mut dyn Write) -> Res
     });
     let resume = Resume::new(rules, &diags);
     let w = &mut *out;
+    let width = usize::from(shell.style().width.unwrap_or(100));
     let res: io::Result<()> = (|| {
         // With -q, only what makes the rules invalid.
         for d in diags.iter().filter(|d| !shell.quiet || d.is_error()) {
             let src = rules.source(&d.file);
             match args.format {
-                ValidateFormat::Text => writeln!(w, "{}", diagnostic::render_text(d, src))?,
+                ValidateFormat::Text => {
+                    writeln!(w, "{}", diagnostic::render_text_width(d, src, width))?;
+                }
                 ValidateFormat::Json => output::json_line(w, &DiagnosticJson::new(d, rules))?,
                 ValidateFormat::Github => writeln!(w, "{}", diagnostic::render_github(d, src))?,
             }
@@ -60,7 +63,7 @@ pub(super) fn run(args: &ValidateArgs, shell: Shell, out: &mut dyn Write) -> Res
             _ => {}
         }
         match args.format {
-            ValidateFormat::Text => writeln!(w, "{}", resume.text()),
+            ValidateFormat::Text => writeln!(w, "{}", output::wrap::fit(&resume.text(), width)),
             ValidateFormat::Json => output::json_line(w, &LigneResume { resume }),
             ValidateFormat::Github => Ok(()),
         }

@@ -101,7 +101,7 @@ pub fn list_text(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io:
         for (text, first, rest) in [
             (head, "", "  "),
             (i.nom.to_owned(), "  ", "  "),
-            (format!("{} ; {}", i.montant, i.periode), "  ", "  "),
+            (format!("{}\u{a0}; {}", i.montant, i.periode), "  ", "  "),
         ] {
             for line in wrap::wrap(&text, width, first, rest) {
                 writeln!(w, "{line}")?;
@@ -115,7 +115,20 @@ pub fn list_text(w: &mut dyn Write, items: &[ListItem<'_>], style: Style) -> io:
 ///
 /// # Errors
 /// When writing fails.
-pub fn show_text(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Result<()> {
+pub fn show_text(
+    w: &mut dyn Write,
+    aide: &Aide,
+    refs: &Referentiel,
+    style: Style,
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    show_lines(&mut text, aide, refs)?;
+    let width = usize::from(style.width.unwrap_or(100)).max(20);
+    w.write_all(wrap::fit(&String::from_utf8_lossy(&text), width).as_bytes())
+}
+
+/// The lines of `aides show`, before wrapping.
+fn show_lines(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Result<()> {
     writeln!(w, "{} ({})", aide.nom, aide.id)?;
     writeln!(w, "{}", aide.resume)?;
     writeln!(w)?;

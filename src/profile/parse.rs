@@ -115,7 +115,7 @@ pub fn expected(field: FieldId, refs: &Referentiel) -> String {
 }
 
 fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let v: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
+    let v: Vec<String> = values.map(|v| format!("«\u{a0}{v}\u{a0}»")).collect();
     v.join(", ")
 }
 
@@ -388,8 +388,20 @@ fn choice(
         None => {}
     }
     let words = values.iter().copied().chain(refs.synonymes_of(field));
+    // The values that hold what was typed (`gyneco`), before the whole list.
+    let holding: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| key.len() >= 3 && v.contains(key.as_str()))
+        .collect();
     let help = crate::diagnostic::suggest_spelling(&key, words).map_or_else(
-        || expected(field, refs),
+        || {
+            if holding.is_empty() {
+                expected(field, refs)
+            } else {
+                format!("une valeur parmi {}", quoted(holding.iter().copied()))
+            }
+        },
         |w| {
             let canonical = refs
                 .synonyme(field, w)

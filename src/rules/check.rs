@@ -278,12 +278,76 @@ pub fn breakable_amounts(rules: &RuleSet) -> Vec<Diagnostic> {
     out
 }
 
+/// Texts whose French punctuation a line could break at: an ordinary space (or none) before
+/// « : ; ? ! » or inside « » in a string of a rule file (comments aside). One warning per string, at
+/// its first fault; `scripts/typographie.py` fixes them all.
+#[must_use]
+pub fn breakable_punctuation(rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for source in &rules.sources {
+        let mut offset = 0;
+        for line in source.text.split_inclusive('\n') {
+            if !line.trim_start().starts_with('#') {
+                for (start, text) in string_literals(line) {
+                    let fautes = crate::output::wrap::typographie_fautes(text);
+                    if let Some(first) = fautes.first() {
+                        // The first place the fix changes: the space (or the mark) to point at.
+                        let fixed = crate::output::wrap::typographie(text);
+                        let same = text
+                            .char_indices()
+                            .zip(fixed.chars())
+                            .find(|((_, a), b)| a != b)
+                            .map_or(text.len(), |((i, _), _)| i);
+                        let end = text[same..]
+                            .char_indices()
+                            .nth(2)
+                            .map_or(text.len(), |(i, _)| same + i);
+                        let at = offset + start;
+                        out.push(
+                            Diagnostic::warning(
+                                Code::BreakablePunctuation,
+                                &source.name,
+                                Some(at + same..at + end),
+                                format!("typographie : {first} ; une ligne peut se couper là"),
+                            )
+                            .with_help("écrivez une espace insécable (U+00A0) avant « : ; ? ! » et à l'intérieur des guillemets « » ; python3 scripts/typographie.py les corrige toutes"),
+                        );
+                    }
+                }
+            }
+            offset += line.len();
+        }
+    }
+    out
+}
+
+/// The basic string literals of one TOML line (up to a comment): their start offset and content.
+fn string_literals(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (open, c) {
+            (None, '#') => break,
+            (None, '"') => open = Some(i + 1),
+            (Some(s), '"') if !escaped => {
+                out.push((s, &line[s..i]));
+                open = None;
+            }
+            _ => {}
+        }
+        escaped = open.is_some() && c == '\\' && !escaped;
+    }
+    out
+}
+
 /// Every check of a loaded rule set (examples and contradictions; freshness when `max_age` is given).
 #[must_use]
 pub fn all(rules: &RuleSet, today: NaiveDate, max_age: Option<u32>) -> Vec<Diagnostic> {
     let mut out = unreachable(rules);
     out.extend(examples(rules));
     out.extend(breakable_amounts(rules));
+    out.extend(breakable_punctuation(rules));
     if let Some(max) = max_age {
         out.extend(freshness(rules, today, max));
     }
