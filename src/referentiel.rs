@@ -27,6 +27,8 @@ pub struct Region {
     pub url: Option<String>,
     /// The ARS page with the zonage (arrêté and list of communes).
     pub zonage: Option<String>,
+    /// The date the zonage page gives of itself or of its arrêté, as it says it.
+    pub zonage_date: Option<String>,
     pub email: Option<String>,
     pub telephone: Option<String>,
     pub adresse: Option<String>,
@@ -342,6 +344,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             let region = (slug, nom, ars);
             let url = opt(&t, ctx, "url");
             let zonage = opt(&t, ctx, "zonage");
+            let zonage_date = opt(&t, ctx, "zonage_date");
             let email = opt(&t, ctx, "email");
             let telephone = opt(&t, ctx, "telephone");
             let adresse = opt(&t, ctx, "adresse");
@@ -364,6 +367,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
                 ars: ars.to_owned(),
                 url,
                 zonage,
+                zonage_date,
                 email,
                 telephone,
                 adresse,

@@ -25,9 +25,13 @@ const ANSWERS: &[(&str, &str)] = &[
 ];
 
 fn guide(args: &[&str]) -> PtySession {
+    guide_at(80, args)
+}
+
+fn guide_at(columns: usize, args: &[&str]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aides"));
     cmd.args(args)
-        .env("COLUMNS", "80")
+        .env("COLUMNS", columns.to_string())
         .env("NO_COLOR", "1")
         .env_remove("AIDES_RULES");
     spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn aides in a pty")
@@ -61,6 +65,34 @@ fn utf8(latin1: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// The lines as the terminal shows them: a carriage return or a move up starts another line (what
+/// follows overwrites from the left), other control sequences are dropped.
+fn drawn_lines(latin1: &str) -> Vec<String> {
+    let mut marked = String::new();
+    let mut chars = latin1.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            let mut seq = String::from("\u{1b}");
+            while let Some(n) = chars.next() {
+                seq.push(n);
+                if n != '[' && ('@'..='~').contains(&n) {
+                    break;
+                }
+            }
+            if seq.ends_with('A') {
+                marked.push('\n');
+            } else {
+                marked.push_str(&seq);
+            }
+        } else if c == '\r' {
+            marked.push('\n');
+        } else {
+            marked.push(c);
+        }
+    }
+    utf8(&marked).lines().map(str::to_owned).collect()
+}
+
 /// Waits for a text (UTF-8) in the output.
 fn expect(p: &mut PtySession, text: &str) -> String {
     let needle: String = text.bytes().map(char::from).collect();
@@ -73,20 +105,30 @@ fn expect(p: &mut PtySession, text: &str) -> String {
 /// Answers every question as `ANSWERS` says (`?` for the others) and returns the number of questions
 /// asked and everything printed after the last one.
 fn run_through(p: &mut PtySession) -> (usize, Vec<String>, String) {
+    let (asked, seen, end, _) = run_through_drawn(p);
+    (asked, seen, end)
+}
+
+/// [`run_through`], and every line drawn on the terminal (see [`drawn_lines`]).
+fn run_through_drawn(p: &mut PtySession) -> (usize, Vec<String>, String, Vec<String>) {
     let mut asked = 0;
     let mut seen = Vec::new();
+    let mut drawn = Vec::new();
     loop {
-        let (before, matched) = p
-            .exp_regex(r"question (\d+)[,\]]|Commande \S+quivalente")
+        let (raw, matched) = p
+            .exp_regex(r"question\xc2\xa0(\d+)[,\]]|Commande \S+quivalente")
             .unwrap_or_else(|e| panic!("after {asked} questions: {e}"));
-        let before = utf8(&before);
+        drawn.extend(drawn_lines(&format!("{raw}{matched}")));
+        let before = utf8(&raw);
         if matched.starts_with("Commande") {
-            let rest = utf8(&p.exp_eof().expect("the guide ends"));
-            return (asked, seen, format!("{before}{rest}"));
+            let rest = p.exp_eof().expect("the guide ends");
+            drawn.extend(drawn_lines(&rest));
+            return (asked, seen, format!("{before}{}", utf8(&rest)), drawn);
         }
         let n: usize = matched
-            .trim_start_matches("question ")
-            .trim_end_matches([',', ']'])
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
             .parse()
             .expect("a question number");
         if n <= asked {
@@ -94,12 +136,14 @@ fn run_through(p: &mut PtySession) -> (usize, Vec<String>, String) {
             continue;
         }
         asked = n;
+        // A question may be wrapped over several lines.
+        let flat = before.replace('\n', " ");
         let (at, reply) = ANSWERS
             .iter()
-            .filter_map(|(words, reply)| before.rfind(words).map(|at| (at, *reply)))
+            .filter_map(|(words, reply)| flat.rfind(words).map(|at| (at, *reply)))
             .max_by_key(|(at, _)| *at)
             .unwrap_or((0, "?"));
-        let question = before[at..].lines().next().unwrap_or_default().to_owned();
+        let question = flat[at..].chars().take(60).collect::<String>();
         seen.push(format!("{question} → {reply}"));
         answer(p, reply);
     }
@@ -145,10 +189,10 @@ fn a_wrong_answer_is_asked_again_and_a_question_mark_moves_on() {
     }
     answer(&mut p, "installation");
     expect(&mut p, "libéral ou en tant que salarié");
-    expect(&mut p, "question 2");
+    expect(&mut p, "question\u{a0}2");
     // « je ne sais pas » leaves the field unknown and moves on.
     answer(&mut p, "?");
-    expect(&mut p, "question 3");
+    expect(&mut p, "question\u{a0}3");
     p.send("\x1b").expect("Échap");
     p.flush().expect("flush");
     expect(&mut p, "Questionnaire arrêté");
@@ -164,11 +208,12 @@ fn a_refused_answer_to_a_long_list_points_to_the_list() {
     let mut asked = 0;
     loop {
         let (before, matched) = p
-            .exp_regex(r"question (\d+)[,\]]")
+            .exp_regex(r"question\xc2\xa0(\d+)[,\]]")
             .unwrap_or_else(|e| panic!("after {asked} questions: {e}"));
         let n: usize = matched
-            .trim_start_matches("question ")
-            .trim_end_matches([',', ']'])
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
             .parse()
             .expect("a question number");
         if n <= asked {
@@ -186,4 +231,43 @@ fn a_refused_answer_to_a_long_list_points_to_the_list() {
     assert!(said.contains("« zzz » non acceptée"), "{said}");
     // Not the wall of the 43 specialties.
     assert!(!said.contains("allergologie"), "{said}");
+}
+
+#[test]
+fn first_letters_and_a_word_inside_an_answer_are_enough() {
+    let mut p = guide(&["guide", "--date", "2026-12-01"]);
+    expect(&mut p, "objet de votre demande");
+    // « cab » is a word inside « l'ouverture d'un cabinet secondaire ».
+    answer(&mut p, "cab");
+    expect(&mut p, "question\u{a0}2");
+    answer(&mut p, "lib");
+    expect(&mut p, "question\u{a0}3");
+    p.send("\x1b").expect("Échap");
+    p.flush().expect("flush");
+    let said = expect(&mut p, "Questionnaire arrêté");
+    assert!(said.contains("(arrêté)"), "{said}");
+    assert!(!said.contains("<canceled>"), "{said}");
+    let rest = utf8(&p.exp_eof().expect("the end"));
+    assert!(rest.contains("--projet cabinet-secondaire"), "{rest}");
+    assert!(rest.contains("--exercice liberal"), "{rest}");
+}
+
+/// At 60 columns, every line the questionnaire draws fits, and none starts with orphaned French
+/// punctuation (a lone « ? » ending a question on a line of its own).
+#[test]
+fn the_questionnaire_fits_60_columns() {
+    let mut p = guide_at(60, &["guide", "--date", "2026-12-01"]);
+    let (asked, _, _, drawn) = run_through_drawn(&mut p);
+    assert!(
+        asked > 5 && drawn.len() > 50,
+        "{asked} questions, {drawn:#?}"
+    );
+    let mut bad = Vec::new();
+    for line in &drawn {
+        let body = line.trim_start_matches([' ', '\u{a0}']);
+        if line.chars().count() > 60 || body == "?" || body.starts_with([':', ';', '»']) {
+            bad.push(line.clone());
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
 }

@@ -676,15 +676,20 @@ fn question<'r>(q: &Question<'r>, profile: &Profile, refs: &Referentiel) -> Ques
     }
 }
 
-/// Where the zonage of the profile's region is published (its ARS), or how to find it.
+/// Where the zonage of the profile's region is published: its ARS page with the page's date where
+/// one was found, else the ARS site (the question then points to Rézone as well).
 #[must_use]
 pub fn zonage(profile: &Profile, refs: &Referentiel) -> String {
     match profile.region() {
         Some(r) => {
             let region = refs.region(r);
-            match region.zonage.as_deref().or(region.url.as_deref()) {
-                Some(url) => format!("la page zonage de l'{} ({url})", region.ars),
-                None => format!("la page zonage de l'{}", region.ars),
+            match (&region.zonage, &region.url) {
+                (Some(page), _) => match &region.zonage_date {
+                    Some(d) => format!("la page zonage de l'{} ({d}) : {page}", region.ars),
+                    None => format!("la page zonage de l'{} ({page})", region.ars),
+                },
+                (None, Some(url)) => format!("le site de l'{} ({url})", region.ars),
+                (None, None) => format!("le site de l'{}", region.ars),
             }
         }
         None => "la page zonage de l'ARS de votre région".into(),
