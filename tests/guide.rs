@@ -73,7 +73,7 @@ fn drawn_lines(latin1: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         if c == '\u{1b}' && chars.peek() == Some(&'[') {
             let mut seq = String::from("\u{1b}");
-            while let Some(n) = chars.next() {
+            for n in chars.by_ref() {
                 seq.push(n);
                 if n != '[' && ('@'..='~').contains(&n) {
                     break;
