@@ -140,10 +140,14 @@ pub enum Command {
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
         next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Completions(CompletionsArgs),
-    /// La page de manuel (roff) : aides man | man -l -
+    /// La page de manuel (roff) de l'outil ou d'une commande : aides man check | man -l -
+    ///
+    /// Sans commande : la page d'aides(1) ; avec une commande : sa page, aides-check(1)… Avec --dir :
+    /// toutes les pages, écrites comme fichiers aides.1, aides-check.1… dans le dossier donné (pour
+    /// un paquet : --dir /usr/share/man/man1).
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
         next_help_heading = "Options\u{a0}", disable_help_flag = true)]
-    Man,
+    Man(ManArgs),
     /// L'aide d'une commande (aides help check), ou la liste des commandes
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
         next_help_heading = "Options\u{a0}", disable_help_flag = true)]
@@ -170,6 +174,17 @@ pub enum SchemaNom {
     Rapport,
     /// Une ligne de check --format ndjson
     Compact,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// La commande dont afficher la page (check, show…) ; sans elle, la page d'aides(1)
+    #[arg(value_name = "COMMANDE", help_heading = "Arguments\u{a0}")]
+    pub commande: Option<String>,
+
+    /// Écrit toutes les pages (aides.1, aides-check.1…) dans ce dossier au lieu d'afficher une page
+    #[arg(long, value_name = "DOSSIER", conflicts_with = "commande")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

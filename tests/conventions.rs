@@ -66,13 +66,18 @@ fn the_man_page_is_roff() {
     let o = aides(&["man"]);
     assert!(o.status.success());
     let page = stdout(&o);
-    assert!(page.contains(".TH aides 1"), "{page}");
+    assert!(page.contains(".TH AIDES 1"), "{page}");
     for section in [
-        ".SH NAME",
+        ".SH NOM",
         ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH COMMANDES",
         ".SH OPTIONS",
-        ".SH Commandes",
-        ".SH \"CODES DE SORTIE\"",
+        ".SH EXEMPLES",
+        ".SH ENVIRONNEMENT",
+        ".SH \"CODES DE RETOUR\"",
+        ".SH FICHIERS",
+        ".SH \"VOIR AUSSI\"",
     ] {
         assert!(page.contains(section), "{section} in {page}");
     }
@@ -92,6 +97,98 @@ fn the_man_page_is_roff() {
             "groff: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+/// `aides man check | man -l -` reads as a French page with the profile options and examples (where
+/// `man` is installed; elsewhere the roff structure is checked); every command has a page, and
+/// `--dir` writes them as the files a package installs.
+#[test]
+fn a_french_man_page_per_command() {
+    let o = aides(&["man", "check"]);
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(page.starts_with(".TH AIDES-CHECK 1"), "{page}");
+    for needle in [
+        ".SH NOM\naides\\-check \\- ",
+        "\\fB\\-\\-zone\\fR \\fIZIP|ZAC|ZAR\\fR",
+        ".SS \"Profil\"",
+        "aides check \\-\\-commune Orléans",
+        ".B AIDES_RULES",
+        "\\fBaides\\-show\\fR(1)",
+    ] {
+        assert!(page.contains(needle), "{needle} in {page}");
+    }
+    if let Some(out) = Command::new("man")
+        .args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .env("MAN_KEEP_FORMATTING", "0")
+        .env("PAGER", "cat")
+        .env("MANPAGER", "cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()
+        .and_then(|mut child| {
+            child.stdin.take()?.write_all(page.as_bytes()).ok()?;
+            child.wait_with_output().ok()
+        })
+    {
+        // Overstrike (bold as « N\bN ») read as the plain text.
+        let mut text = String::new();
+        for c in String::from_utf8_lossy(&out.stdout).chars() {
+            if c == '\u{8}' {
+                text.pop();
+            } else {
+                text.push(c);
+            }
+        }
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for heading in [
+            "NOM",
+            "SYNOPSIS",
+            "DESCRIPTION",
+            "OPTIONS",
+            "EXEMPLES",
+            "ENVIRONNEMENT",
+            "CODES DE RETOUR",
+            "FICHIERS",
+            "VOIR AUSSI",
+        ] {
+            assert!(text.lines().any(|l| l == heading), "{heading} in {text}");
+        }
+        for english in ["NAME", "SUBCOMMANDS", "VERSION"] {
+            assert!(!text.lines().any(|l| l == english), "{english} in {text}");
+        }
+        assert!(text.contains("--date-installation"), "{text}");
+        assert!(text.contains("COLUMNS"), "{text}");
+    }
+    let unknown = aides(&["man", "chek"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("« check »"));
+
+    let dir = std::env::temp_dir().join(format!("aides-man-{}", std::process::id()));
+    let o = aides(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let _ = std::fs::remove_dir_all(&dir);
+    for f in [
+        "aides.1",
+        "aides-check.1",
+        "aides-explain.1",
+        "aides-man.1",
+        "aides-show.1",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} in {files:?}");
     }
 }
 

@@ -1,5 +1,5 @@
 //! The commands about the tool itself: `--version` (with the provenance of the rules in use),
-//! `schema`, `completions`, `man` and `help`.
+//! `schema`, `completions` and `help` (`man` has a module of its own).
 
 use std::io::Write;
 
@@ -41,28 +41,6 @@ pub(super) fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut crate::cli::command(), "aides", &mut script);
     out.write_all(&script).map_err(Error::stdout)?;
-    Ok(ExitCode::Success)
-}
-
-/// `aides man`: the page of `clap_mangen`, with the exit codes and the way to each command's help in
-/// French sections of their own.
-pub(super) fn man(out: &mut dyn Write) -> Result<ExitCode> {
-    let man = clap_mangen::Man::new(crate::cli::command());
-    (|| -> std::io::Result<()> {
-        man.render_title(out)?;
-        man.render_name_section(out)?;
-        man.render_synopsis_section(out)?;
-        man.render_description_section(out)?;
-        man.render_options_section(out)?;
-        man.render_subcommands_section(out)?;
-        writeln!(out, ".SH \"CODES DE SORTIE\"\n{}", crate::cli::EXIT_CODES)?;
-        writeln!(
-            out,
-            ".SH \"VOIR AUSSI\"\n\\fBaides help\\fR \\fIcommande\\fR (ou \\fBaides\\fR \\fIcommande\\fR \\fB\\-\\-help\\fR) : les options de chaque commande."
-        )?;
-        man.render_version_section(out)
-    })()
-    .map_err(Error::stdout)?;
     Ok(ExitCode::Success)
 }
 

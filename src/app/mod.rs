@@ -7,6 +7,7 @@
 
 mod check;
 mod guide;
+mod man;
 mod meta;
 pub mod rules_dir;
 mod validate;
@@ -121,7 +122,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Validate(args)) => validate::run(&args, shell, out),
         Some(Command::Schema(args)) => meta::schema(&args, out),
         Some(Command::Completions(args)) => meta::completions(&args, out),
-        Some(Command::Man) => meta::man(out),
+        Some(Command::Man(args)) => man::run(&args, out),
         Some(Command::Help(args)) => meta::help(&args, out),
     }
 }
