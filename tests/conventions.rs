@@ -36,6 +36,64 @@ fn pipe(program: &str, args: &[&str], input: &[u8]) -> Option<Output> {
     child.wait_with_output().ok()
 }
 
+/// bash's completion, run as bash runs it: `aides show prim<TAB>` offers the aid ids, `--qpv=<TAB>`
+/// (bash makes « = » a word) yes and no, and the départements and specialties are offered.
+#[test]
+fn bash_completes_aid_ids_values_after_equals_and_departements() {
+    let script = r#"
+source <(aides completions bash)
+comp() {
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+    local complete_function
+    complete_function=$(complete -p aides | sed -E 's/.*-F ([^ ]+).*/\1/')
+    "$complete_function" aides "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    echo "${COMPREPLY[*]}"
+}
+comp aides show primo-installation-zi
+comp aides show prim
+comp aides explain cai
+comp aides check --qpv = ""
+comp aides check --pdsa =
+comp aides check --departement 2
+comp aides check --specialite gyn
+comp aides check --zone ""
+"#;
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_aides"))
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let Ok(out) = Command::new("bash")
+        .args(["-c", script])
+        .env(
+            "PATH",
+            format!("{bin}:{}", std::env::var("PATH").unwrap_or_default()),
+        )
+        .env_remove("AIDES_RULES")
+        .output()
+    else {
+        return; // no bash here
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "primo-installation-zip",
+            "primo-installation-zac primo-installation-zip",
+            "caim",
+            "oui non",
+            "oui non",
+            "2A 2B 21 22 23 24 25 26 27 28 29",
+            "gynecologie-medicale gynecologie-obstetrique",
+            "ZIP ZAC ZAR",
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn completions_parse_and_offer_the_values() {
     let o = aides(&["completions", "bash"]);
@@ -59,6 +117,12 @@ fn completions_parse_and_offer_the_values() {
         let o = aides(&["completions", shell]);
         assert!(o.status.success() && !o.stdout.is_empty(), "{shell}");
     }
+    // zsh and fish offer the aid ids too, and zsh the values after « = ».
+    for shell in ["zsh", "fish"] {
+        let text = stdout(&aides(&["completions", shell]));
+        assert!(text.contains("primo-installation-zip"), "{shell}");
+    }
+    assert!(stdout(&aides(&["completions", "zsh"])).contains("'--qpv=["));
 }
 
 #[test]
