@@ -164,6 +164,11 @@ pub struct SchemaArgs {
         help_heading = "Arguments\u{a0}"
     )]
     pub nom: SchemaNom,
+
+    /// Pour profil : la forme canonique seule (les valeurs comme l'outil les écrit), au lieu de tout
+    /// ce que l'outil accepte (casse, accents, synonymes comme generaliste)
+    #[arg(long)]
+    pub canonique: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

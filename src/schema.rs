@@ -13,8 +13,13 @@ use crate::report::{Compact, LigneErreur, Rapport};
 /// The schemas `aides schema` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schema {
-    /// A profile given to `--input` (one object; a batch is an array of them or one per line).
+    /// A profile given to `--input` (one object; a batch is an array of them or one per line), as
+    /// the reader accepts it: a closed value also written another way (case, accents, spaces) or as a
+    /// word of the synonyms table (`generaliste`).
     Profil,
+    /// The same profile, closed values written only as the tool writes them (`medecine-generale`):
+    /// `aides schema profil --canonique`.
+    ProfilCanonique,
     /// The report of `--format json`.
     Rapport,
     /// A line of `--format ndjson`.
@@ -22,13 +27,19 @@ pub enum Schema {
 }
 
 impl Schema {
-    pub const ALL: [Schema; 3] = [Schema::Profil, Schema::Rapport, Schema::Compact];
+    pub const ALL: [Schema; 4] = [
+        Schema::Profil,
+        Schema::ProfilCanonique,
+        Schema::Rapport,
+        Schema::Compact,
+    ];
 
     /// The name on the command line and of the committed file (`schemas/<nom>.schema.json`).
     #[must_use]
     pub fn nom(self) -> &'static str {
         match self {
             Schema::Profil => "profil",
+            Schema::ProfilCanonique => "profil-canonique",
             Schema::Rapport => "rapport",
             Schema::Compact => "compact",
         }
@@ -38,7 +49,8 @@ impl Schema {
     #[must_use]
     pub fn generate(self, refs: &Referentiel) -> Value {
         match self {
-            Schema::Profil => profil(refs),
+            Schema::Profil => profil(refs, false),
+            Schema::ProfilCanonique => profil(refs, true),
             Schema::Rapport => with_error_line::<Rapport<'static>>(
                 "aides : réponse pour un profil (aides check --format json)",
                 "Un objet par profil ; pour un lot, un tableau de ces objets. Un profil illisible y est remplacé, à sa place, par une ligne d'erreur.",
@@ -71,8 +83,8 @@ fn with_error_line<T: schemars::JsonSchema>(title: &str, description: &str) -> V
     root
 }
 
-/// The profile, from the vocabulary.
-fn profil(refs: &Referentiel) -> Value {
+/// The profile, from the vocabulary; `canonique`: closed values only as the tool writes them.
+fn profil(refs: &Referentiel, canonique: bool) -> Value {
     let mut properties = Map::new();
     for f in FIELDS {
         let mut description = f.help.trim_end_matches('.').to_owned();
@@ -85,19 +97,114 @@ fn profil(refs: &Referentiel) -> Value {
         }
         let mut p = Map::new();
         p.insert("description".into(), Value::String(description));
-        if let Value::Object(o) = field_schema(f.kind, refs) {
+        let schema = match (f.kind, canonique) {
+            (Kind::Choice(values), false) => lenient_choice(values, id_of(f.name), refs),
+            (kind, _) => field_schema(kind, refs),
+        };
+        if let Value::Object(o) = schema {
             p.extend(o);
         }
         properties.insert(f.name.into(), Value::Object(p));
     }
+    let (title, how) = if canonique {
+        (
+            "aides : profil d'un médecin, forme canonique (aides schema profil --canonique)",
+            " Forme canonique : les valeurs fermées s'écrivent comme l'outil les écrit (medecine-generale, liberal) ; l'outil accepte aussi d'autres écritures, que décrit aides schema profil.",
+        )
+    } else {
+        (
+            "aides : profil d'un médecin (entrée de aides check --input)",
+            " Une valeur fermée s'écrit comme dans enum, ou autrement comme l'outil l'accepte : casse, accents, espaces ou tirets (Médecine générale), mot du tableau des synonymes (generaliste, cardiologue).",
+        )
+    };
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "aides : profil d'un médecin (entrée de aides check --input)",
-        "description": "Chaque champ est facultatif : un champ absent est inconnu, pas faux. Une clé hors du vocabulaire est une erreur. Un lot est un tableau de ces objets, ou un objet par ligne (NDJSON).",
+        "title": title,
+        "description": format!("Chaque champ est facultatif : un champ absent est inconnu, pas faux. Une clé hors du vocabulaire est une erreur. Un lot est un tableau de ces objets, ou un objet par ligne (NDJSON).{how}"),
         "type": "object",
         "additionalProperties": false,
         "properties": properties,
     })
+}
+
+fn id_of(name: &str) -> Option<crate::profile::FieldId> {
+    crate::profile::field_id(name)
+}
+
+/// A closed value as the reader takes it: the canonical `enum`, or a string that `fr::cle` turns
+/// into a value or into a word of the synonyms table that names one value only.
+fn lenient_choice(
+    values: &[&str],
+    field: Option<crate::profile::FieldId>,
+    refs: &Referentiel,
+) -> Value {
+    let mut keys: Vec<String> = values.iter().map(|v| crate::fr::cle(v)).collect();
+    if let Some(field) = field {
+        for word in refs.synonymes_of(field) {
+            if refs.synonyme(field, word).is_some_and(|v| v.len() == 1) {
+                keys.push(crate::fr::cle(word));
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    let alternatives: Vec<String> = keys.iter().map(|k| key_pattern(k)).collect();
+    let mut canonical: Vec<Value> = values.iter().map(|s| json!(s)).collect();
+    canonical.push(Value::Null);
+    json!({
+        "anyOf": [
+            { "enum": canonical },
+            {
+                "type": "string",
+                "pattern": format!("^{SEP}*(?:{}){SEP}*$", alternatives.join("|")),
+            }
+        ]
+    })
+}
+
+/// What `fr::cle` reads as a separator (and drops at the ends): spaces, `_`, `'`, `’`, `-`.
+const SEP: &str = "[\\s_'’\u{a0}-]";
+
+/// A regular expression matching every string that `fr::cle` turns into `key`.
+fn key_pattern(key: &str) -> String {
+    let mut out = String::new();
+    for c in key.chars() {
+        let class = match c {
+            '-' => {
+                out.push_str(SEP);
+                out.push('+');
+                continue;
+            }
+            'a' => "aàáâäãåAÀÁÂÄÃÅ",
+            'c' => "cçCÇ",
+            'e' => "eéèêëEÉÈÊË",
+            'i' => "iîïíìIÎÏÍÌ",
+            'o' => "oôöóòõOÔÖÓÒÕ",
+            'u' => "uùûüúUÙÛÜÚ",
+            'y' => "yÿýYŸÝ",
+            'n' => "nñNÑ",
+            c if c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c);
+                out.push(c.to_ascii_uppercase());
+                out.push(']');
+                continue;
+            }
+            c if c.is_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            c => {
+                out.push('\\');
+                out.push(c);
+                continue;
+            }
+        };
+        out.push('[');
+        out.push_str(class);
+        out.push(']');
+    }
+    out
 }
 
 /// The schema of one field's values (`null` always allowed: unknown).

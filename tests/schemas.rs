@@ -407,3 +407,109 @@ fn the_schemas_reject_what_the_tool_rejects() {
         &json!({ "date_reference": "2026-01-01", "total": { "min_eur": 0, "max_eur": 0 } })
     ));
 }
+
+/// A closed value written another way, as people do: upper case, accents, spaces for hyphens.
+fn variant(rng: &mut Rng, value: &str) -> String {
+    match rng.below(5) {
+        0 => value.to_uppercase(),
+        1 => value.replace('-', " "),
+        2 => {
+            let mut c = value.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+        3 => format!(" {} ", value.replace('e', "é")),
+        _ => value.to_owned(),
+    }
+}
+
+/// 10 000 generated profiles whose closed values are written every way the reader accepts (every
+/// word of the synonyms table that names one value, case, accents, spaces) all validate against
+/// `aides schema profil` with a third-party validator, when the tool reads each of them; the canonical
+/// schema (`--canonique`) refuses the ones not written as the tool writes them.
+#[test]
+fn ten_thousand_profiles_the_tool_accepts_validate_against_the_profile_schema() {
+    use aides::profile::{FIELDS, Kind};
+    let rules = aides::rules::embedded().rules;
+    let refs = &rules.refs;
+    let profil = validator(Schema::Profil);
+    let canonique = validator(Schema::ProfilCanonique);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut synonyms_used = std::collections::HashSet::new();
+    let (mut read, mut refused_by_canonical) = (0, 0);
+    for i in 0..10_000 {
+        let mut p = serde_json::Map::new();
+        p.insert("id".into(), json!(format!("p-{i}")));
+        let mut canonical = true;
+        for f in FIELDS {
+            let Kind::Choice(values) = f.kind else {
+                continue;
+            };
+            if rng.below(3) == 0 {
+                continue;
+            }
+            let field = aides::profile::field_id(f.name).unwrap();
+            let words: Vec<&str> = refs
+                .synonymes
+                .iter()
+                .filter(|s| s.field == field && s.valeurs.len() == 1)
+                .map(|s| s.mot.as_str())
+                .collect();
+            let written = if !words.is_empty() && rng.below(2) == 0 {
+                let w = rng.pick(&words);
+                synonyms_used.insert(w.to_owned());
+                variant(&mut rng, w)
+            } else {
+                let v = rng.pick(values);
+                variant(&mut rng, v)
+            };
+            canonical &= values.contains(&written.as_str());
+            p.insert(f.name.into(), json!(written));
+        }
+        if rng.below(2) == 0 {
+            p.insert("secteur".into(), json!(1 + rng.below(2)));
+        }
+        let value = Value::Object(p);
+        let line = value.to_string();
+        let mut accepted = false;
+        aides::input::stream_profiles(&mut line.as_bytes(), refs, &mut |item| {
+            accepted = item.profile.is_ok();
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        if !accepted {
+            continue;
+        }
+        read += 1;
+        check(&profil, &value, &line);
+        if !canonical && !canonique.is_valid(&value) {
+            refused_by_canonical += 1;
+        }
+    }
+    // Nearly every generated profile is one the tool reads; every synonym was drawn.
+    assert!(read > 9_000, "{read} profiles read");
+    let all: std::collections::HashSet<String> = refs
+        .synonymes
+        .iter()
+        .filter(|s| s.valeurs.len() == 1)
+        .map(|s| s.mot.clone())
+        .collect();
+    assert_eq!(synonyms_used, all, "every synonym drawn");
+    assert!(refused_by_canonical > 1_000, "{refused_by_canonical}");
+    // The schema still refuses what the tool refuses.
+    for bad in [
+        json!({ "specialite": "chirurgien" }),
+        json!({ "specialite": "cardiolog" }),
+        json!({ "exercice": "liberal!" }),
+    ] {
+        assert!(!profil.is_valid(&bad), "{bad}");
+        let mut accepted = false;
+        aides::input::stream_profiles(&mut bad.to_string().as_bytes(), refs, &mut |item| {
+            accepted = item.profile.is_ok();
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert!(!accepted, "{bad}");
+    }
+}

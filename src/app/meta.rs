@@ -26,6 +26,12 @@ pub(super) fn version(out: &mut dyn Write) -> Result<ExitCode> {
 
 pub(super) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let schema = match args.nom {
+        SchemaNom::Profil if args.canonique => Schema::ProfilCanonique,
+        _ if args.canonique => {
+            return Err(Error::Usage {
+                message: "--canonique ne vaut que pour le schéma du profil\n  aide : aides schema profil --canonique".into(),
+            });
+        }
         SchemaNom::Profil => Schema::Profil,
         SchemaNom::Rapport => Schema::Rapport,
         SchemaNom::Compact => Schema::Compact,
