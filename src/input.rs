@@ -639,13 +639,33 @@ pub fn parse_line(n: usize, bytes: &[u8], refs: &Referentiel) -> Option<Item> {
             line: _,
             column,
             message,
-        } => (None, Err(syntax_problem(n, column, &message))),
+        } => (
+            id_before(text, column),
+            Err(syntax_problem(n, column, &message)),
+        ),
     };
     Some(Item {
         place: Place::Line(n),
         id,
         profile,
     })
+}
+
+/// The id of a profile whose line has a JSON syntax error, when it was written first and whole
+/// before the error (`{"id":"y", zone:1}` → `y`): so that the error line names its profile.
+fn id_before(text: &str, column: usize) -> Option<Box<str>> {
+    let rest = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix("\"id\"")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let value = rest.strip_prefix('"')?;
+    let end = value.find(['"', '\\'])?;
+    if !value[end..].starts_with('"') {
+        return None;
+    }
+    // The closing quote must come before the error (columns count from 1, in characters).
+    let closing = text.len() - value.len() + end;
+    let closing_col = text[..closing].chars().count() + 1;
+    (closing_col < column).then(|| value[..end].into())
 }
 
 fn incomplete_line() -> Problem {
@@ -738,7 +758,8 @@ fn values<E>(
                     message,
                 } => {
                     let p = syntax_problem(start, column, &message);
-                    emit(each, Place::Line(start), None, Err(p), &mut count)?;
+                    let id = id_before(text, column);
+                    emit(each, Place::Line(start), id, Err(p), &mut count)?;
                     if multi_line {
                         pending = resync(lines);
                     }
@@ -1179,5 +1200,25 @@ mod array {
                 message,
             } => problem(syntax_problem(line + l - 1, column, &message)),
         }
+    }
+}
+
+#[cfg(test)]
+mod id_before_tests {
+    use super::id_before;
+
+    #[test]
+    fn the_id_written_before_a_syntax_error_is_kept() {
+        let line = r#"{"id":"y", zone:1}"#;
+        assert_eq!(id_before(line, 12).as_deref(), Some("y"));
+        assert_eq!(
+            id_before(r#"  { "id" : "p-2" , zone: 1}"#, 20).as_deref(),
+            Some("p-2")
+        );
+        // Not before the error, not first, escaped, or not a string: no id.
+        assert_eq!(id_before(r#"{"id":"y"x}"#, 9), None);
+        assert_eq!(id_before(r#"{"zone":1, "id":"y" x}"#, 21), None);
+        assert_eq!(id_before(r#"{"id":"a\"b", x}"#, 14), None);
+        assert_eq!(id_before(r#"{"id":12, x}"#, 10), None);
     }
 }

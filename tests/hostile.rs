@@ -139,7 +139,9 @@ fn in_table_mode_an_error_comes_after_the_results_before_it() {
         .expect("lance sh");
     let merged = text(&out.stdout);
     let first = merged.find("Profil premier").expect("the first result");
-    let error = merged.find("erreur : ligne 2").expect("the error");
+    let error = merged
+        .find("erreur : profil « second », ligne 2")
+        .expect("the error, with its id");
     assert!(first < error, "{merged}");
 }
 

@@ -174,10 +174,16 @@ impl Writer for Table {
         _: &mut Vec<u8>,
         err: &mut Vec<u8>,
         place: Place,
-        _: Option<&str>,
+        id: Option<&str>,
         problem: &Problem,
     ) -> io::Result<bool> {
-        writeln!(err, "erreur : {}", super::problem_text(place, problem))?;
+        // The id names the profile, as the json and ndjson error lines do.
+        let profil = id.map_or(String::new(), |id| {
+            format!("profil « {} », ", crate::diagnostic::echo(id))
+        });
+        let text = format!("erreur : {profil}{}", super::problem_text(place, problem));
+        let width = usize::from(self.opts.style.width.unwrap_or(100));
+        writeln!(err, "{}", super::wrap::fit(&text, width))?;
         Ok(false)
     }
 }
