@@ -341,15 +341,48 @@ pub fn as_num(v: &DeValue<'_>) -> Option<f64> {
 /// The syntax diagnostic.
 pub fn parse<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>, Diagnostic> {
     DeTable::parse(text).map_err(|e| {
-        let message = toml_message_fr(e.message().trim());
+        let span = e.span().unwrap_or(0..0);
+        let at = text.get(span.start..).unwrap_or("");
+        // A date written the French way (24/11/2026): say how TOML writes that very date.
+        if let Some(iso) = french_date(at) {
+            return Diagnostic::error(
+                Code::TomlSyntax,
+                file,
+                Some(span),
+                "date au format JJ/MM/AAAA : une date TOML s'écrit AAAA-MM-JJ".into(),
+            )
+            .with_help(format!("écrivez {iso}, sans guillemets"));
+        }
+        let raw = e.message().trim();
+        let message = toml_message_fr(raw);
+        let help = if raw.starts_with("invalid date") || raw.starts_with("invalid datetime") {
+            "une date s'écrit AAAA-MM-JJ, avec des zéros et sans guillemets : 2026-01-01"
+        } else {
+            "voir la syntaxe TOML (https://toml.io/fr/) ; une chaîne s'écrit entre guillemets, une date sans guillemets : 2026-01-01"
+        };
         Diagnostic::error(
             Code::TomlSyntax,
             file,
-            e.span().or(Some(0..0)),
+            Some(span),
             format!("syntaxe TOML invalide : {message}"),
         )
-        .with_help("voir la syntaxe TOML (https://toml.io/fr/) ; une chaîne s'écrit entre guillemets, une date sans guillemets : 2026-01-01")
+        .with_help(help)
     })
+}
+
+/// `24/11/2026` (or `1/2/2026`) at the start of `text`, as the TOML date `2026-11-24`; `None` when
+/// it is not a real date in that form.
+fn french_date(text: &str) -> Option<String> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '/'))
+        .unwrap_or(text.len());
+    let mut parts = text[..end].split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || d.len() > 2 || m.len() > 2 || y.len() != 4 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    Some(date.format("%Y-%m-%d").to_string())
 }
 
 /// The parser's descriptions and their French.
@@ -487,6 +520,41 @@ const TOKENS: &[(&str, &str)] = &[
     ("multi-line basic string", "chaîne multiligne"),
     ("month between 01 and 12", "un mois de 01 à 12"),
     ("day between 01 and 31", "un jour de 01 à 31"),
+    ("day between 01 and 30", "un jour de 01 à 30"),
+    ("day between 01 and 29", "un jour de 01 à 29"),
+    ("day between 01 and 28", "un jour de 01 à 28"),
+    (
+        "a four-digit year (YYYY)",
+        "une année à quatre chiffres (AAAA)",
+    ),
+    ("a two-digit month (MM)", "un mois à deux chiffres (MM)"),
+    ("a two-digit day (DD)", "un jour à deux chiffres (JJ)"),
+    ("a two-digit hour (HH)", "une heure à deux chiffres (HH)"),
+    (
+        "a two-digit minute (MM)",
+        "des minutes à deux chiffres (MM)",
+    ),
+    (
+        "a two-digit second (SS)",
+        "des secondes à deux chiffres (SS)",
+    ),
+    ("year or hour", "une année ou une heure"),
+    ("month", "un mois"),
+    ("day", "un jour"),
+    ("hour", "une heure"),
+    ("minute", "des minutes"),
+    ("second", "des secondes"),
+    ("nanosecond", "des fractions de seconde"),
+    (
+        "`-` (YYYY-MM) or `:` (HH:MM)",
+        "« - » (AAAA-MM) ou « : » (HH:MM)",
+    ),
+    ("`-` (MM-DD)", "« - » (MM-JJ)"),
+    ("`:` (HH:MM)", "« : » (HH:MM)"),
+    (
+        "`T` between date and time",
+        "« T » entre la date et l'heure",
+    ),
     ("key", "une clé"),
     ("value", "une valeur"),
     ("printable characters", "caractères imprimables"),

@@ -244,7 +244,15 @@ pub fn breakable_amounts(rules: &RuleSet) -> Vec<Diagnostic> {
     for source in &rules.sources {
         let mut offset = 0;
         for line in source.text.split_inclusive('\n') {
-            let quoted = !line.trim_start().starts_with('#');
+            // A number written as a string (`eur = "10 000"`) is a type error, said as such: no
+            // advice about its spaces.
+            let literals = string_literals(line);
+            let numeric = !literals.is_empty()
+                && literals.iter().all(|(_, t)| {
+                    t.chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '\u{a0}' | ',' | '.'))
+                });
+            let quoted = !line.trim_start().starts_with('#') && !numeric;
             let mut in_string = false;
             let chars: Vec<(usize, char)> = line.char_indices().collect();
             for (k, &(i, c)) in chars.iter().enumerate() {

@@ -398,25 +398,27 @@ fn check_scale(ctx: &mut Ctx<'_>, paliers: &mut [Palier]) {
         let (Some(a_de), Some(b_de)) = (a.de, b.de) else {
             continue;
         };
+        // The messages say the values in French (2,8); the advice is TOML to paste (2.8).
         let fmt = crate::fr::number;
+        let toml = crate::profile::fmt_num;
         match a.jusqu_a {
             None => ctx.error(
                 Code::ScaleOverlap,
                 a.span.clone(),
                 format!("le palier à partir de {} n'a pas de borne haute et chevauche le palier à partir de {}", fmt(a_de), fmt(b_de)),
-                Some(format!("ajoutez jusqu_a = {} à ce palier", fmt(b_de))),
+                Some(format!("ajoutez jusqu_a = {} à ce palier", toml(b_de))),
             ),
             Some(end) if end < b_de => ctx.error(
                 Code::ScaleGap,
                 b.span.clone(),
                 format!("trou dans le barème : aucun palier de {} à {}", fmt(end), fmt(b_de)),
-                Some(format!("faites commencer ce palier à de = {}, ou finir le précédent à jusqu_a = {}", fmt(end), fmt(b_de))),
+                Some(format!("faites commencer ce palier à de = {}, ou finir le précédent à jusqu_a = {}", toml(end), toml(b_de))),
             ),
             Some(end) if end > b_de => ctx.error(
                 Code::ScaleOverlap,
                 b.span.clone(),
                 format!("chevauchement dans le barème : de {} à {} deux paliers s'appliquent", fmt(b_de), fmt(end)),
-                Some(format!("faites finir le palier précédent à jusqu_a = {}", fmt(b_de))),
+                Some(format!("faites finir le palier précédent à jusqu_a = {}", toml(b_de))),
             ),
             Some(_) => {}
         }
