@@ -252,22 +252,24 @@ fn first_letters_and_a_word_inside_an_answer_are_enough() {
     assert!(rest.contains("--exercice liberal"), "{rest}");
 }
 
-/// At 60 columns, every line the questionnaire draws fits, and none starts with orphaned French
-/// punctuation (a lone « ? » ending a question on a line of its own).
+/// At 80 and 60 columns, every line the questionnaire draws fits, and none starts with orphaned
+/// French punctuation (a lone « ? » ending a question on a line of its own).
 #[test]
-fn the_questionnaire_fits_60_columns() {
-    let mut p = guide_at(60, &["guide", "--date", "2026-12-01"]);
-    let (asked, _, _, drawn) = run_through_drawn(&mut p);
-    assert!(
-        asked > 5 && drawn.len() > 50,
-        "{asked} questions, {drawn:#?}"
-    );
-    let mut bad = Vec::new();
-    for line in &drawn {
-        let body = line.trim_start_matches([' ', '\u{a0}']);
-        if line.chars().count() > 60 || body == "?" || body.starts_with([':', ';', '»']) {
-            bad.push(line.clone());
-        }
+fn the_questionnaire_fits_80_and_60_columns() {
+    for columns in [80, 60] {
+        let mut p = guide_at(columns, &["guide", "--date", "2026-12-01"]);
+        let (asked, _, _, drawn) = run_through_drawn(&mut p);
+        assert!(
+            asked > 5 && drawn.len() > 50,
+            "{asked} questions, {drawn:#?}"
+        );
+        let bad: Vec<&String> = drawn
+            .iter()
+            .filter(|line| {
+                let body = line.trim_start_matches([' ', '\u{a0}']);
+                line.chars().count() > columns || body == "?" || body.starts_with([':', ';', '»'])
+            })
+            .collect();
+        assert!(bad.is_empty(), "COLUMNS={columns}: {bad:#?}");
     }
-    assert!(bad.is_empty(), "{bad:#?}");
 }
