@@ -210,6 +210,14 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_filled_to_the_width_exactly_and_never_past_it() {
+        assert_eq!(wrap("aaaa bbbbb c", 10, "", ""), ["aaaa bbbbb", "c"]);
+        assert_eq!(wrap("aaaa bbbbbb", 10, "", ""), ["aaaa", "bbbbbb"]);
+        assert_eq!(wrap("a bb", 3, "", ""), ["a", "bb"]);
+        assert_eq!(wrap("a b", 3, "", ""), ["a b"]);
+    }
+
+    #[test]
     fn a_long_url_is_cut_after_a_slash() {
         let lines = wrap(
             "voir https://www.ameli.fr/loiret/medecin/exercice-liberal",
