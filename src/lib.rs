@@ -28,6 +28,7 @@ pub mod referentiel;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod toml_read;
 
 use std::ffi::OsString;
