@@ -127,8 +127,19 @@ pub(crate) fn router(app: Shared) -> Router {
         .route("/healthz", get(api::health))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+/// A bug, answered as such rather than by a closed connection.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    api::ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "erreur interne du serveur",
+        Some("c'est un défaut d'aides : signalez-le avec l'adresse demandée"),
+    )
+    .into_response()
 }
 
 async fn not_found(req: Request) -> Response {

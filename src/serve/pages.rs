@@ -326,7 +326,7 @@ fn question_page(
             @if let Some(w) = &ou { p class="indice" { "Où le savoir : " (w) } }
         }
         p { a href={"/reponse?" (encode(&others, date))} { "Voir la réponse maintenant" } }
-        (answers_so_far(&others, date, refs))
+        (answers_so_far(&others, date, &a.profile, refs))
     };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
@@ -340,19 +340,25 @@ fn question_page(
 fn answers_so_far(
     fields: &[(FieldId, Option<String>)],
     date: Option<&str>,
+    profile: &Profile,
     refs: &Referentiel,
 ) -> Markup {
-    let _ = refs;
+    let label = |f: FieldId| {
+        profile.get(f).map_or_else(
+            || questionnaire::INCONNU.to_owned(),
+            |v| report::value_label(f, v, refs),
+        )
+    };
     html! {
         @if !fields.is_empty() {
             section aria-labelledby="deja" {
                 h2 id="deja" { "Vos réponses" }
                 ul class="reponses" {
-                    @for (f, v) in fields {
+                    @for (f, _) in fields {
                         @let rest: Vec<(FieldId, Option<String>)> = fields.iter().filter(|(g, _)| g != f).cloned().collect();
                         li {
                             (f.def().question) " "
-                            strong { (v.as_deref().unwrap_or(questionnaire::INCONNU)) }
+                            strong { (label(*f)) }
                             " · "
                             a href={"/?" (encode(&rest, date)) "&q=" (f.name())} { "changer" span class="invisible" { " : " (f.def().question) } }
                         }
@@ -377,7 +383,7 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
     let bytes = text.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || b"._%+-".contains(&c);
     while i < bytes.len() {
-        if text[i..].starts_with("https://") || text[i..].starts_with("http://") {
+        if bytes[i..].starts_with(b"https://") || bytes[i..].starts_with(b"http://") {
             let mut end = i;
             while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] < 0x80 {
                 end += 1;
@@ -475,7 +481,7 @@ pub(crate) async fn reponse(State(app): State<Shared>, RawQuery(raw): RawQuery) 
                 }
             }
         }
-        (answers_so_far(&a.q.fields, date, refs))
+        (answers_so_far(&a.q.fields, date, &a.profile, refs))
         section aria-labelledby="commande" class="ecran" {
             h2 id="commande" { "La même réponse ailleurs" }
             p { "En ligne de commande :" }
@@ -574,4 +580,22 @@ fn show_page(app: &Shared, aide: &Aide) -> Response {
         }
     };
     html_response(StatusCode::OK, &page(&aide.nom, &main))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_become_links_and_accents_stay_text() {
+        let html = linked("À écrire : RPS45.cpam-loiret@assurance-maladie.fr. Voir https://www.ameli.fr/x), à bientôt <b>").0;
+        assert!(
+            html.starts_with(
+                "À écrire : <a href=\"mailto:RPS45.cpam-loiret@assurance-maladie.fr\">"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"https://www.ameli.fr/x\">https://www.ameli.fr/x</a>), à bientôt &lt;b&gt;"), "{html}");
+        assert_eq!(linked("a @ b, x@y, é@é").0, "a @ b, x@y, é@é");
+    }
 }
