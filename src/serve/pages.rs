@@ -24,10 +24,11 @@ use crate::rules::model::Aide;
 /// The one style sheet.
 const CSS: &str = include_str!("aides.css");
 
-/// Text as a terminal would show it, for a `<pre>` on a page: wide enough for a phone to wrap it.
+/// Text as the CLI writes it, for a `<pre>` on a page: not wrapped by the CLI (the page wraps it to
+/// its width, at word boundaries).
 const TEXT_STYLE: Style = Style {
     color: false,
-    width: Some(72),
+    width: Some(500),
 };
 
 pub(crate) async fn css() -> Response {
@@ -506,10 +507,10 @@ pub(crate) async fn catalogue(State(app): State<Shared>) -> Response {
                     @for i in &items {
                         tr {
                             th scope="row" { a href={"/aides/" (i.id)} { (i.nom) } }
-                            td { (i.financeur) }
-                            td { (i.montant) }
-                            td { (i.periode) }
-                            td { (i.region.unwrap_or("toutes")) }
+                            td data-titre="Financeur" { (i.financeur) }
+                            td data-titre="Montant" { (i.montant) }
+                            td data-titre="Période" { (i.periode) }
+                            td data-titre="Région" { (i.region.unwrap_or("toutes")) }
                         }
                     }
                 }
