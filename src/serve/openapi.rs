@@ -252,7 +252,7 @@ fn paths(profile_params: Vec<Value>, options: Vec<Value>, answer: &Value) -> Val
         "/api/communes": {
             "get": {
                 "summary": "Les communes dont le nom ou un code commence ainsi (20 au plus)",
-                "parameters": [{ "name": "q", "in": "query", "required": true, "schema": text }],
+                "parameters": [{ "name": "q", "in": "query", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S" } }],
                 "responses": with(errors(&common), "200", json_ok("Les communes.", json!({
                     "type": "array", "maxItems": 20,
                     "items": { "type": "object", "required": ["insee", "nom", "departement", "codes_postaux"], "properties": {
