@@ -831,3 +831,88 @@ fn the_server_stops_on_sigterm_within_ten_seconds() {
     assert!(stopped, "stopped within 10 s");
     assert!(TcpStream::connect(&s.addr).is_err(), "no longer listening");
 }
+
+/// Splits a shell line into words (single quotes only, as the README writes them).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(word);
+    }
+    out
+}
+
+#[test]
+fn readme_api_examples_answer() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let start = readme
+        .find("## For advisors: the HTTP API")
+        .expect("the API section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let s = Server::start(&[]);
+    let mut n = 0;
+    for line in section.lines().filter(|l| l.starts_with("curl ")) {
+        let w = words(line);
+        let (mut url, mut content_type, mut data) = (String::new(), None, None);
+        let mut i = 1;
+        while i < w.len() {
+            match w[i].as_str() {
+                "-s" => {}
+                "-H" => {
+                    i += 1;
+                    content_type = w[i].strip_prefix("Content-Type: ").map(str::to_owned);
+                }
+                "-d" | "--data-binary" => {
+                    i += 1;
+                    data = Some(match w[i].strip_prefix('@') {
+                        Some(file) => std::fs::read(file).expect("the example's file"),
+                        None => w[i].clone().into_bytes(),
+                    });
+                }
+                other => {
+                    url = other.replace("http://127.0.0.1:8080", &format!("http://{}", s.addr))
+                }
+            }
+            i += 1;
+        }
+        assert!(url.starts_with("http://"), "{line}");
+        let r = match &data {
+            Some(body) => post(&url, content_type.as_deref().unwrap_or(""), body),
+            None => get(&url),
+        };
+        assert_eq!(r.status, 200, "{line}\n{}", r.text());
+        for l in r
+            .text()
+            .lines()
+            .filter(|l| content_type.as_deref() == Some("application/x-ndjson") && !l.is_empty())
+        {
+            serde_json::from_str::<Value>(l).expect("an NDJSON line");
+        }
+        if content_type.as_deref() != Some("application/x-ndjson") {
+            r.json();
+        }
+        n += 1;
+    }
+    assert!(n >= 7, "the README's curl examples are found ({n})");
+}
