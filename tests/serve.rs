@@ -870,28 +870,29 @@ fn readme_api_examples_answer() {
         .expect("the API section");
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
-    let s = Server::start(&[]);
-    let mut n = 0;
+    let server = Server::start(&[]);
+    let mut count = 0;
     for line in section.lines().filter(|l| l.starts_with("curl ")) {
-        let w = words(line);
+        let args = words(line);
         let (mut url, mut content_type, mut data) = (String::new(), None, None);
         let mut i = 1;
-        while i < w.len() {
-            match w[i].as_str() {
+        while i < args.len() {
+            match args[i].as_str() {
                 "-s" => {}
                 "-H" => {
                     i += 1;
-                    content_type = w[i].strip_prefix("Content-Type: ").map(str::to_owned);
+                    content_type = args[i].strip_prefix("Content-Type: ").map(str::to_owned);
                 }
                 "-d" | "--data-binary" => {
                     i += 1;
-                    data = Some(match w[i].strip_prefix('@') {
+                    data = Some(match args[i].strip_prefix('@') {
                         Some(file) => std::fs::read(file).expect("the example's file"),
-                        None => w[i].clone().into_bytes(),
+                        None => args[i].clone().into_bytes(),
                     });
                 }
                 other => {
-                    url = other.replace("http://127.0.0.1:8080", &format!("http://{}", s.addr))
+                    url =
+                        other.replace("http://127.0.0.1:8080", &format!("http://{}", server.addr));
                 }
             }
             i += 1;
@@ -912,7 +913,7 @@ fn readme_api_examples_answer() {
         if content_type.as_deref() != Some("application/x-ndjson") {
             r.json();
         }
-        n += 1;
+        count += 1;
     }
-    assert!(n >= 7, "the README's curl examples are found ({n})");
+    assert!(count >= 7, "the README's curl examples are found ({count})");
 }
