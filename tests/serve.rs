@@ -917,3 +917,76 @@ fn readme_api_examples_answer() {
     }
     assert!(count >= 7, "the README's curl examples are found ({count})");
 }
+
+#[test]
+fn a_profile_over_1_mib_is_413_at_once_and_a_body_without_length_411() {
+    let s = Server::start(&[]);
+    let mut big = b"{\"id\":\"".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 2 << 20));
+    big.extend_from_slice(b"\"}");
+    let r = post(&s.url("/api/check"), "application/json", &big);
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(
+        r.json()["erreur"]
+            .as_str()
+            .is_some_and(|e| e.contains("profil trop long"))
+    );
+    let r = post(
+        &s.url("/api/explain/primo-installation-zip"),
+        "application/json",
+        &big,
+    );
+    assert_eq!(r.status, 413);
+    // A batch of pretty-printed objects over 1 MiB is not one profile: it is answered.
+    let mut batch = b"{\"id\":\"".to_vec();
+    batch.extend(std::iter::repeat_n(b'b', 1_000_000));
+    batch.extend_from_slice(b"\", \"zone\": \"ZIP\"}\n");
+    for _ in 0..10 {
+        batch.extend_from_slice(&[b' '; 10_000]);
+        batch.extend_from_slice(b"{\"zone\": \"ZIP\", \"secteur\": 1}\n");
+    }
+    assert!(batch.len() > 1 << 20);
+    let r = post(
+        &s.url("/api/check?format=ndjson&date=2026-03-01"),
+        "application/json",
+        &batch,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text().lines().count(), 11, "every profile answered");
+    let want = cli_on(
+        std::str::from_utf8(&batch).expect("UTF-8"),
+        &["check", "-q", "--format", "ndjson", "--date", "2026-03-01"],
+        "over-1-mib.json",
+    );
+    assert!(r.body == want, "as the CLI answers it");
+    let head = raw(
+        &s,
+        b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head.starts_with("HTTP/1.1 411"), "{head}");
+}
+
+#[test]
+fn over_the_concurrency_bound_the_answer_is_503_then_the_server_recovers() {
+    let s = Server::start(&[]);
+    // 64 requests that hold their place: a body announced and not sent.
+    let held: Vec<TcpStream> = (0..64)
+        .map(|_| {
+            let mut c = TcpStream::connect(&s.addr).expect("connect");
+            c.write_all(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                .expect("write");
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let busy = get(&s.url("/healthz"));
+    assert_eq!(busy.status, 503, "{}", busy.text());
+    assert!(
+        busy.json()["erreur"]
+            .as_str()
+            .is_some_and(|e| e.contains("occupé"))
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(get(&s.url("/healthz")).status, 200);
+}

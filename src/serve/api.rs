@@ -218,6 +218,23 @@ enum Kind {
     Ndjson,
 }
 
+/// A body must say its length, or be sent in chunks (411 otherwise).
+fn length_known(headers: &HeaderMap) -> Result<(), ApiError> {
+    if headers.contains_key(header::CONTENT_LENGTH)
+        || headers.contains_key(header::TRANSFER_ENCODING)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::LENGTH_REQUIRED,
+            "longueur du corps de la requête inconnue",
+            Some(
+                "envoyez l'en-tête Content-Length, ou le corps en morceaux (Transfer-Encoding: chunked)",
+            ),
+        ))
+    }
+}
+
 fn body_kind(headers: &HeaderMap) -> Result<Kind, ApiError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -259,15 +276,52 @@ fn one_profile(bytes: &[u8], app: &Shared) -> Option<Result<Box<Profile>, Proble
     }
 }
 
-/// The body too large for one profile.
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &format!("profil trop long : plus de {} Mio", MAX_ITEM_BYTES >> 20),
-        Some(
-            "un profil tient en quelques centaines d'octets ; pour un lot, envoyez un tableau JSON ou du NDJSON",
-        ),
-    )
+/// What is read and dropped of a body refused as too large, so that the client reads the answer.
+const DRAIN_BYTES: usize = 16 << 20;
+
+/// Whether a problem is the reader's « too long » (an item over `MAX_ITEM_BYTES`).
+fn is_too_long(message: &str) -> bool {
+    message.contains("profil trop long")
+}
+
+/// The body too large for one profile: the reader's own words when its first item is too long.
+fn too_large(head: &[u8], app: &Shared) -> ApiError {
+    first_too_long(head, app).unwrap_or_else(|| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("profil trop long : plus de {} Mio", MAX_ITEM_BYTES >> 20),
+            Some("un seul profil est attendu ici, de moins de 1 Mio"),
+        )
+    })
+}
+
+/// 413 with the reader's words when the first item of `head` is longer than a profile may be.
+fn first_too_long(head: &[u8], app: &Shared) -> Option<ApiError> {
+    let mut first = None;
+    let _ = stream_profiles(&mut &*head, &app.rules().refs, &mut |item| {
+        if first.is_none() {
+            first = Some(item.profile.err());
+        }
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match first.flatten() {
+        Some(p) if is_too_long(&p.message) => Some(ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            ..ApiError::problem(&p)
+        }),
+        _ => None,
+    }
+}
+
+/// Whether the body begins with an object longer than one profile may be: answered 413 at once,
+/// without reading the rest.
+fn oversized_object(head: &body::Head) -> bool {
+    head.rest.is_some()
+        && head
+            .bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
+            == Some(&b'{')
 }
 
 /// `POST /api/check`: one profile (the report of `check --format json`), or a batch streamed in the
@@ -289,6 +343,7 @@ async fn check_post_inner(
     req: Request,
 ) -> Result<Response, ApiError> {
     let kind = body_kind(req.headers())?;
+    length_known(req.headers())?;
     let q = Query::parse(raw.as_deref(), CHECK_OPTIONS)?;
     let default = if kind == Kind::Ndjson {
         Format::Ndjson
@@ -301,6 +356,13 @@ async fn check_post_inner(
     let head = body::head(req.into_body(), MAX_ITEM_BYTES)
         .await
         .map_err(|e| ApiError::body_error(&e))?;
+    if kind == Kind::Json
+        && oversized_object(&head)
+        && let Some(err) = first_too_long(&head.bytes, &app)
+    {
+        body::drain(head.rest, DRAIN_BYTES).await;
+        return Err(err);
+    }
     if kind == Kind::Json
         && head.rest.is_none()
         && let Some(one) = one_profile(&head.bytes, &app)
@@ -352,8 +414,13 @@ async fn stream_check(
     match rx.recv().await {
         Some(Out::Data(first)) => typed(body::rest_body(first, rx), content_type),
         Some(Out::Done(Err(e), read)) => {
-            if read > MAX_ITEM_BYTES && e.to_string().contains("Mio") {
-                too_large().into_response()
+            if read > MAX_ITEM_BYTES && is_too_long(&e.to_string()) {
+                let mut err = ApiError::from_error(&e, StatusCode::PAYLOAD_TOO_LARGE);
+                err.erreur = err
+                    .erreur
+                    .split_once(" : ")
+                    .map_or(err.erreur.clone(), |(_, m)| m.to_owned());
+                err.into_response()
             } else {
                 ApiError::from_error(&e, StatusCode::BAD_REQUEST).into_response()
             }
@@ -381,11 +448,14 @@ pub(crate) async fn explain(
         let date = q.date(app.today())?;
         let flags = q.flags(&app.rules().refs)?;
         let kind = body_kind(req.headers())?;
+        length_known(req.headers())?;
         let head = body::head(req.into_body(), MAX_ITEM_BYTES)
             .await
             .map_err(|e| ApiError::body_error(&e))?;
         if head.rest.is_some() {
-            return Err(too_large());
+            let err = too_large(&head.bytes, &app);
+            body::drain(head.rest, DRAIN_BYTES).await;
+            return Err(err);
         }
         let one = if kind == Kind::Json {
             one_profile(&head.bytes, &app)

@@ -48,6 +48,20 @@ pub(crate) async fn head(body: Body, limit: usize) -> Result<Head, BodyError> {
     }
 }
 
+/// Reads and drops what remains of a body refused, up to `limit` bytes, so that a client which sends
+/// its whole body before reading gets the answer rather than a reset connection; beyond, the
+/// connection is closed after the answer.
+pub(crate) async fn drain(rest: Option<BodyDataStream>, limit: usize) {
+    let Some(mut rest) = rest else { return };
+    let mut read = 0;
+    while read <= limit {
+        match tokio::time::timeout(REQUEST_TIME / 2, rest.next()).await {
+            Ok(Some(Ok(piece))) => read += piece.len(),
+            _ => return,
+        }
+    }
+}
+
 /// The body as a blocking reader: the head, then the rest as it arrives (each piece within
 /// `REQUEST_TIME`). Counts the bytes read.
 pub(crate) fn reader(head: Head) -> ChannelReader {

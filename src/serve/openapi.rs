@@ -194,7 +194,7 @@ pub(crate) fn document(refs: &Referentiel) -> Value {
 #[allow(clippy::needless_pass_by_value)]
 fn paths(profile_params: Vec<Value>, options: Vec<Value>, answer: &Value) -> Value {
     let text = json!({ "type": "string" });
-    let common = [400, 404, 405, 408, 413, 414, 415, 503];
+    let common = [400, 404, 405, 408, 411, 413, 414, 415, 503];
     let json_ok = |description: &str, schema: Value| json!({ "description": description, "content": { "application/json": { "schema": schema } } });
     let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": text, "description": "L'id de l'aide (GET /api/aides)." });
     json!({
