@@ -990,3 +990,25 @@ fn over_the_concurrency_bound_the_answer_is_503_then_the_server_recovers() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(get(&s.url("/healthz")).status, 200);
 }
+
+#[test]
+fn a_place_answered_by_a_postal_code_is_not_asked_again() {
+    let s = Server::start(&["--date", "02/03/2026"]);
+    let page = get(&s.url("/?projet=installation&q=commune&r=45000")).text();
+    let (hidden, next) = form(&page);
+    assert!(
+        hidden.contains(&("code_postal".to_owned(), "45000".to_owned())),
+        "{hidden:?}"
+    );
+    assert!(
+        hidden.contains(&("commune".to_owned(), "?".to_owned())),
+        "{hidden:?}"
+    );
+    assert!(
+        !["commune", "code_postal", "departement"].contains(&next.as_str()),
+        "the place is not asked again: {next}"
+    );
+    let wrong = get(&s.url("/?q=commune&r=Nullepartville"));
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.text().contains("Nullepartville") && wrong.text().contains("role=\"alert\""));
+}

@@ -196,6 +196,11 @@ pub(crate) async fn questionnaire(State(app): State<Shared>, RawQuery(raw): RawQ
             match questionnaire::answer(field, &text, refs) {
                 Ok(Reponse::Inconnu) => fields.push((field, None)),
                 Ok(Reponse::Valeurs(values)) => {
+                    // A place answered by another of its fields (a postal code, a département): the
+                    // question asked stays asked, as in the guide.
+                    if !values.iter().any(|(f, _)| *f == field) {
+                        fields.push((field, None));
+                    }
                     for (f, v) in values {
                         fields.retain(|(g, _)| *g != f);
                         fields.push((f, Some(value_text(f, &v, refs))));
