@@ -170,7 +170,8 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
     let start = Instant::now();
     let method = req.method().clone();
     let path: String = req.uri().path().chars().take(200).collect();
-    let mut res = if req.uri().to_string().len() > URI_BYTES {
+    let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    let mut res = if uri_len > URI_BYTES {
         api::ApiError::new(
             StatusCode::URI_TOO_LONG,
             "adresse trop longue",
