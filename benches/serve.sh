@@ -53,20 +53,22 @@ wrk.body = '$PROFILE'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-# start NAME COMMAND…: runs a server, waits for its address on stderr, prints it.
+# start NAME COMMAND…: runs a server in the background, waits for its address on stderr and sets URL.
 start() {
     local name=$1; shift
-    "$@" 2>"$TMP/$name.log" &
+    "$@" >/dev/null 2>"$TMP/$name.log" &
     PIDS+=($!)
     for _ in $(seq 100); do
         grep -q 'http://' "$TMP/$name.log" && break
         sleep 0.05
     done
-    grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/$name.log" | head -1
+    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/$name.log" | head -1)
 }
 
-FLOOR_URL=$(start floor "$FLOOR" 127.0.0.1:0)
-AIDES_URL=$(start aides timeout 300 "$BIN" serve --listen 127.0.0.1:0 --date 02/03/2026)
+start floor "$FLOOR" 127.0.0.1:0
+FLOOR_URL=$URL
+start aides timeout 300 "$BIN" serve --listen 127.0.0.1:0 --date 02/03/2026
+AIDES_URL=$URL
 [ -n "$FLOOR_URL" ] && [ -n "$AIDES_URL" ] || { echo "error: a server did not start" >&2; cat "$TMP"/*.log >&2; exit 1; }
 
 # The answer is the CLI's, before measuring it.
@@ -99,7 +101,7 @@ hyperfine -N -w 3 -r 30 --export-json "$TMP/cold.json" \
 read -r COLD_FLOOR COLD_CHECK COLD_VALIDATE < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print(" ".join(f"{x[\"mean\"]*1000:.1f}" for x in r))' "$TMP/cold.json")
+print(" ".join("%.1f" % (x["mean"] * 1000) for x in r))' "$TMP/cold.json")
 
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 echo
