@@ -1012,3 +1012,70 @@ fn a_place_answered_by_a_postal_code_is_not_asked_again() {
     assert_eq!(wrong.status, 400);
     assert!(wrong.text().contains("Nullepartville") && wrong.text().contains("role=\"alert\""));
 }
+
+/// The peak resident memory of a process, in kB (Linux).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
+#[test]
+fn a_large_batch_streams_in_order_in_flat_memory() {
+    let server = Server::start(&["--date", "02/03/2026"]);
+    let Some(before) = peak_rss_kb(server.child.id()) else {
+        return; // not Linux: nothing to measure
+    };
+    let n = 100_000;
+    let mut conn = TcpStream::connect(&server.addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_mins(1)))
+        .expect("timeout");
+    conn.write_all(b"POST /api/check?format=ndjson HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        .expect("head");
+    // The profiles are sent while the answers are read, as a streaming client does.
+    let mut w = conn.try_clone().expect("clone");
+    let sender = std::thread::spawn(move || {
+        let line = b"{\"zone\":\"ZIP\",\"secteur\":1,\"departement\":\"45\",\"projet\":\"installation\"}\n";
+        let chunk: Vec<u8> = line.repeat(1000);
+        for _ in 0..n / 1000 {
+            let size = format!("{:x}\r\n", chunk.len());
+            if w.write_all(size.as_bytes())
+                .and_then(|()| w.write_all(&chunk))
+                .and_then(|()| w.write_all(b"\r\n"))
+                .is_err()
+            {
+                return;
+            }
+        }
+        let _ = w.write_all(b"0\r\n\r\n");
+    });
+    let mut r = BufReader::new(conn);
+    let mut head = String::new();
+    while r.read_line(&mut head).expect("head") > 2 {}
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // The chunked answer, decoded: some 65 MB, one compact report a line.
+    let (mut lines, mut bytes) = (0usize, 0usize);
+    loop {
+        let mut size = String::new();
+        r.read_line(&mut size).expect("chunk size");
+        let size = usize::from_str_radix(size.trim(), 16).expect("hex size");
+        if size == 0 {
+            break;
+        }
+        let mut data = vec![0; size + 2];
+        r.read_exact(&mut data).expect("chunk");
+        lines += memchr::memchr_iter(b'\n', &data[..size]).count();
+        bytes += size;
+    }
+    sender.join().expect("sender");
+    assert_eq!(lines, n, "one report a line");
+    let after = peak_rss_kb(server.child.id()).expect("status");
+    assert!(bytes > 60 << 20, "{bytes} bytes answered");
+    assert!(
+        after.saturating_sub(before) < 24 << 10,
+        "memory stays flat: peak {before} kB → {after} kB for {bytes} bytes answered"
+    );
+}
