@@ -148,6 +148,14 @@ pub enum Command {
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
         next_help_heading = "Options\u{a0}", disable_help_flag = true)]
     Man(ManArgs),
+    /// La page web et l'API HTTP : les mêmes réponses, dans un navigateur ou pour un logiciel
+    ///
+    /// Écoute sur 127.0.0.1:8080 (--listen pour une autre adresse) ; une ligne par requête sur la
+    /// sortie d'erreur (méthode, chemin sans la requête, statut, durée ; jamais un profil) ; Ctrl-C
+    /// arrête après les requêtes en cours (10 s au plus).
+    #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
+        next_help_heading = "Options\u{a0}", disable_help_flag = true)]
+    Serve(ServeArgs),
     /// L'aide d'une commande (aides help check), ou la liste des commandes
     #[command(after_help = EXIT_CODES, help_template = TEMPLATE,
         next_help_heading = "Options\u{a0}", disable_help_flag = true)]
@@ -375,6 +383,20 @@ pub struct GuideArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// L'adresse où écouter (127.0.0.1:8080 par défaut ; port 0 : un port libre)
+    #[arg(long, value_name = "ADRESSE:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Date de référence des réponses (JJ/MM/AAAA ; par défaut : aujourd'hui, à chaque requête)
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Dossiers ou fichiers de règles (par défaut : la base en usage)
     #[arg(value_name = "CHEMIN", help_heading = "Arguments\u{a0}")]
@@ -547,6 +569,7 @@ pub const COMMANDES: &[&str] = &[
     "schema",
     "completions",
     "man",
+    "serve",
     "help",
 ];
 

@@ -8,7 +8,8 @@
 //! (the guide's answers and command line), `input` (reading JSON profiles from a stream), `fr` (French
 //! formatting).
 //! The shell is `app` (all I/O) with `cli` (argument structs), `output` (rendering) and `exit` (exit
-//! codes and the text that ends a command).
+//! codes and the text that ends a command); `serve` is the web page and the HTTP API over the same
+//! functions, reached only by `aides serve`.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -28,6 +29,7 @@ pub mod referentiel;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod toml_read;
 
 use std::ffi::OsString;

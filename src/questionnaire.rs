@@ -105,6 +105,16 @@ pub fn choices(field: FieldId) -> Vec<String> {
     out
 }
 
+/// The date field asked right after a yes to `field`, if any (the date of the last aid after « oui »).
+#[must_use]
+pub fn follow_up(field: FieldId) -> Option<FieldId> {
+    profile::FIELDS.iter().enumerate().find_map(|(i, def)| {
+        (def.asked_with == Some(field.name()) && def.kind == Kind::Date)
+            .then(|| u8::try_from(i).ok().map(FieldId))
+            .flatten()
+    })
+}
+
 /// How to type the answer, for questions that offer no list.
 #[must_use]
 pub fn hint(field: FieldId) -> Option<&'static str> {

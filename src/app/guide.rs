@@ -209,7 +209,7 @@ pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result
                 message: e.to_string(),
             })?;
         // A yes calls the date asked with it (the date of the last aid after « oui »).
-        if yes && let Some(follow) = follow_up(field) {
+        if yes && let Some(follow) = questionnaire::follow_up(field) {
             asked.push(follow);
             let help = "une date, JJ/MM/AAAA ; « ? » si vous ne savez pas";
             match ask(follow, follow.def().question, help, &rules.refs, width)? {
@@ -276,15 +276,6 @@ fn conclude(
         writeln!(w, "{l}")?;
     }
     Ok(())
-}
-
-/// The date field asked after a yes to `field`, if any.
-fn follow_up(field: FieldId) -> Option<FieldId> {
-    profile::FIELDS.iter().enumerate().find_map(|(i, def)| {
-        (def.asked_with == Some(field.name()) && def.kind == Kind::Date)
-            .then(|| u8::try_from(i).ok().map(FieldId))
-            .flatten()
-    })
 }
 
 /// The help of a refused answer where a list is offered.

@@ -123,6 +123,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Some(Command::Schema(args)) => meta::schema(&args, out),
         Some(Command::Completions(args)) => meta::completions(&args, out),
         Some(Command::Man(args)) => man::run(&args, out),
+        Some(Command::Serve(args)) => crate::serve::run(&args),
         Some(Command::Help(args)) => meta::help(&args, out),
     }
 }
@@ -177,7 +178,7 @@ fn render_all(diags: &[Diagnostic], rules: &RuleSet) -> String {
 
 /// Loads the rule set in use: `--rules DIR` (or `AIDES_RULES`), else the embedded one. Refuses a rule
 /// set with errors.
-fn load(rules: &RulesArg) -> Result<Loaded> {
+pub(crate) fn load(rules: &RulesArg) -> Result<Loaded> {
     let loaded = match &rules.dir {
         Some(dir) => rules_dir::load_paths(std::slice::from_ref(dir)),
         None => rules::embedded(),
@@ -272,7 +273,7 @@ fn list_cmd(args: &ListArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCo
 }
 
 /// The aid named on the command line, or an error with the closest id.
-fn aide_arg<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::model::Aide> {
+pub(crate) fn aide_arg<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::model::Aide> {
     rules.aide(id).ok_or_else(|| {
         let help = did_you_mean(id, rules.aides.iter().map(|a| a.id.as_str()))
             .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
