@@ -547,6 +547,8 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
                 let s = s.to_string();
                 if s.contains("invalid digit") || s.contains("number too large") {
                     " : un nombre entier positif est attendu".to_owned()
+                } else if s.contains("zero") {
+                    " : un nombre entier d'au moins 1 est attendu".to_owned()
                 } else {
                     format!(" : {s}")
                 }

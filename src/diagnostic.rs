@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::text::visible;
+
 /// How bad a diagnostic is: errors fail `aides validate` (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -158,22 +160,26 @@ pub fn locate(diag: &Diagnostic, source: Option<&str>) -> Option<Location> {
     Some(Location { line, col })
 }
 
-/// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`.
+/// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`. Every part
+/// taken from a rule file or its name shows its control characters as escapes (`text::visible`).
 #[must_use]
 pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
     let mut out = String::new();
+    let file = visible(&diag.file);
     let _ = writeln!(
         out,
         "{}[{}]: {}",
         diag.severity.label(),
         diag.code.as_str(),
-        diag.message
+        visible(&diag.message)
     );
+    let help = diag.help.as_deref().map(visible);
     if let (Some(src), Some(span)) = (source, diag.span.as_ref()) {
         let (line, col) = line_col(src, span.start);
         let gutter = " ".repeat(line.to_string().len());
-        let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", diag.file);
-        let text = src.lines().nth(line - 1).unwrap_or("");
+        let _ = writeln!(out, "{gutter}--> {file}:{line}:{col}");
+        let text = src.split('\n').nth(line - 1).unwrap_or("");
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let start = floor_char_boundary(src, span.start.min(src.len()));
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = line_start + text.len();
@@ -181,19 +187,19 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         let width = src[start..end].chars().count().max(1);
         let (shown, caret_at, width) = window(text, col - 1, width);
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{line} | {shown}");
+        let _ = writeln!(out, "{line} | {}", visible(&shown));
         let _ = writeln!(
             out,
             "{gutter} | {}{}",
             " ".repeat(caret_at),
             "^".repeat(width)
         );
-        if let Some(help) = &diag.help {
+        if let Some(help) = help {
             let _ = writeln!(out, "{gutter} = aide : {help}");
         }
     } else {
-        let _ = writeln!(out, " --> {}", diag.file);
-        if let Some(help) = &diag.help {
+        let _ = writeln!(out, " --> {file}");
+        if let Some(help) = help {
             let _ = writeln!(out, "  = aide : {help}");
         }
     }
@@ -203,17 +209,22 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
 /// Longest source line shown in a snippet; a longer one is cut around the span.
 const MAX_SNIPPET: usize = 100;
 
-/// The part of a source line to show, the caret's column in it and the caret's width: the whole line
-/// when short, else a window of it around the span with `…` where it was cut.
+/// The part of a source line to show, the caret's column in it and the caret's width (counted as
+/// shown, control characters escaped): the whole line when short, else a window of it around the span
+/// with `…` where it was cut.
 fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
     let chars: Vec<char> = text.chars().collect();
+    let shown_width = |cs: &[char]| crate::text::visible_width(&cs.iter().collect::<String>());
+    let col = col.min(chars.len());
     if chars.len() <= MAX_SNIPPET {
-        return (text.to_owned(), col, width);
+        let to = (col + width).min(chars.len());
+        let caret_width = shown_width(&chars[col..to]).max(1);
+        return (text.to_owned(), shown_width(&chars[..col]), caret_width);
     }
     let from = col.saturating_sub(30).min(chars.len());
     let to = (from + MAX_SNIPPET).min(chars.len());
     let mut shown = String::new();
-    let mut caret = col - from;
+    let mut caret = shown_width(&chars[from..col]);
     if from > 0 {
         shown.push('…');
         caret += 1;
@@ -222,7 +233,8 @@ fn window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
     if to < chars.len() {
         shown.push('…');
     }
-    let width = width.min(to.saturating_sub(col).max(1));
+    let span_end = (col + width.min(to.saturating_sub(col).max(1))).min(to);
+    let width = shown_width(&chars[col..span_end]).max(1);
     (shown, caret, width)
 }
 
@@ -233,14 +245,14 @@ pub fn render_github(diag: &Diagnostic, source: Option<&str>) -> String {
         Severity::Erreur => "error",
         Severity::Avertissement => "warning",
     };
-    let mut props = format!("file={}", escape_property(&diag.file));
+    let mut props = format!("file={}", escape_property(&visible(&diag.file)));
     if let Some(loc) = locate(diag, source) {
         let _ = write!(props, ",line={},col={}", loc.line, loc.col);
     }
     let _ = write!(props, ",title={}", escape_property(diag.code.as_str()));
-    let mut message = diag.message.clone();
+    let mut message = visible(&diag.message).into_owned();
     if let Some(help) = &diag.help {
-        let _ = write!(message, "\naide : {help}");
+        let _ = write!(message, "\naide : {}", visible(help));
     }
     format!("::{level} {props}::{}", escape_data(&message))
 }
@@ -262,15 +274,16 @@ const MAX_SUGGESTED_WORD: usize = 64;
 /// Longest user text echoed in a message; longer text is cut, with its length.
 const MAX_ECHO: usize = 80;
 
-/// User text as quoted in a message: whole when short, else its first characters and its length.
+/// User text as quoted in a message: whole when short, else its first characters and its length;
+/// its control characters escaped.
 #[must_use]
 pub fn echo(text: &str) -> Cow<'_, str> {
     let mut chars = text.char_indices();
     match chars.nth(MAX_ECHO) {
-        None => Cow::Borrowed(text),
+        None => visible(text),
         Some((cut, _)) => Cow::Owned(format!(
             "{}… ({} caractères)",
-            &text[..cut],
+            visible(&text[..cut]),
             text.chars().count()
         )),
     }

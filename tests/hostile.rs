@@ -176,3 +176,291 @@ fn arguments_that_are_not_utf8_get_a_french_message() {
         "{stderr}"
     );
 }
+
+/// A copy of the shipped rules in a fresh directory, for a hostile rule author to edit.
+fn rules_copy(name: &str) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("crée le dossier");
+        for entry in std::fs::read_dir(from).expect("lit les règles") {
+            let entry = entry.expect("entrée");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copie");
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("aides-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
+        &dir,
+    );
+    dir
+}
+
+/// No line of text output forges a CI workflow command, and no raw escape reaches a terminal.
+fn assert_no_forgery(what: &str, bytes: &[u8]) {
+    let shown = String::from_utf8_lossy(bytes);
+    assert!(!shown.contains('\u{1b}'), "{what}: raw ESC in {shown}");
+    assert!(
+        !shown.contains('\u{202e}'),
+        "{what}: bidi override in {shown}"
+    );
+    for line in shown.lines() {
+        assert!(!line.starts_with("::"), "{what}: forged line « {line} »");
+    }
+}
+
+#[test]
+fn a_rule_file_named_or_keyed_with_control_characters_forges_no_line() {
+    let dir = rules_copy("forge");
+    let national = dir.join("national");
+    let victim = std::fs::read_dir(&national)
+        .expect("national")
+        .map(|e| e.expect("entrée").path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .expect("une règle");
+    let mut source = std::fs::read_to_string(&victim).expect("lit la règle");
+    source.push_str("\"x\\n::error::x\\u001b[2J\\u202e\" = 1\n");
+    // A quoted key at the top of the file, and one in a table.
+    source = format!("\"k\\n::warning file=README.md,line=1::forged\" = 2\n{source}");
+    std::fs::write(&victim, &source).expect("écrit la règle");
+    std::fs::write(national.join("a\n::error::x\u{1b}[2J.toml"), &source).expect("écrit");
+    for format in ["text", "github"] {
+        let out = Command::new(BIN)
+            .args(["validate", "--format", format, "--rules"])
+            .arg(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("lance aides");
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        let shown = String::from_utf8_lossy(&all);
+        assert!(!shown.contains('\u{1b}'), "{format}: raw ESC in {shown}");
+        if format == "text" {
+            assert_no_forgery(format, &all);
+            assert!(shown.contains("a\\n::error::x\\u{1b}[2J.toml"), "{shown}");
+            assert!(
+                shown.contains("clé « x\\n::error::x\\u{1b}[2J\\u{202e} »"),
+                "{shown}"
+            );
+        } else {
+            // Each annotation is one line, and only the tool's own start with `::`.
+            for line in shown.lines().filter(|l| l.starts_with("::")) {
+                assert!(
+                    line.starts_with("::error file=") || line.starts_with("::warning file="),
+                    "{line}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_rule_text_with_a_control_character_is_refused() {
+    let dir = rules_copy("nom");
+    let victim = std::fs::read_dir(dir.join("national"))
+        .expect("national")
+        .map(|e| e.expect("entrée").path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .expect("une règle");
+    let source = std::fs::read_to_string(&victim).expect("lit la règle");
+    let source = source.replacen("nom = \"", "nom = \"\\u001b]0;titre\\u0007\\u001b[2J", 1);
+    std::fs::write(&victim, source).expect("écrit la règle");
+    let out = Command::new(BIN)
+        .args(["validate", "--rules"])
+        .arg(&dir)
+        .output()
+        .expect("lance aides");
+    assert_eq!(out.status.code(), Some(1));
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    assert_no_forgery("validate", &all);
+    let shown = text(&all);
+    assert!(
+        shown.contains("le texte de « nom » contient le caractère de contrôle U+001B"),
+        "{shown}"
+    );
+    let out = Command::new(BIN)
+        .args(["list", "--rules"])
+        .arg(&dir)
+        .output()
+        .expect("lance aides");
+    assert_eq!(out.status.code(), Some(1));
+    assert_no_forgery("list", &[out.stdout, out.stderr].concat());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_profile_with_control_characters_is_shown_escaped() {
+    let input = "{\"id\":\"a\\u001b]0;pwned\\u0007\\u001b[2J\\n::error::x\",\"zone\":\"ZIP\"}\n{\"id\":\"b\",\"zone\":\"Z\\u001b[2J\\u202eIP\"}\n";
+    let out = run(
+        &[
+            "check",
+            "--input",
+            "-",
+            "--date=2026-03-01",
+            "--color",
+            "never",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    assert_no_forgery("check", &all);
+    let shown = text(&all);
+    assert!(
+        shown.contains("Profil a\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\n::error::x ·"),
+        "{shown}"
+    );
+    assert!(shown.contains("« Z\\u{1b}[2J\\u{202e}IP »"), "{shown}");
+}
+
+#[test]
+fn every_jobs_value_ends_without_a_crash() {
+    let input = "{\"id\":\"a\",\"zone\":\"ZIP\"}\n{\"id\":\"b\",\"zone\":\"ZAC\"}\n";
+    for (jobs, code) in [
+        ("0", 2),
+        ("1", 0),
+        ("2", 0),
+        ("64", 0),
+        ("65", 2),
+        ("10000", 2),
+        ("4294967296", 2),
+        ("18446744073709551616", 2),
+    ] {
+        let out = run(
+            &[
+                "check", "--input", "-", "--format", "ndjson", "--jobs", jobs,
+            ],
+            input.as_bytes(),
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "--jobs {jobs}: {stderr}");
+        if code == 0 {
+            assert_eq!(text(&out.stdout).lines().count(), 2, "--jobs {jobs}");
+        } else {
+            assert!(stderr.starts_with("erreur : "), "--jobs {jobs}: {stderr}");
+            assert!(!stderr.contains("zero"), "--jobs {jobs}: {stderr}");
+        }
+    }
+    let out = run(&["check", "--input", "-", "--jobs", "100000000"], b"");
+    assert!(text(&out.stderr).contains("au plus 64 fils de calcul"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_is_an_error() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf '%s\\n' '{{\"id\":\"a\"}}' '{{\"id\":\"b\"}}' | '{BIN}' check --input - --format ndjson >&-"
+        ))
+        .output()
+        .expect("lance sh");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("sortie standard fermée"), "{stderr}");
+    assert!(!stderr.contains("aucune erreur"), "{stderr}");
+}
+
+#[test]
+fn a_batch_to_a_full_disk_fails() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let mut child = Command::new(BIN)
+        .args(["check", "--input", "-", "--format", "ndjson", "-j", "2"])
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lance aides");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let _ = stdin.write_all(b"{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
+    drop(stdin);
+    let out = child.wait_with_output().expect("attend aides");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("disque plein"), "{stderr}");
+    assert!(!stderr.contains("aucune erreur"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_summary_comes_after_the_last_answer() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf '%s\\n' '{{\"id\":\"a\"}}' '{{\"id\":\"b\"}}' '{{\"id\":\"c\"}}' | '{BIN}' check --input - --format ndjson -j 1 2>&1"
+        ))
+        .output()
+        .expect("lance sh");
+    let merged = text(&out.stdout);
+    let lines: Vec<&str> = merged.lines().collect();
+    assert_eq!(lines.len(), 4, "{merged}");
+    assert!(lines[3].starts_with("aides : 3 profils lus"), "{merged}");
+}
+
+#[test]
+fn explain_stops_reading_at_the_second_profile() {
+    let mut child = Command::new(BIN)
+        .args(["explain", "hauts-de-france-crai", "--input", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lance aides");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"{\"id\":\"a\"}\n{\"id\":\"b\"}\n")
+        .expect("écrit");
+    stdin.flush().expect("flush");
+    // The input stays open: the command must answer without waiting for its end.
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("état") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "explain waits for the end of its input"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(stdin);
+    assert_eq!(status.code(), Some(1));
+    let out = child.wait_with_output().expect("attend aides");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("un seul profil attendu ici"), "{stderr}");
+    assert!(stderr.contains("ligne 2"), "{stderr}");
+
+    let out = run(&["explain", "hauts-de-france-crai", "--input", "-"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("entrée vide"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_in_the_guide_exits_130_without_the_answer() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["guide", "--date", "2026-12-01"])
+        .env("COLUMNS", "80")
+        .env("NO_COLOR", "1")
+        .env_remove("AIDES_RULES");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).expect("aides dans un pty");
+    p.exp_string("question 1").expect("la première question");
+    p.send("\x03").expect("Ctrl-C");
+    p.flush().expect("flush");
+    let rest = p.exp_eof().expect("la fin");
+    assert!(!rest.contains("Commande"), "{rest}");
+    assert!(!rest.contains("Questionnaire arr"), "{rest}");
+    let status = p.process_mut().wait().expect("le code de sortie");
+    assert!(format!("{status:?}").ends_with(", 130)"), "{status:?}");
+}

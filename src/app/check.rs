@@ -52,16 +52,34 @@ fn named_batch(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
 }
 
-/// The worker threads for a batch: `--jobs`, else the available cores; one for the table, whose bad
-/// items go to stderr between the answers.
-fn jobs(args: &CheckArgs) -> usize {
-    if args.format == CheckFormat::Table {
-        return 1;
+/// The most worker threads `--jobs` accepts: more would only wait for the reader, and each costs a
+/// stack.
+pub(super) const MAX_JOBS: usize = 64;
+
+/// Blocks between reading and writing at most, whatever the number of jobs: with a block's output at
+/// most about 1 MB (16 full reports, or 128 KiB of lines answered in compact lines), memory in flight
+/// stays under some 30 MB.
+const MAX_IN_FLIGHT: u64 = 24;
+
+/// The worker threads for a batch: `--jobs` (at most `MAX_JOBS`), else the available cores (as many
+/// at most); one for the table, whose bad items go to stderr between the answers.
+fn jobs(args: &CheckArgs) -> Result<usize> {
+    if let Some(n) = args.jobs
+        && n.get() > MAX_JOBS
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "--jobs {n} : au plus {MAX_JOBS} fils de calcul\n  aide : donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
+            ),
+        });
     }
-    args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+    if args.format == CheckFormat::Table {
+        return Ok(1);
+    }
+    Ok(args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
         std::num::NonZeroUsize::get,
-    )
+    ))
 }
 
 pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
@@ -96,7 +114,7 @@ pub(super) fn batch(
         flags,
         writer: &*writer,
     };
-    let jobs = jobs(args);
+    let jobs = jobs(args)?;
     let mut batch = Batch {
         ctx,
         seen: if args.input.as_deref().is_some_and(named_batch) {
@@ -137,6 +155,8 @@ pub(super) fn batch(
         batch.seen = Seen::Batch;
     }
     batch.finish()?;
+    // The answers reach stdout before the summary reaches stderr, and a failed write is an error.
+    batch.sink.out.flush().map_err(Error::stdout)?;
     let sink = &batch.sink;
     if sink.opened && !shell.quiet {
         let _ = writeln!(io::stderr(), "{}", summary(sink.profiles, sink.errors));
@@ -452,12 +472,13 @@ impl Batch<'_, '_> {
         let probe = tests::probe();
         std::thread::scope(|scope| {
             let mut workers = Vec::with_capacity(jobs);
+            let mut spawn_failed = None;
             for _ in 0..jobs {
                 let results = results.clone();
                 let inbox = &inbox;
                 #[cfg(test)]
                 let probe = probe.clone();
-                workers.push(scope.spawn(move || {
+                let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                     #[cfg(test)]
                     tests::arm(probe);
                     loop {
@@ -470,16 +491,36 @@ impl Batch<'_, '_> {
                             break;
                         }
                     }
-                }));
+                });
+                match spawned {
+                    Ok(worker) => workers.push(worker),
+                    Err(e) => {
+                        spawn_failed = Some(e);
+                        break;
+                    }
+                }
             }
             drop(results);
+            if let Some(e) = spawn_failed {
+                // The threads already started stop when the work channel closes.
+                drop(work);
+                for worker in workers {
+                    let _ = worker.join();
+                }
+                return Err(Error::Input {
+                    message: format!(
+                        "--jobs {jobs} : le système refuse un fil de calcul de plus ({})\n  aide : donnez un --jobs plus petit",
+                        crate::error::fr_io(&e)
+                    ),
+                });
+            }
             let mut pool = Pool {
                 work,
                 done,
                 next_seq: 0,
                 next_write: 0,
                 waiting: BTreeMap::new(),
-                limit: 2 * jobs as u64 + 1,
+                limit: (2 * jobs as u64 + 1).min(MAX_IN_FLIGHT),
             };
             let refs = &ctx.rules.refs;
             let shape = input::stream(reader, refs, true, &mut |event| {

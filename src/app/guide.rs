@@ -213,7 +213,7 @@ fn ask(field: FieldId, question: &str, help: &str, refs: &Referentiel) -> Result
                 if let Some(h) = help {
                     message.push_str(&format!(" — {h}"));
                 }
-                Validation::Invalid(message.into())
+                Validation::Invalid(crate::text::visible(&message).into_owned().into())
             }
         })
     };
@@ -227,7 +227,9 @@ fn ask(field: FieldId, question: &str, help: &str, refs: &Referentiel) -> Result
         Ok(text) => Ok(Some(
             questionnaire::answer(field, &text, refs).unwrap_or(Reponse::Inconnu),
         )),
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Ok(None),
+        // Échap stops and shows the answer so far; Ctrl-C stops without it (exit 130).
+        Err(InquireError::OperationCanceled) => Ok(None),
+        Err(InquireError::OperationInterrupted) => Err(Error::Interrupted),
         Err(InquireError::IO(e)) => Err(Error::Io {
             path: "terminal".into(),
             source: e,

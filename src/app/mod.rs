@@ -67,6 +67,7 @@ impl Shell {
     /// A warning on stderr, unless `-q`.
     pub(crate) fn warn(self, text: &str) {
         if !self.quiet {
+            let text = crate::text::visible_lines(text);
             let _ = writeln!(io::stderr(), "attention : {text}");
         }
     }
@@ -278,15 +279,28 @@ fn one_profile(flags: &ProfileArgs, input: Option<&Path>, refs: &Referentiel) ->
         return Ok(p);
     };
     let mut reader = open_input(path)?;
-    let mut items = Vec::new();
-    stream_profiles(&mut *reader, refs, &mut |item| {
-        items.push(item);
-        Ok::<(), Error>(())
+    // Reading stops at the second profile: nothing after it could make the input right.
+    let mut first = None;
+    let shape = stream_profiles(&mut *reader, refs, &mut |item| {
+        if first.is_some() {
+            return Err(Error::Input {
+                message: format!(
+                    "--input : un seul profil attendu ici, et un deuxième commence ligne {}\n  aide : pour un lot de profils, utilisez aides check --input",
+                    item.place.line()
+                ),
+            });
+        }
+        first = Some(item);
+        Ok(())
     })?;
-    let mut items = items.into_iter();
-    let (Some(item), None) = (items.next(), items.next()) else {
+    let Some(item) = first else {
+        let message = if shape.is_some() {
+            "--input : tableau vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
+        } else {
+            "--input : entrée vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
+        };
         return Err(Error::Input {
-            message: "--input : un seul profil attendu ici\n  aide : pour un lot de profils, utilisez aides check --input".into(),
+            message: message.into(),
         });
     };
     let place = item.place;
