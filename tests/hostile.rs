@@ -464,3 +464,57 @@ fn ctrl_c_in_the_guide_exits_130_without_the_answer() {
     let status = p.process_mut().wait().expect("le code de sortie");
     assert!(format!("{status:?}").ends_with(", 130)"), "{status:?}");
 }
+
+/// A script that sends one profile and waits for its answer before it sends the next one.
+fn coprocess(args: &[&str]) {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lance aides");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, answers) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    for id in ["un", "deux", "trois"] {
+        writeln!(stdin, "{{\"id\":\"{id}\",\"zone\":\"ZIP\"}}").expect("écrit");
+        stdin.flush().expect("flush");
+        // The input stays open: the answer must come all the same (within 100 ms in a release
+        // build; a loaded debug build gets more).
+        let answer = answers
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("{args:?}: no answer for « {id} » while the input waits"));
+        let mut answer = answer;
+        if !args.contains(&"ndjson") {
+            // The rest of the French answer, up to a pause.
+            while let Ok(line) = answers.recv_timeout(std::time::Duration::from_millis(300)) {
+                answer.push('\n');
+                answer.push_str(&line);
+            }
+        }
+        assert!(answer.contains(id), "{args:?}: {answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().expect("attend aides").success());
+    reader.join().expect("lecteur");
+}
+
+#[test]
+fn answers_come_while_the_input_waits() {
+    for jobs in ["1", "2", "64"] {
+        coprocess(&[
+            "check", "--input", "-", "--format", "ndjson", "-q", "-j", jobs,
+        ]);
+    }
+    coprocess(&["check", "--input", "-", "-q", "--color", "never"]);
+}

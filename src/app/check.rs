@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Shell, flag_error, flags_profile, load, open_input};
+use super::{Shell, flag_error, flags_profile, load, open_source};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -94,8 +94,13 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
-    let mut reader = open_input(input)?;
-    batch(rules, &flags, args, shell, &mut *reader, out)
+    let stall = Stall::spawn(open_source(input)?);
+    let mut feed = Feed {
+        stall: &stall,
+        chunk: Vec::new(),
+        pos: 0,
+    };
+    batch(rules, &flags, args, shell, &mut feed, Some(&stall), out)
 }
 
 /// The profiles of `reader` (the input named by `args.input`, if any), with `flags` laid over each,
@@ -106,6 +111,7 @@ pub(super) fn batch(
     args: &CheckArgs,
     shell: Shell,
     reader: &mut dyn io::BufRead,
+    stall: Option<&Stall>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let writer = output::check::writer(options(args, shell));
@@ -123,6 +129,11 @@ pub(super) fn batch(
             Seen::Nothing
         },
         block: Block::default(),
+        stall,
+        // A compact line or a French answer is the same whether the input is one profile or a batch:
+        // when the input stalls after one, it is answered as the first of a batch (a JSON report would
+        // change shape, from an object to an array: it waits for the next profile or the end).
+        stall_decides: args.format != CheckFormat::Json,
         sink: Sink {
             out,
             separator: writer.separator(),
@@ -373,12 +384,37 @@ struct Batch<'a, 'o> {
     ctx: Ctx<'a>,
     seen: Seen,
     block: Block,
+    /// Tells when the input stalls (then what is evaluated is written); `None` in-process.
+    stall: Option<&'a Stall>,
+    /// Whether a stall after the first profile makes the input a batch.
+    stall_decides: bool,
     sink: Sink<'o>,
 }
 
 impl Batch<'_, '_> {
-    /// One event of the input, in order; `pool` evaluates full blocks in parallel.
-    fn push(&mut self, event: Event<'_>, pool: Option<&mut Pool>) -> Result<()> {
+    /// One event of the input, in order; `pool` evaluates full blocks in parallel. When the input
+    /// stalls after it, everything read so far is answered and flushed.
+    fn push(&mut self, event: Event<'_>, mut pool: Option<&mut Pool>) -> Result<()> {
+        self.take(event, pool.as_deref_mut())?;
+        if self.stall.is_some_and(Stall::would_wait) {
+            if self.stall_decides
+                && let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch)
+            {
+                self.block.push(Entry::Item(first));
+            }
+            if matches!(self.seen, Seen::Batch) {
+                self.flush_block(pool.as_deref_mut())?;
+                if let Some(pool) = pool {
+                    pool.drain(&mut self.sink)?;
+                }
+                self.sink.out.flush().map_err(Error::stdout)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One event of the input into the current block (which goes out when full).
+    fn take(&mut self, event: Event<'_>, pool: Option<&mut Pool>) -> Result<()> {
         let entry = match event {
             Event::Item(item) => {
                 let in_array = matches!(item.place, input::Place::Element { .. });
@@ -593,6 +629,137 @@ impl Pool {
             self.wait_one(sink)?;
         }
         Ok(())
+    }
+}
+
+/// Bytes read from the input at a time, on the feed's thread.
+const FEED_CHUNK: usize = 64 * 1024;
+
+/// Chunks read ahead of the batch at most.
+const FEED_AHEAD: usize = 4;
+
+/// How long the batch waits for more input before it writes what it has.
+const STALL_GRACE: Duration = Duration::from_millis(2);
+
+/// What the feed's thread has read, shared with the batch so that it can tell when the input stalls.
+pub(super) struct Stall {
+    chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// A chunk received while looking for a stall, for the next read.
+    next: std::cell::RefCell<Option<io::Result<Vec<u8>>>>,
+    /// Whether the reader has used up its current chunk.
+    used_up: std::cell::Cell<bool>,
+    /// Whether the input ended (or failed).
+    ended: std::cell::Cell<bool>,
+}
+
+impl Stall {
+    /// Whether the next read would wait for the input: the current chunk used up and nothing more
+    /// within `STALL_GRACE`.
+    fn would_wait(&self) -> bool {
+        if !self.used_up.get() || self.ended.get() || self.next.borrow().is_some() {
+            return false;
+        }
+        match self.chunks.recv_timeout(STALL_GRACE) {
+            Ok(chunk) => {
+                *self.next.borrow_mut() = Some(chunk);
+                false
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                self.ended.set(true);
+                false
+            }
+        }
+    }
+
+    /// The next chunk, waiting for it; `None` at the end of the input.
+    fn next_chunk(&self) -> Option<io::Result<Vec<u8>>> {
+        let next = self.next.take().or_else(|| self.chunks.recv().ok());
+        if next.is_none() {
+            self.ended.set(true);
+        }
+        next
+    }
+}
+
+/// The input of `check --input`, read on a thread of its own (so that a stall can be seen), in
+/// chunks of at most `FEED_CHUNK` bytes, `FEED_AHEAD` of them ahead at most.
+pub(super) struct Feed<'s> {
+    stall: &'s Stall,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl Stall {
+    /// Starts reading `source` on its own thread. The thread ends at the end of the input, or at its
+    /// next chunk once the batch has stopped.
+    fn spawn(mut source: Box<dyn io::Read + Send>) -> Stall {
+        let (tx, chunks) = mpsc::sync_channel(FEED_AHEAD);
+        let reader = std::thread::Builder::new()
+            .name("lecture".into())
+            .spawn(move || {
+                loop {
+                    let mut buf = vec![0; FEED_CHUNK];
+                    match source.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            if tx.send(Ok(buf)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
+                    }
+                }
+            });
+        let stall = Stall {
+            chunks,
+            next: std::cell::RefCell::new(None),
+            used_up: std::cell::Cell::new(true),
+            ended: std::cell::Cell::new(false),
+        };
+        if let Err(e) = reader {
+            // No thread: the input reads as failed, in its place.
+            *stall.next.borrow_mut() = Some(Err(e));
+        }
+        stall
+    }
+}
+
+impl io::Read for Feed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = io::BufRead::fill_buf(self)?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl io::BufRead for Feed<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.chunk.len() {
+            self.pos = 0;
+            match self.stall.next_chunk() {
+                None => self.chunk.clear(),
+                Some(Ok(chunk)) => self.chunk = chunk,
+                Some(Err(e)) => {
+                    self.chunk.clear();
+                    return Err(e);
+                }
+            }
+            self.stall.used_up.set(self.chunk.is_empty());
+        }
+        Ok(&self.chunk[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.chunk.len());
+        self.stall.used_up.set(self.pos >= self.chunk.len());
     }
 }
 

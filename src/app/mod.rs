@@ -147,7 +147,7 @@ pub fn check_batch(
     };
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    check::batch(rules, &flags, args, shell, reader, out)
+    check::batch(rules, &flags, args, shell, reader, None, out)
 }
 
 fn comfy_width() -> Option<u16> {
@@ -212,6 +212,14 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     if path == Path::new("-") {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
+    Ok(Box::new(BufReader::new(open_source(path)?)))
+}
+
+/// The input named by `--input` (`-`: standard input), unbuffered.
+fn open_source(path: &Path) -> Result<Box<dyn io::Read + Send>> {
+    if path == Path::new("-") {
+        return Ok(Box::new(io::stdin()));
+    }
     let file = std::fs::File::open(path).map_err(|source| Error::Input {
         message: format!(
             "--input : {} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
@@ -219,7 +227,7 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
             crate::error::fr_io(&source)
         ),
     })?;
-    Ok(Box::new(BufReader::new(file)))
+    Ok(Box::new(file))
 }
 
 fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
