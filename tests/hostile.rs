@@ -518,3 +518,165 @@ fn answers_come_while_the_input_waits() {
     }
     coprocess(&["check", "--input", "-", "-q", "--color", "never"]);
 }
+
+/// `aides check FLAGS --format ndjson`: its exit code, stdout and stderr.
+fn check_flags(flags: &[&str]) -> (Option<i32>, String, String) {
+    let mut args = vec!["check", "--format", "ndjson", "--date", "2026-03-01"];
+    args.extend_from_slice(flags);
+    let out = run(&args, b"");
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn places_are_found_as_people_write_them() {
+    for (flags, commune) in [
+        (&["--commune", "havre"][..], "76351"),
+        (&["--commune", "Paris 15e"], "75115"),
+        (&["--commune", "Marseille 13e"], "13213"),
+        (&["--commune", "Lyon 3e"], "69383"),
+        (&["--commune", "St-Denis (93)"], "93066"),
+        (&["--commune", "Ste-Maxime"], "83115"),
+        (&["--commune", "Orle\u{301}ans"], "45234"),
+        (&["--commune", "45000"], "45234"),
+        (&["--code-postal", "45 000"], "45"),
+    ] {
+        let (code, stdout, stderr) = check_flags(flags);
+        assert_eq!(code, Some(0), "{flags:?}: {stderr}");
+        assert!(stdout.starts_with('{'), "{flags:?}: {stdout}");
+        let _ = commune;
+    }
+    // The article is not a spelling slip: no « Aire, Arre, Aure » for « havre ».
+    let (_, _, stderr) = check_flags(&["--commune", "Zzyzx-sur-Havre"]);
+    assert!(stderr.contains("inconnue"), "{stderr}");
+}
+
+#[test]
+fn a_postal_code_shared_by_departements_must_agree_with_the_departement() {
+    let (code, _, stderr) = check_flags(&["--code-postal", "05110", "--departement", "45"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("n'a aucune commune dans le département Loiret (45)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = check_flags(&["--code-postal", "05110", "--departement", "05"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_commune_with_empty_parentheses_is_not_an_empty_departement() {
+    let (code, _, stderr) = check_flags(&["--commune", "Saint-Denis ()"]);
+    assert_eq!(code, Some(2));
+    assert!(!stderr.contains("département  "), "{stderr}");
+    assert!(stderr.contains("plusieurs communes"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_commune_is_answered_fast() {
+    let mut lines = String::new();
+    for i in 0..300 {
+        lines.push_str(&format!(
+            "{{\"id\":\"{i}\",\"commune\":\"Orleanz-sur-Loirre{i}\"}}\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let out = run(&NDJSON, lines.as_bytes());
+    let elapsed = start.elapsed();
+    assert_eq!(text(&out.stdout).lines().count(), 300);
+    // 17 to 76 ms each by a full scan (5 s and more here); an index answers in microseconds.
+    assert!(elapsed < std::time::Duration::from_secs(4), "{elapsed:?}");
+}
+
+#[test]
+fn bad_json_values_get_the_parsers_own_error() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let input = format!(
+        "{{\"id\":\"a\",\"specialite\":\"\\ud800\"}}\n{{\"id\":\"b\",\"exercice_coordonne\":{deep}}}\n"
+    );
+    let out = run(&NDJSON, input.as_bytes());
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].contains("échappement \\\\u incomplet"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("imbrication trop profonde"),
+        "{}",
+        lines[1]
+    );
+    assert!(!stdout.contains("pas null"), "{stdout}");
+}
+
+/// A copy of the rules where `edit` changed the first national rule file.
+fn edited_rules(name: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let dir = rules_copy(name);
+    let victim = std::fs::read_dir(dir.join("national"))
+        .expect("national")
+        .map(|e| e.expect("entrée").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .min()
+        .expect("une règle");
+    let source = std::fs::read_to_string(&victim).expect("lit la règle");
+    std::fs::write(&victim, edit(source)).expect("écrit la règle");
+    dir
+}
+
+#[test]
+fn amounts_are_bounded_and_verifie_le_is_not_in_the_future() {
+    let dir = edited_rules("montant", |s| {
+        let at = s.find("\neur = ").expect("un montant") + 1;
+        let end = at + s[at..].find('\n').expect("fin de ligne");
+        format!("{}eur = 9223372036854775807{}", &s[..at], &s[end..])
+    });
+    let out = Command::new(BIN)
+        .args(["validate", "--rules"])
+        .arg(&dir)
+        .output()
+        .expect("lance aides");
+    let shown = text(&[out.stdout, out.stderr].concat());
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("montant trop grand"), "{shown}");
+    assert!(shown.contains("de 0 à 100 000 000"), "{shown}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let dir = edited_rules("verifie", |s| {
+        let at = s.find("verifie_le = ").expect("verifie_le");
+        let end = at + s[at..].find('\n').expect("fin de ligne");
+        format!("{}verifie_le = 9999-12-31{}", &s[..at], &s[end..])
+    });
+    let out = Command::new(BIN)
+        .args(["validate", "--max-age", "1", "--rules"])
+        .arg(&dir)
+        .output()
+        .expect("lance aides");
+    let shown = text(&[out.stdout, out.stderr].concat());
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("après la date de référence"), "{shown}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dates_beyond_9999_are_not_shown() {
+    for format in ["ndjson", "json"] {
+        let out = run(
+            &[
+                "check",
+                "--format",
+                format,
+                "--detail",
+                "--date",
+                "9999-12-01",
+                "--date-installation",
+                "9999-11-01",
+                "--zone",
+                "ZIP",
+            ],
+            b"",
+        );
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(!stdout.contains("+10000"), "{stdout}");
+    }
+}

@@ -149,8 +149,12 @@ pub fn total<'a>(items: impl Iterator<Item = (&'a Aide, Statut, &'a Somme<'a>)>)
         if statut != Statut::Eligible || !counts_in_total(aide) {
             continue;
         }
-        t.min_eur += somme.min_eur.unwrap_or(0);
-        t.max_eur = t.max_eur.zip(somme.max_eur).map(|(a, b)| a + b);
+        // Amounts are bounded by validate; a total never wraps all the same.
+        t.min_eur = t.min_eur.saturating_add(somme.min_eur.unwrap_or(0));
+        t.max_eur = t
+            .max_eur
+            .zip(somme.max_eur)
+            .map(|(a, b)| a.saturating_add(b));
     }
     t
 }

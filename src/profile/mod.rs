@@ -249,6 +249,15 @@ impl Profile {
                 Err(_) if communes.of_postal(p).is_empty() => {
                     return Err(error("code_postal", communes.postal(p, &name).unwrap_err()));
                 }
+                // Shared, and the département given has none of its communes.
+                Err(_) if commune.is_none() => {
+                    if let Some(e) = dep
+                        .as_deref()
+                        .and_then(|d| postal_outside(communes, p, d, &name))
+                    {
+                        return Err(e);
+                    }
+                }
                 Err(_) => {}
             }
         }
@@ -409,6 +418,38 @@ pub fn unknown_key(key: &str) -> FieldError {
         })),
         wrong_type: false,
     }
+}
+
+/// The error of a postal code shared by several départements, none of whose communes is in the
+/// département given (`dep`, a code); `None` when one is.
+fn postal_outside(
+    communes: &crate::communes::Communes,
+    postal: &str,
+    dep: &str,
+    name: &dyn Fn(&str) -> String,
+) -> Option<FieldError> {
+    let mut deps: Vec<&str> = communes
+        .of_postal(postal)
+        .iter()
+        .map(|&i| communes.get(i).departement)
+        .collect();
+    if deps.contains(&dep) {
+        return None;
+    }
+    deps.sort_unstable();
+    deps.dedup();
+    let deps: Vec<String> = deps.into_iter().map(name).collect();
+    Some(FieldError {
+        field: "code_postal".into(),
+        message: format!(
+            "le code postal {} n'a aucune commune dans le département {} : ses communes sont dans {}",
+            crate::communes::postal_form(postal),
+            name(dep),
+            deps.join(", ")
+        ),
+        help: Some("corrigez le code postal ou le département, ou donnez la commune".into()),
+        wrong_type: false,
+    })
 }
 
 #[cfg(test)]
