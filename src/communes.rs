@@ -241,7 +241,7 @@ impl Communes {
                 let first = self.get(many[0]);
                 Err(Introuvable {
                     message: format!(
-                        "{} : plusieurs communes de ce nom, {}",
+                        "{} : plusieurs communes de ce nom, dans {}",
                         first.nom,
                         self.homonyms(many, nom_departement)
                     ),
@@ -344,7 +344,7 @@ impl Communes {
         match departement {
             Some(d) if d != c.departement => Err(Introuvable {
                 message: format!(
-                    "la commune {} ({}) est dans le département {}, pas dans le {}",
+                    "la commune {} ({}) est dans {}, pas dans {}",
                     c.nom,
                     c.code,
                     nom_departement(c.departement),

@@ -51,6 +51,16 @@ pub fn cle(text: &str) -> String {
     out
 }
 
+/// « de » before a name, elided before a vowel: « de Paris », « d'Orléans ».
+#[must_use]
+pub fn de(name: &str) -> String {
+    if name.starts_with(|c: char| "AEIOUYÉÈÊÎÔaeiouyéèêîô".contains(c)) {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 /// An organisation's name with its article: « la CPAM du Loiret », « l'ARS Normandie » (every
 /// organisation the rule base names is feminine: caisse, agence, direction).
 #[must_use]

@@ -397,6 +397,8 @@ enum Parse {
 }
 
 fn parse(text: &str, refs: &Referentiel) -> Parse {
+    // A byte order mark starts each file of a concatenation (`cat a.ndjson b.ndjson`): not data.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = ProfileSeed { refs };
     match seed.deserialize(&mut de).and_then(|p| de.end().map(|()| p)) {

@@ -85,9 +85,15 @@ impl<'f> Ctx<'f> {
 pub fn type_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "une chaîne",
+        // Named for what makes it unfit where a plain one is expected.
+        DeValue::Integer(_) if as_int(v).is_none() => "un entier trop grand (plus de 19 chiffres)",
         DeValue::Integer(_) => "un entier",
         DeValue::Float(_) => "un nombre",
         DeValue::Boolean(_) => "un booléen",
+        DeValue::Datetime(dt) if dt.offset.is_some() => "une date avec heure et fuseau",
+        DeValue::Datetime(dt) if dt.time.is_some() && dt.date.is_some() => "une date avec heure",
+        DeValue::Datetime(dt) if dt.date.is_none() => "une heure",
+        DeValue::Datetime(_) if as_date(v).is_none() => "une date hors du calendrier",
         DeValue::Datetime(_) => "une date",
         DeValue::Array(_) => "une liste",
         DeValue::Table(_) => "une table",

@@ -555,7 +555,7 @@ fn a_postal_code_shared_by_departements_must_agree_with_the_departement() {
     let (code, _, stderr) = check_flags(&["--code-postal", "05110", "--departement", "45"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("n'a aucune commune dans le département Loiret (45)"),
+        stderr.contains("n'a aucune commune dans le Loiret (45)"),
         "{stderr}"
     );
     let (code, _, stderr) = check_flags(&["--code-postal", "05110", "--departement", "05"]);
@@ -705,5 +705,80 @@ fn a_deep_chain_of_folders_is_cut_short() {
         "{shown}"
     );
     assert_eq!(shown.matches("erreur[unsafe-path]").count(), 1, "{shown}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn messages_say_the_right_thing() {
+    // A region by its name, as a zone by its lower case.
+    let (code, _, stderr) = check_flags(&["--region", "Occitanie"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = check_flags(&["--region", "centre val de loire"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A number is no spelling slip of another département.
+    let (_, _, stderr) = check_flags(&["--departement", "975"]);
+    assert!(!stderr.contains("« 75 »"), "{stderr}");
+    assert!(stderr.contains("971"), "{stderr}");
+    let (_, _, stderr) = check_flags(&["--demi-journees-par-mois", "18446744073709551615"]);
+    assert!(stderr.contains("trop grand"), "{stderr}");
+    assert!(!stderr.contains("pas un nombre entier"), "{stderr}");
+    // The postal code is at fault, and no département was given.
+    let (_, _, stderr) = check_flags(&["--commune", "Orléans", "--code-postal", "75001"]);
+    assert!(
+        stderr.contains("le code postal 75001 n'est pas celui d'Orléans"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("retirez le département"), "{stderr}");
+    assert!(!stderr.contains("le Paris"), "{stderr}");
+    // French articles.
+    let (_, _, stderr) = check_flags(&["--code-postal", "76000", "--departement", "59"]);
+    assert!(
+        stderr.contains("est dans la Seine-Maritime (76), pas dans le Nord (59)"),
+        "{stderr}"
+    );
+    // A byte order mark at the start of a later line (files put end to end).
+    let out = run(
+        &NDJSON,
+        "{\"id\":\"a\"}\n\u{feff}{\"id\":\"b\"}\n".as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // An empty AIDES_RULES is not a --rules without a value.
+    let out = Command::new(BIN)
+        .arg("list")
+        .env("AIDES_RULES", "")
+        .output()
+        .expect("lance aides");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("AIDES_RULES est vide"), "{stderr}");
+}
+
+#[test]
+fn a_rule_value_of_the_right_type_but_unfit_is_named_for_what_it_is() {
+    let dir = edited_rules("types", |s| {
+        let at = s.find("\neur = ").expect("un montant") + 1;
+        let end = at + s[at..].find('\n').expect("fin de ligne");
+        let s = format!("{}eur = 9223372036854775808{}", &s[..at], &s[end..]);
+        let at = s.find("verifie_le = ").expect("verifie_le");
+        let end = at + s[at..].find('\n').expect("fin de ligne");
+        format!(
+            "{}verifie_le = 2026-01-01T10:00:00+02:00{}",
+            &s[..at],
+            &s[end..]
+        )
+    });
+    let out = Command::new(BIN)
+        .args(["validate", "--rules"])
+        .arg(&dir)
+        .output()
+        .expect("lance aides");
+    let shown = text(&[out.stdout, out.stderr].concat());
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(!shown.contains("pas un entier\n"), "{shown}");
+    assert!(shown.contains("un entier trop grand"), "{shown}");
+    assert!(!shown.contains(", pas une date\n"), "{shown}");
+    assert!(
+        shown.contains("pas une date avec heure et fuseau"),
+        "{shown}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

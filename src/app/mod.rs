@@ -94,6 +94,12 @@ fn stdin_is_pipe() -> bool {
     false
 }
 
+/// Whether `AIDES_RULES` is set and empty (clap then blames `--rules` for a value nobody typed).
+#[must_use]
+pub fn rules_env_empty() -> bool {
+    std::env::var_os("AIDES_RULES").is_some_and(|v| v.is_empty())
+}
+
 /// Runs a parsed command line; returns the exit code.
 ///
 /// # Errors

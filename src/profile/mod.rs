@@ -214,7 +214,7 @@ impl Profile {
             return Ok(());
         }
         let name = |code: &str| match refs.departement_id(code) {
-            Some(d) => format!("{} ({code})", refs.departement(d).nom),
+            Some(d) => format!("{} ({code})", refs.departement(d).avec_article()),
             None => format!("({code})"),
         };
         let error = |field: &str, e: crate::communes::Introuvable| FieldError {
@@ -225,6 +225,7 @@ impl Profile {
         };
         let communes = refs.communes();
         let mut dep = self.departement().map(|d| refs.departement(d).code.clone());
+        let given = dep.clone();
         if let Some(p) = &postal {
             match communes.postal(p, &name) {
                 Ok(d) => match &dep {
@@ -232,7 +233,7 @@ impl Profile {
                         return Err(FieldError {
                             field: "code_postal".into(),
                             message: format!(
-                                "le code postal {p} est dans le département {}, pas dans le {}",
+                                "le code postal {p} est dans {}, pas dans {}",
                                 name(d),
                                 name(given)
                             ),
@@ -262,8 +263,17 @@ impl Profile {
             }
         }
         if let Some(c) = &commune {
+            // The département a postal code gives only picks among homonyms: a commune elsewhere is
+            // the postal code's fault (said below), not a département's that nobody gave.
             let i = communes
                 .find(c, dep.as_deref(), &name)
+                .or_else(|e| {
+                    if dep == given {
+                        Err(e)
+                    } else {
+                        communes.find(c, given.as_deref(), &name)
+                    }
+                })
                 .map_err(|e| error("commune", e))?;
             let found = communes.get(i);
             if let Some(p) = &postal
@@ -272,8 +282,8 @@ impl Profile {
                 return Err(FieldError {
                     field: "code_postal".into(),
                     message: format!(
-                        "le code postal {p} n'est pas celui de {} ({})",
-                        found.nom,
+                        "le code postal {p} n'est pas celui {} ({})",
+                        crate::fr::de(found.nom),
                         found.postaux.join(", ")
                     ),
                     help: Some(
@@ -442,7 +452,7 @@ fn postal_outside(
     Some(FieldError {
         field: "code_postal".into(),
         message: format!(
-            "le code postal {} n'a aucune commune dans le département {} : ses communes sont dans {}",
+            "le code postal {} n'a aucune commune dans {} : ses communes sont dans {}",
             crate::communes::postal_form(postal),
             name(dep),
             deps.join(", ")
