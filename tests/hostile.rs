@@ -782,3 +782,26 @@ fn a_rule_value_of_the_right_type_but_unfit_is_named_for_what_it_is() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_compact_batch_with_all_lists_the_non_eligible_aids() {
+    let input = "{\"id\":\"a\",\"zone\":\"ZAR\",\"exercice\":\"salarie\"}\n{\"id\":\"b\",\"zone\":\"ZIP\"}\n";
+    let mut args = NDJSON.to_vec();
+    args.push("--all");
+    let all = run(&args, input.as_bytes());
+    let lean = run(&NDJSON, input.as_bytes());
+    let (all, lean) = (text(&all.stdout), text(&lean.stdout));
+    for (with_all, without) in all.lines().zip(lean.lines()) {
+        assert!(
+            with_all.contains("\"statut\":\"non_eligible\""),
+            "{with_all}"
+        );
+        assert!(
+            !without.contains("\"statut\":\"non_eligible\""),
+            "{without}"
+        );
+        // Every aid of the lean line is in the full one.
+        let count = |line: &str| line.matches("\"statut\":").count();
+        assert!(count(with_all) > count(without), "{with_all}\n{without}");
+    }
+}
