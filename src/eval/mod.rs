@@ -50,6 +50,8 @@ fn verdict_unless_false<'r>(
 ) -> Option<Verdict<'r>> {
     const ON_STACK: usize = 16;
     let n = aide.conditions.len();
+    // Both paths give the same verdict; `n >= ON_STACK` here would only move sixteen-condition aids
+    // to the allocating path (an equivalent mutant, which no test can tell).
     if !stop_at_false || n > ON_STACK {
         let resultats: Vec<Tri> = aide.conditions.iter().map(|c| eval(&c.node, env)).collect();
         if stop_at_false && resultats.contains(&Tri::Faux) {
