@@ -412,6 +412,34 @@ mod tests {
     }
 
     #[test]
+    fn names_as_people_write_them() {
+        let c = communes();
+        let code = |text: &str| c.find(text, None, &dep).map(|i| c.get(i).code);
+        assert_eq!(code("havre"), Ok("76351"));
+        assert_eq!(code("Le Havre"), Ok("76351"));
+        assert_eq!(code("Paris 15e"), Ok("75115"));
+        assert_eq!(code("paris 15"), Ok("75115"));
+        assert_eq!(code("Marseille 1er"), Ok("13201"));
+        assert_eq!(code("Lyon 3e"), Ok("69383"));
+        assert_eq!(code("St-Denis (93)"), Ok("93066"));
+        assert_eq!(code("Ste-Maxime"), Ok("83115"));
+        assert_eq!(code("Orle\u{301}ans"), Ok("45234"));
+        assert_eq!(code("45000"), Ok("45234"));
+        assert_eq!(code("45 000"), Ok("45234"));
+        assert_eq!(c.postal("45 000", &dep), Ok("45"));
+        let e = c.find("01640", None, &dep).unwrap_err();
+        assert!(e.message.contains("est un code postal"), "{e:?}");
+        assert!(e.help.contains("--code-postal 01640"), "{e:?}");
+        let e = c.find("Saint-Denis ()", None, &dep).unwrap_err();
+        assert!(e.message.contains("plusieurs communes"), "{e:?}");
+        // A near spelling, found through the index.
+        let e = c.find("Orleanss", None, &dep).unwrap_err();
+        assert!(e.help.contains("« Orléans »"), "{e:?}");
+        // An article is not a slip: « havre » does not suggest « Aire, Arre, Aure ».
+        assert_eq!(letters_apart(&letters("havre"), &letters("aure")), 2);
+    }
+
+    #[test]
     fn names_codes_and_homonyms() {
         let c = communes();
         let orleans = c.find("Orléans", None, &dep).unwrap();
@@ -428,11 +456,7 @@ mod tests {
             Ok("97411")
         );
         let e = c.find("Orléans", Some("41"), &dep).unwrap_err();
-        assert!(
-            e.message
-                .contains("est dans le département (45), pas dans le (41)"),
-            "{e:?}"
-        );
+        assert!(e.message.contains("est dans (45), pas dans (41)"), "{e:?}");
         let e = c.find("Orléans (41)", None, &dep).unwrap_err();
         assert!(
             e.message
