@@ -94,13 +94,16 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
-    let stall = Stall::spawn(open_source(input)?);
+    let (source, regular) = open_source(input)?;
+    let stall = Stall::spawn(source);
     let mut feed = Feed {
         stall: &stall,
         chunk: Vec::new(),
         pos: 0,
     };
-    batch(rules, &flags, args, shell, &mut feed, Some(&stall), out)
+    // A regular file never waits for a writer: its answers go out in blocks.
+    let watch = (!regular).then_some(&stall);
+    batch(rules, &flags, args, shell, &mut feed, watch, out)
 }
 
 /// The profiles of `reader` (the input named by `args.input`, if any), with `flags` laid over each,
@@ -396,10 +399,18 @@ impl Batch<'_, '_> {
     /// stalls after it, everything read so far is answered and flushed.
     fn push(&mut self, event: Event<'_>, mut pool: Option<&mut Pool>) -> Result<()> {
         self.take(event, pool.as_deref_mut())?;
-        if self.stall.is_some_and(Stall::would_wait) {
-            if self.stall_decides
-                && let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch)
-            {
+        let Some(stall) = self.stall else {
+            return Ok(());
+        };
+        // After the first profile, a pause decides the shape of the output: only a long one (a
+        // script waiting for its answer), not the moment a busy machine takes to see the end.
+        let grace = match self.seen {
+            Seen::One(_) if self.stall_decides => FIRST_STALL_GRACE,
+            Seen::One(_) => return Ok(()),
+            _ => STALL_GRACE,
+        };
+        if stall.would_wait(grace) {
+            if let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch) {
                 self.block.push(Entry::Item(first));
             }
             if matches!(self.seen, Seen::Batch) {
@@ -641,6 +652,9 @@ const FEED_AHEAD: usize = 4;
 /// How long the batch waits for more input before it writes what it has.
 const STALL_GRACE: Duration = Duration::from_millis(2);
 
+/// How long a lone first profile waits for more input before it is answered as the first of a batch.
+const FIRST_STALL_GRACE: Duration = Duration::from_millis(50);
+
 /// What the feed's thread has read, shared with the batch so that it can tell when the input stalls.
 pub(super) struct Stall {
     chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
@@ -654,12 +668,12 @@ pub(super) struct Stall {
 
 impl Stall {
     /// Whether the next read would wait for the input: the current chunk used up and nothing more
-    /// within `STALL_GRACE`.
-    fn would_wait(&self) -> bool {
+    /// within `grace`.
+    fn would_wait(&self, grace: Duration) -> bool {
         if !self.used_up.get() || self.ended.get() || self.next.borrow().is_some() {
             return false;
         }
-        match self.chunks.recv_timeout(STALL_GRACE) {
+        match self.chunks.recv_timeout(grace) {
             Ok(chunk) => {
                 *self.next.borrow_mut() = Some(chunk);
                 false

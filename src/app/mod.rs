@@ -218,13 +218,14 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     if path == Path::new("-") {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
-    Ok(Box::new(BufReader::new(open_source(path)?)))
+    Ok(Box::new(BufReader::new(open_source(path)?.0)))
 }
 
-/// The input named by `--input` (`-`: standard input), unbuffered.
-fn open_source(path: &Path) -> Result<Box<dyn io::Read + Send>> {
+/// The input named by `--input` (`-`: standard input), unbuffered, and whether it is a regular file
+/// (which never waits for a writer).
+fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, bool)> {
     if path == Path::new("-") {
-        return Ok(Box::new(io::stdin()));
+        return Ok((Box::new(io::stdin()), stdin_is_file()));
     }
     let file = std::fs::File::open(path).map_err(|source| Error::Input {
         message: format!(
@@ -233,7 +234,25 @@ fn open_source(path: &Path) -> Result<Box<dyn io::Read + Send>> {
             crate::error::fr_io(&source)
         ),
     })?;
-    Ok(Box::new(file))
+    let regular = file.metadata().is_ok_and(|m| m.is_file());
+    Ok((Box::new(file), regular))
+}
+
+/// Whether standard input is a regular file (`< profils.ndjson`).
+#[cfg(unix)]
+fn stdin_is_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdin_is_file() -> bool {
+    false
 }
 
 fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
