@@ -182,7 +182,8 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
         let text = text.strip_suffix('\r').unwrap_or(text);
         let start = floor_char_boundary(src, span.start.min(src.len()));
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = line_start + text.len();
+        // A span may start on the line's `\r` (before its `\n`), past the text shown.
+        let line_end = (line_start + text.len()).max(start);
         let end = floor_char_boundary(src, span.end.clamp(start, line_end));
         let width = src[start..end].chars().count().max(1);
         let (shown, caret_at, width) = window(text, col - 1, width);
@@ -402,6 +403,26 @@ mod tests {
             suggest("crai", ["caim", "hauts-de-france-crai"]),
             Some("hauts-de-france-crai")
         );
+    }
+
+    #[test]
+    fn a_span_on_the_carriage_return_of_a_line_is_shown() {
+        // Found by fuzzing: the span starts on the `\n` of a `\r\n`, past the text of the line.
+        let src = "\"x\\:\r\n\"x\\:nw:arogier";
+        let at = src.find('\n').unwrap();
+        let d = Diagnostic::error(
+            Code::TomlSyntax,
+            "x\n::y",
+            Some(at..at + 1),
+            "m\u{1b}".into(),
+        );
+        let text = render_text(&d, Some(src));
+        assert!(text.contains("--> x\\n::y:1:6"), "{text}");
+        assert!(
+            text.starts_with("erreur[toml-syntax]: m\\u{1b}\n"),
+            "{text}"
+        );
+        assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
     }
 
     #[test]
