@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(profile batch pipeline rule)
+[ ${#targets[@]} -gt 0 ] || targets=(profile batch pipeline rule text)
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     seeds=()

@@ -598,7 +598,12 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
     let mut msg = match e.kind() {
         ErrorKind::InvalidValue => {
             let value = get(K::InvalidValue).unwrap_or_default();
-            let mut m = if value.is_empty() {
+            let from_env = arg.starts_with("--rules")
+                && !args.iter().any(|a| a.to_string_lossy().starts_with("--rules"))
+                && crate::app::rules_env_empty();
+            let mut m = if value.is_empty() && from_env {
+                "la variable d'environnement AIDES_RULES est vide\n  aide : retirez-la (unset AIDES_RULES) pour les règles intégrées, ou donnez-lui un dossier de règles".to_owned()
+            } else if value.is_empty() {
                 format!("{arg} attend une valeur")
             } else {
                 format!("valeur « {value} » invalide pour {arg}")
@@ -617,6 +622,8 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
                 let s = s.to_string();
                 if s.contains("invalid digit") || s.contains("number too large") {
                     " : un nombre entier positif est attendu".to_owned()
+                } else if s.contains("zero") {
+                    " : un nombre entier d'au moins 1 est attendu".to_owned()
                 } else {
                     format!(" : {s}")
                 }

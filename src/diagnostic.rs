@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::text::visible;
+
 /// How bad a diagnostic is: errors fail `aides validate` (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -159,7 +161,8 @@ pub fn locate(diag: &Diagnostic, source: Option<&str>) -> Option<Location> {
     Some(Location { line, col })
 }
 
-/// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`.
+/// Compiler-style text: header, `--> file:line:col`, the line with carets, `= aide : …`. Every part
+/// taken from a rule file or its name shows its control characters as escapes (`text::visible`).
 #[must_use]
 pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
     render_text_width(diag, source, MAX_SNIPPET + 8)
@@ -175,21 +178,25 @@ pub fn render_text_width(diag: &Diagnostic, source: Option<&str>, columns: usize
 
 fn render_lines(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
     let mut out = String::new();
+    let file = visible(&diag.file);
     let _ = writeln!(
         out,
         "{}[{}]: {}",
         diag.severity.label(),
         diag.code.as_str(),
-        diag.message
+        visible(&diag.message)
     );
+    let help = diag.help.as_deref().map(visible);
     if let (Some(src), Some(span)) = (source, diag.span.as_ref()) {
         let (line, col) = line_col(src, span.start);
         let gutter = " ".repeat(line.to_string().len());
-        let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", diag.file);
-        let text = src.lines().nth(line - 1).unwrap_or("");
+        let _ = writeln!(out, "{gutter}--> {file}:{line}:{col}");
+        let text = src.split('\n').nth(line - 1).unwrap_or("");
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let start = floor_char_boundary(src, span.start.min(src.len()));
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = line_start + text.len();
+        // A span may start on the line's `\r` (before its `\n`), past the text shown.
+        let line_end = (line_start + text.len()).max(start);
         let end = floor_char_boundary(src, span.end.clamp(start, line_end));
         let width = src[start..end].chars().count().max(1);
         let room = columns
@@ -197,19 +204,19 @@ fn render_lines(diag: &Diagnostic, source: Option<&str>, columns: usize) -> Stri
             .clamp(20, MAX_SNIPPET);
         let (shown, caret_at, width) = window(text, col - 1, width, room);
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{line} | {shown}");
+        let _ = writeln!(out, "{line} | {}", visible(&shown));
         let _ = writeln!(
             out,
             "{gutter} | {}{}",
             " ".repeat(caret_at),
             "^".repeat(width)
         );
-        if let Some(help) = &diag.help {
+        if let Some(help) = help {
             let _ = writeln!(out, "{gutter} = aide : {help}");
         }
     } else {
-        let _ = writeln!(out, " --> {}", diag.file);
-        if let Some(help) = &diag.help {
+        let _ = writeln!(out, " --> {file}");
+        if let Some(help) = help {
             let _ = writeln!(out, "  = aide : {help}");
         }
     }
@@ -219,18 +226,23 @@ fn render_lines(diag: &Diagnostic, source: Option<&str>, columns: usize) -> Stri
 /// Longest source line shown in a snippet; a longer one is cut around the span.
 const MAX_SNIPPET: usize = 100;
 
-/// The part of a source line to show, the caret's column in it and the caret's width: the whole line
-/// when short, else a window of it around the span with `…` where it was cut.
+/// The part of a source line to show, the caret's column in it and the caret's width (counted as
+/// shown, control characters escaped): the whole line when short, else a window of it around the span
+/// with `…` where it was cut.
 fn window(text: &str, col: usize, width: usize, room: usize) -> (String, usize, usize) {
     let chars: Vec<char> = text.chars().collect();
+    let shown_width = |cs: &[char]| crate::text::visible_width(&cs.iter().collect::<String>());
+    let col = col.min(chars.len());
     if chars.len() <= room {
-        return (text.to_owned(), col, width);
+        let to = (col + width).min(chars.len());
+        let caret_width = shown_width(&chars[col..to]).max(1);
+        return (text.to_owned(), shown_width(&chars[..col]), caret_width);
     }
     let room = room - 2;
     let from = col.saturating_sub(room / 3).min(chars.len());
     let to = (from + room).min(chars.len());
     let mut shown = String::new();
-    let mut caret = col - from;
+    let mut caret = shown_width(&chars[from..col]);
     if from > 0 {
         shown.push('…');
         caret += 1;
@@ -239,7 +251,8 @@ fn window(text: &str, col: usize, width: usize, room: usize) -> (String, usize, 
     if to < chars.len() {
         shown.push('…');
     }
-    let width = width.min(to.saturating_sub(col).max(1));
+    let span_end = (col + width.min(to.saturating_sub(col).max(1))).min(to);
+    let width = shown_width(&chars[col..span_end]).max(1);
     (shown, caret, width)
 }
 
@@ -250,14 +263,14 @@ pub fn render_github(diag: &Diagnostic, source: Option<&str>) -> String {
         Severity::Erreur => "error",
         Severity::Avertissement => "warning",
     };
-    let mut props = format!("file={}", escape_property(&diag.file));
+    let mut props = format!("file={}", escape_property(&visible(&diag.file)));
     if let Some(loc) = locate(diag, source) {
         let _ = write!(props, ",line={},col={}", loc.line, loc.col);
     }
     let _ = write!(props, ",title={}", escape_property(diag.code.as_str()));
-    let mut message = diag.message.clone();
+    let mut message = visible(&diag.message).into_owned();
     if let Some(help) = &diag.help {
-        let _ = write!(message, "\naide : {help}");
+        let _ = write!(message, "\naide : {}", visible(help));
     }
     format!("::{level} {props}::{}", escape_data(&message))
 }
@@ -279,15 +292,16 @@ const MAX_SUGGESTED_WORD: usize = 64;
 /// Longest user text echoed in a message; longer text is cut, with its length.
 const MAX_ECHO: usize = 80;
 
-/// User text as quoted in a message: whole when short, else its first characters and its length.
+/// User text as quoted in a message: whole when short, else its first characters and its length;
+/// its control characters escaped.
 #[must_use]
 pub fn echo(text: &str) -> Cow<'_, str> {
     let mut chars = text.char_indices();
     match chars.nth(MAX_ECHO) {
-        None => Cow::Borrowed(text),
+        None => visible(text),
         Some((cut, _)) => Cow::Owned(format!(
             "{}… ({} caractères)",
-            &text[..cut],
+            visible(&text[..cut]),
             text.chars().count()
         )),
     }
@@ -406,6 +420,26 @@ mod tests {
             suggest("crai", ["caim", "hauts-de-france-crai"]),
             Some("hauts-de-france-crai")
         );
+    }
+
+    #[test]
+    fn a_span_on_the_carriage_return_of_a_line_is_shown() {
+        // Found by fuzzing: the span starts on the `\n` of a `\r\n`, past the text of the line.
+        let src = "\"x\\:\r\n\"x\\:nw:arogier";
+        let at = src.find('\n').unwrap();
+        let d = Diagnostic::error(
+            Code::TomlSyntax,
+            "x\n::y",
+            Some(at..at + 1),
+            "m\u{1b}".into(),
+        );
+        let text = render_text(&d, Some(src));
+        assert!(text.contains("--> x\\n::y:1:6"), "{text}");
+        assert!(
+            text.starts_with("erreur[toml-syntax]: m\\u{1b}\n"),
+            "{text}"
+        );
+        assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Fatal errors of a command and their exit codes: 1 for bad input or bad rules, 2 for a usage error.
+//! Fatal errors of a command and their exit codes: 1 for bad input or bad rules, 2 for a usage error,
+//! 130 for a questionnaire stopped by Ctrl-C.
 //! Per-profile problems in batch mode are not errors here: they are reported in place and set exit 1 at
 //! the end.
 
@@ -20,6 +21,9 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// The physician stopped the questionnaire with Ctrl-C (exit 130, as a shell reports SIGINT).
+    #[error("questionnaire interrompu (Ctrl-C) : aucune réponse donnée")]
+    Interrupted,
     /// The rule set has errors; `rendered` holds the diagnostics, already formatted.
     #[error("{rendered}")]
     Rules { rendered: String },
@@ -30,6 +34,7 @@ impl Error {
     pub fn exit_code(&self) -> crate::exit::ExitCode {
         match self {
             Error::Usage { .. } => crate::exit::ExitCode::Usage,
+            Error::Interrupted => crate::exit::ExitCode::Interrupted,
             _ => crate::exit::ExitCode::Failure,
         }
     }

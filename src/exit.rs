@@ -1,6 +1,7 @@
 //! The exit codes (SPEC §1), in one place, and the mapping from a command's outcome to a code and the
 //! text on stderr. `0` the command did its job (whatever the eligibility outcome), `1` bad input, bad
-//! rules or a failed write, `2` a command-line usage error. Writing to a closed pipe is not a failure.
+//! rules or a failed write, `2` a command-line usage error, `130` the questionnaire stopped by Ctrl-C.
+//! Writing to a closed pipe is not a failure.
 
 use std::io::{self, Write};
 
@@ -15,6 +16,8 @@ pub enum ExitCode {
     Failure = 1,
     /// A command-line usage error.
     Usage = 2,
+    /// The questionnaire was interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it.
+    Interrupted = 130,
 }
 
 impl From<ExitCode> for std::process::ExitCode {
@@ -61,10 +64,12 @@ pub fn finish(
         Ok(Err(e)) if e.is_broken_pipe() => ExitCode::Success,
         Ok(Err(e)) => {
             let _ = out.flush();
+            let text = e.to_string();
+            let text = crate::text::visible_lines(&text);
             let _ = if matches!(e, Error::Rules { .. }) {
-                writeln!(err, "{e}")
+                writeln!(err, "{text}")
             } else {
-                writeln!(err, "{}", fit_err(&format!("erreur : {e}")))
+                writeln!(err, "{}", fit_err(&format!("erreur : {text}")))
             };
             e.exit_code()
         }

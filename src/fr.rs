@@ -14,12 +14,16 @@ pub fn date(d: NaiveDate) -> String {
 
 /// The form words are compared in: lower case, no accents, spaces, underscores and apostrophes as
 /// single hyphens (« Médecin  généraliste » and `medecin_generaliste` give `medecin-generaliste`;
-/// « Saint-Étienne » gives `saint-etienne`).
+/// « Saint-Étienne » gives `saint-etienne`, and so does « Saint-E\u{301}tienne », its accent typed
+/// apart).
 #[must_use]
 pub fn cle(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars().flat_map(char::to_lowercase) {
         let plain = match c {
+            // Accents typed apart from their letter (macOS, PDF copies: « e\u{301} »), as the
+            // composed letter would be: dropped.
+            '\u{300}'..='\u{36f}' => continue,
             'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
             'ç' => "c",
             'é' | 'è' | 'ê' | 'ë' => "e",
@@ -45,6 +49,16 @@ pub fn cle(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// « de » before a name, elided before a vowel: « de Paris », « d'Orléans ».
+#[must_use]
+pub fn de(name: &str) -> String {
+    if name.starts_with(|c: char| "AEIOUYÉÈÊÎÔaeiouyéèêîô".contains(c)) {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
 }
 
 /// An organisation's name with its article: « la CPAM du Loiret », « l'ARS Normandie » (every

@@ -281,8 +281,17 @@ fn read_value(
         Some(b'-' | b'0'..=b'9') => Raw::Number(text),
         Some(b'{') => Raw::Other("un objet"),
         _ => {
+            // The parser's own error: a lone UTF-16 half, a list nested too deep.
             let value: serde_json::Value =
-                serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
+                serde_json::from_str(text).map_err(|e| FieldError {
+                    field: field.name().into(),
+                    message: json_error_fr(&e.to_string()),
+                    help: Some(
+                        "écrivez la valeur en JSON simple : une chaîne, un nombre, un booléen ou une liste de chaînes"
+                            .into(),
+                    ),
+                    wrong_type: false,
+                })?;
             let raw = json_to_raw(&value);
             let v = profile::parse_value(field, &raw, refs)?;
             profile.set(field, Some(v));
@@ -388,6 +397,8 @@ enum Parse {
 }
 
 fn parse(text: &str, refs: &Referentiel) -> Parse {
+    // A byte order mark starts each file of a concatenation (`cat a.ndjson b.ndjson`): not data.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = ProfileSeed { refs };
     match seed.deserialize(&mut de).and_then(|p| de.end().map(|()| p)) {

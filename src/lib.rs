@@ -6,7 +6,7 @@
 //! `communes`, `rules` (loading and checking rule files), `eval` (three-valued evaluation), `report`
 //! (the JSON contract, built from eval's verdicts) and `schema` (its JSON Schemas), `questionnaire`
 //! (the guide's answers and command line), `input` (reading JSON profiles from a stream), `fr` (French
-//! formatting).
+//! formatting), `text` (control characters made visible).
 //! The shell is `app` (all I/O) with `cli` (argument structs), `output` (rendering) and `exit` (exit
 //! codes and the text that ends a command); `serve` is the web page and the HTTP API over the same
 //! functions, reached only by `aides serve`.
@@ -30,6 +30,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod serve;
+pub mod text;
 pub mod toml_read;
 
 use std::ffi::OsString;

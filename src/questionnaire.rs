@@ -209,14 +209,17 @@ fn place(text: &str, refs: &Referentiel) -> Result<Reponse, FieldError> {
     let mut p = Profile::default();
     p.set(ids::COMMUNE, Some(Value::Text(text.into())));
     let commune = p.resolve_region(refs);
-    if commune.is_ok() {
+    let digits = text.len() == 5 && text.chars().all(|c| c.is_ascii_digit());
+    // Five digits that are not the commune's INSEE code are its postal code: kept as such.
+    let by_postal = digits && p.get(ids::COMMUNE) != Some(&Value::Text(text.into()));
+    if commune.is_ok() && !by_postal {
         let code = p
             .get(ids::COMMUNE)
             .cloned()
             .unwrap_or(Value::Text(text.into()));
         return Ok(Reponse::Valeurs(vec![(ids::COMMUNE, code)]));
     }
-    if text.len() == 5 && text.chars().all(|c| c.is_ascii_digit()) {
+    if digits {
         let mut p = Profile::default();
         p.set(ids::CODE_POSTAL, Some(Value::Text(text.into())));
         return p

@@ -38,6 +38,8 @@ pub struct Region {
 pub struct Departement {
     pub code: String,
     pub nom: String,
+    /// The article of the name in a sentence (`le`, `la`, `les`, `l'`); empty when it takes none.
+    pub article: String,
     pub region: RegionId,
     pub cpam: String,
     pub ameli: Option<String>,
@@ -45,6 +47,19 @@ pub struct Departement {
 }
 
 /// A contact as shown to the user; keys the rule base does not know are `None` (omitted in JSON).
+impl Departement {
+    /// The name with its article, as in a sentence: « le Nord », « l'Ain », « la Seine-Maritime »,
+    /// « Paris ».
+    #[must_use]
+    pub fn avec_article(&self) -> String {
+        match self.article.as_str() {
+            "" => self.nom.clone(),
+            "l'" => format!("l'{}", self.nom),
+            a => format!("{a} {}", self.nom),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[schemars(description = "Qui contacter.")]
 pub struct Contact<'r> {
@@ -140,10 +155,17 @@ impl Referentiel {
     }
 
     #[must_use]
+    /// A region by its slug, or by its slug or name written another way (case, accents, spaces:
+    /// « Occitanie », « Centre Val de Loire »), as every closed set is matched.
     pub fn region_id(&self, slug: &str) -> Option<RegionId> {
-        self.regions
-            .iter()
-            .position(|r| r.slug == slug)
+        let exact = self.regions.iter().position(|r| r.slug == slug);
+        exact
+            .or_else(|| {
+                let k = crate::fr::cle(slug);
+                self.regions
+                    .iter()
+                    .position(|r| crate::fr::cle(&r.slug) == k || crate::fr::cle(&r.nom) == k)
+            })
             .and_then(|i| u16::try_from(i).ok())
             .map(RegionId)
     }
@@ -383,6 +405,22 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             let t = Table::new(t, span, "un département");
             let code = t.req_str(ctx, "code");
             let nom = t.req_str(ctx, "nom");
+            let article = match t.str(ctx, "article") {
+                None => String::new(),
+                Some((a @ ("le" | "la" | "les" | "l'"), _)) => a.to_owned(),
+                Some((other, span)) => {
+                    ctx.error(
+                        Code::ValueOutOfDomain,
+                        span,
+                        format!("article « {} » inconnu", crate::text::visible(other)),
+                        Some(
+                            "\"le\", \"la\", \"les\" ou \"l'\" ; sans article : omettez la clé"
+                                .into(),
+                        ),
+                    );
+                    String::new()
+                }
+            };
             let region = t.req_str(ctx, "region");
             let cpam = t.req_str(ctx, "cpam");
             let ameli = opt(&t, ctx, "ameli");
@@ -423,6 +461,7 @@ pub fn read_departements(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             out.departements.push(Departement {
                 code: code.to_owned(),
                 nom: nom.to_owned(),
+                article,
                 region: region_id,
                 cpam: cpam.to_owned(),
                 ameli,

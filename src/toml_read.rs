@@ -45,6 +45,27 @@ impl<'f> Ctx<'f> {
             .push(Diagnostic::warning(code, self.file, Some(span), message).with_help_opt(help));
     }
 
+    /// Reports a text that carries a control character or a bidi override: shown to people, it could
+    /// clear a screen, overwrite a line or forge a CI annotation.
+    pub fn hidden_chars(&mut self, key: &str, text: &str, span: Range<usize>) {
+        if let Some(c) = text.chars().find(|&c| crate::text::is_hidden(c)) {
+            self.error(
+                Code::ValueOutOfDomain,
+                span,
+                format!(
+                    "le texte de « {} » contient le caractère de contrôle U+{:04X}",
+                    crate::text::visible(key),
+                    u32::from(c)
+                ),
+                Some(
+                    "retirez-le : un texte pour les lecteurs ne porte ni caractère de contrôle, ni \
+                     saut de ligne, ni marque de sens d'écriture"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+
     /// Reports a value of the wrong TOML type.
     pub fn type_mismatch(&mut self, key: &str, val: &Val<'_>, expected: &str) {
         self.error(
@@ -64,9 +85,15 @@ impl<'f> Ctx<'f> {
 pub fn type_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "une chaîne",
+        // Named for what makes it unfit where a plain one is expected.
+        DeValue::Integer(_) if as_int(v).is_none() => "un entier trop grand (plus de 19 chiffres)",
         DeValue::Integer(_) => "un entier",
         DeValue::Float(_) => "un nombre",
         DeValue::Boolean(_) => "un booléen",
+        DeValue::Datetime(dt) if dt.offset.is_some() => "une date avec heure et fuseau",
+        DeValue::Datetime(dt) if dt.time.is_some() && dt.date.is_some() => "une date avec heure",
+        DeValue::Datetime(dt) if dt.date.is_none() => "une heure",
+        DeValue::Datetime(_) if as_date(v).is_none() => "une date hors du calendrier",
         DeValue::Datetime(_) => "une date",
         DeValue::Array(_) => "une liste",
         DeValue::Table(_) => "une table",
@@ -193,6 +220,7 @@ impl<'t, 'i> Table<'t, 'i> {
     pub fn str(&self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<(&'t str, Range<usize>)> {
         let val = self.get(key)?;
         if let DeValue::String(s) = val.get_ref() {
+            ctx.hidden_chars(key, s, val.span());
             Some((s.as_ref(), val.span()))
         } else {
             ctx.type_mismatch(key, val, "une chaîne");
@@ -261,6 +289,7 @@ impl<'t, 'i> Table<'t, 'i> {
             .iter()
             .filter_map(|item| {
                 if let DeValue::String(s) = item.get_ref() {
+                    ctx.hidden_chars(key, s, item.span());
                     Some(s.to_string())
                 } else {
                     ctx.type_mismatch(key, item, "une chaîne");

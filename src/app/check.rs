@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Shell, flag_error, flags_profile, load, open_input};
+use super::{Shell, flag_error, flags_profile, load, open_source};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -52,16 +52,34 @@ fn named_batch(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
 }
 
-/// The worker threads for a batch: `--jobs`, else the available cores; one for the table, whose bad
-/// items go to stderr between the answers.
-fn jobs(args: &CheckArgs) -> usize {
-    if args.format == CheckFormat::Table {
-        return 1;
+/// The most worker threads `--jobs` accepts: more would only wait for the reader, and each costs a
+/// stack.
+pub(super) const MAX_JOBS: usize = 64;
+
+/// Blocks between reading and writing at most, whatever the number of jobs: with a block's output at
+/// most about 1 MB (16 full reports, or 128 KiB of lines answered in compact lines), memory in flight
+/// stays under some 30 MB.
+const MAX_IN_FLIGHT: u64 = 24;
+
+/// The worker threads for a batch: `--jobs` (at most `MAX_JOBS`), else the available cores (as many
+/// at most); one for the table, whose bad items go to stderr between the answers.
+fn jobs(args: &CheckArgs) -> Result<usize> {
+    if let Some(n) = args.jobs
+        && n.get() > MAX_JOBS
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "--jobs {n} : au plus {MAX_JOBS} fils de calcul\n  aide : donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
+            ),
+        });
     }
-    args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+    if args.format == CheckFormat::Table {
+        return Ok(1);
+    }
+    Ok(args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
         std::num::NonZeroUsize::get,
-    )
+    ))
 }
 
 pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
@@ -76,8 +94,16 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
-    let mut reader = open_input(input)?;
-    batch(rules, &flags, args, shell, &mut *reader, out)
+    let (source, regular) = open_source(input)?;
+    let stall = Stall::spawn(source);
+    let mut feed = Feed {
+        stall: &stall,
+        chunk: Vec::new(),
+        pos: 0,
+    };
+    // A regular file never waits for a writer: its answers go out in blocks.
+    let watch = (!regular).then_some(&stall);
+    batch(rules, &flags, args, shell, &mut feed, watch, out)
 }
 
 /// The profiles of `reader` (the input named by `args.input`, if any), with `flags` laid over each,
@@ -88,6 +114,7 @@ pub(super) fn batch(
     args: &CheckArgs,
     shell: Shell,
     reader: &mut dyn io::BufRead,
+    stall: Option<&Stall>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let writer = output::check::writer(options(args, shell));
@@ -96,7 +123,7 @@ pub(super) fn batch(
         flags,
         writer: &*writer,
     };
-    let jobs = jobs(args);
+    let jobs = jobs(args)?;
     let mut batch = Batch {
         ctx,
         seen: if args.input.as_deref().is_some_and(named_batch) {
@@ -105,6 +132,11 @@ pub(super) fn batch(
             Seen::Nothing
         },
         block: Block::default(),
+        stall,
+        // A compact line or a French answer is the same whether the input is one profile or a batch:
+        // when the input stalls after one, it is answered as the first of a batch (a JSON report would
+        // change shape, from an object to an array: it waits for the next profile or the end).
+        stall_decides: args.format != CheckFormat::Json,
         sink: Sink {
             out,
             separator: writer.separator(),
@@ -138,6 +170,8 @@ pub(super) fn batch(
         batch.seen = Seen::Batch;
     }
     batch.finish()?;
+    // The answers reach stdout before the summary reaches stderr, and a failed write is an error.
+    batch.sink.out.flush().map_err(Error::stdout)?;
     let sink = &batch.sink;
     if sink.opened && !shell.quiet {
         let _ = writeln!(io::stderr(), "{}", summary(sink.profiles, sink.errors));
@@ -354,12 +388,45 @@ struct Batch<'a, 'o> {
     ctx: Ctx<'a>,
     seen: Seen,
     block: Block,
+    /// Tells when the input stalls (then what is evaluated is written); `None` in-process.
+    stall: Option<&'a Stall>,
+    /// Whether a stall after the first profile makes the input a batch.
+    stall_decides: bool,
     sink: Sink<'o>,
 }
 
 impl Batch<'_, '_> {
-    /// One event of the input, in order; `pool` evaluates full blocks in parallel.
-    fn push(&mut self, event: Event<'_>, pool: Option<&mut Pool>) -> Result<()> {
+    /// One event of the input, in order; `pool` evaluates full blocks in parallel. When the input
+    /// stalls after it, everything read so far is answered and flushed.
+    fn push(&mut self, event: Event<'_>, mut pool: Option<&mut Pool>) -> Result<()> {
+        self.take(event, pool.as_deref_mut())?;
+        let Some(stall) = self.stall else {
+            return Ok(());
+        };
+        // After the first profile, a pause decides the shape of the output: only a long one (a
+        // script waiting for its answer), not the moment a busy machine takes to see the end.
+        let grace = match self.seen {
+            Seen::One(_) if self.stall_decides => FIRST_STALL_GRACE,
+            Seen::One(_) => return Ok(()),
+            _ => STALL_GRACE,
+        };
+        if stall.would_wait(grace) {
+            if let Seen::One(first) = std::mem::replace(&mut self.seen, Seen::Batch) {
+                self.block.push(Entry::Item(first));
+            }
+            if matches!(self.seen, Seen::Batch) {
+                self.flush_block(pool.as_deref_mut())?;
+                if let Some(pool) = pool {
+                    pool.drain(&mut self.sink)?;
+                }
+                self.sink.out.flush().map_err(Error::stdout)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One event of the input into the current block (which goes out when full).
+    fn take(&mut self, event: Event<'_>, pool: Option<&mut Pool>) -> Result<()> {
         let entry = match event {
             Event::Item(item) => {
                 let in_array = matches!(item.place, input::Place::Element { .. });
@@ -453,12 +520,13 @@ impl Batch<'_, '_> {
         let probe = tests::probe();
         std::thread::scope(|scope| {
             let mut workers = Vec::with_capacity(jobs);
+            let mut spawn_failed = None;
             for _ in 0..jobs {
                 let results = results.clone();
                 let inbox = &inbox;
                 #[cfg(test)]
                 let probe = probe.clone();
-                workers.push(scope.spawn(move || {
+                let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                     #[cfg(test)]
                     tests::arm(probe);
                     loop {
@@ -471,16 +539,36 @@ impl Batch<'_, '_> {
                             break;
                         }
                     }
-                }));
+                });
+                match spawned {
+                    Ok(worker) => workers.push(worker),
+                    Err(e) => {
+                        spawn_failed = Some(e);
+                        break;
+                    }
+                }
             }
             drop(results);
+            if let Some(e) = spawn_failed {
+                // The threads already started stop when the work channel closes.
+                drop(work);
+                for worker in workers {
+                    let _ = worker.join();
+                }
+                return Err(Error::Input {
+                    message: format!(
+                        "--jobs {jobs} : le système refuse un fil de calcul de plus ({})\n  aide : donnez un --jobs plus petit",
+                        crate::error::fr_io(&e)
+                    ),
+                });
+            }
             let mut pool = Pool {
                 work,
                 done,
                 next_seq: 0,
                 next_write: 0,
                 waiting: BTreeMap::new(),
-                limit: 2 * jobs as u64 + 1,
+                limit: (2 * jobs as u64 + 1).min(MAX_IN_FLIGHT),
             };
             let refs = &ctx.rules.refs;
             let shape = input::stream(reader, refs, true, &mut |event| {
@@ -553,6 +641,140 @@ impl Pool {
             self.wait_one(sink)?;
         }
         Ok(())
+    }
+}
+
+/// Bytes read from the input at a time, on the feed's thread.
+const FEED_CHUNK: usize = 64 * 1024;
+
+/// Chunks read ahead of the batch at most.
+const FEED_AHEAD: usize = 4;
+
+/// How long the batch waits for more input before it writes what it has.
+const STALL_GRACE: Duration = Duration::from_millis(2);
+
+/// How long a lone first profile waits for more input before it is answered as the first of a batch.
+const FIRST_STALL_GRACE: Duration = Duration::from_millis(50);
+
+/// What the feed's thread has read, shared with the batch so that it can tell when the input stalls.
+pub(super) struct Stall {
+    chunks: mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// A chunk received while looking for a stall, for the next read.
+    next: std::cell::RefCell<Option<io::Result<Vec<u8>>>>,
+    /// Whether the reader has used up its current chunk.
+    used_up: std::cell::Cell<bool>,
+    /// Whether the input ended (or failed).
+    ended: std::cell::Cell<bool>,
+}
+
+impl Stall {
+    /// Whether the next read would wait for the input: the current chunk used up and nothing more
+    /// within `grace`.
+    fn would_wait(&self, grace: Duration) -> bool {
+        if !self.used_up.get() || self.ended.get() || self.next.borrow().is_some() {
+            return false;
+        }
+        match self.chunks.recv_timeout(grace) {
+            Ok(chunk) => {
+                *self.next.borrow_mut() = Some(chunk);
+                false
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                self.ended.set(true);
+                false
+            }
+        }
+    }
+
+    /// The next chunk, waiting for it; `None` at the end of the input.
+    fn next_chunk(&self) -> Option<io::Result<Vec<u8>>> {
+        let next = self.next.take().or_else(|| self.chunks.recv().ok());
+        if next.is_none() {
+            self.ended.set(true);
+        }
+        next
+    }
+}
+
+/// The input of `check --input`, read on a thread of its own (so that a stall can be seen), in
+/// chunks of at most `FEED_CHUNK` bytes, `FEED_AHEAD` of them ahead at most.
+pub(super) struct Feed<'s> {
+    stall: &'s Stall,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl Stall {
+    /// Starts reading `source` on its own thread. The thread ends at the end of the input, or at its
+    /// next chunk once the batch has stopped.
+    fn spawn(mut source: Box<dyn io::Read + Send>) -> Stall {
+        let (tx, chunks) = mpsc::sync_channel(FEED_AHEAD);
+        let reader = std::thread::Builder::new()
+            .name("lecture".into())
+            .spawn(move || {
+                loop {
+                    let mut buf = vec![0; FEED_CHUNK];
+                    match source.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            if tx.send(Ok(buf)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
+                    }
+                }
+            });
+        let stall = Stall {
+            chunks,
+            next: std::cell::RefCell::new(None),
+            used_up: std::cell::Cell::new(true),
+            ended: std::cell::Cell::new(false),
+        };
+        if let Err(e) = reader {
+            // No thread: the input reads as failed, in its place.
+            *stall.next.borrow_mut() = Some(Err(e));
+        }
+        stall
+    }
+}
+
+impl io::Read for Feed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = io::BufRead::fill_buf(self)?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl io::BufRead for Feed<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.chunk.len() {
+            self.pos = 0;
+            match self.stall.next_chunk() {
+                None => self.chunk.clear(),
+                Some(Ok(chunk)) => self.chunk = chunk,
+                Some(Err(e)) => {
+                    self.chunk.clear();
+                    return Err(e);
+                }
+            }
+            self.stall.used_up.set(self.chunk.is_empty());
+        }
+        Ok(&self.chunk[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.chunk.len());
+        self.stall.used_up.set(self.pos >= self.chunk.len());
     }
 }
 

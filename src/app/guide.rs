@@ -308,7 +308,7 @@ fn ask(
                 if let Some(h) = help {
                     message.push_str(&format!(" — {h}"));
                 }
-                Validation::Invalid(fit(&message, width).into())
+                Validation::Invalid(fit(&crate::text::visible(&message), width).into())
             }
         })
     };
@@ -328,7 +328,9 @@ fn ask(
         Ok(text) => Ok(Some(
             read_answer(field, &text, &choices, refs).unwrap_or(Reponse::Inconnu),
         )),
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Ok(None),
+        // Échap stops and shows the answer so far; Ctrl-C stops without it (exit 130).
+        Err(InquireError::OperationCanceled) => Ok(None),
+        Err(InquireError::OperationInterrupted) => Err(Error::Interrupted),
         Err(InquireError::IO(e)) => Err(Error::Io {
             path: "terminal".into(),
             source: e,

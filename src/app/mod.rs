@@ -68,6 +68,7 @@ impl Shell {
     /// A warning on stderr, unless `-q`.
     pub(crate) fn warn(self, text: &str) {
         if !self.quiet {
+            let text = crate::text::visible_lines(text);
             let _ = writeln!(io::stderr(), "attention : {text}");
         }
     }
@@ -92,6 +93,12 @@ fn stdin_is_pipe() -> bool {
 #[cfg(not(unix))]
 fn stdin_is_pipe() -> bool {
     false
+}
+
+/// Whether `AIDES_RULES` is set and empty (clap then blames `--rules` for a value nobody typed).
+#[must_use]
+pub fn rules_env_empty() -> bool {
+    std::env::var_os("AIDES_RULES").is_some_and(|v| v.is_empty())
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -148,7 +155,7 @@ pub fn check_batch(
     };
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    check::batch(rules, &flags, args, shell, reader, out)
+    check::batch(rules, &flags, args, shell, reader, None, out)
 }
 
 /// The width to wrap error messages at: the terminal's (of stderr), else `COLUMNS`, else 100.
@@ -224,6 +231,15 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
     if path == Path::new("-") {
         return Ok(Box::new(BufReader::new(io::stdin().lock())));
     }
+    Ok(Box::new(BufReader::new(open_source(path)?.0)))
+}
+
+/// The input named by `--input` (`-`: standard input), unbuffered, and whether it is a regular file
+/// (which never waits for a writer).
+fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, bool)> {
+    if path == Path::new("-") {
+        return Ok((Box::new(io::stdin()), stdin_is_file()));
+    }
     let file = std::fs::File::open(path).map_err(|source| Error::Input {
         message: format!(
             "--input : {} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
@@ -231,7 +247,25 @@ fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
             crate::error::fr_io(&source)
         ),
     })?;
-    Ok(Box::new(BufReader::new(file)))
+    let regular = file.metadata().is_ok_and(|m| m.is_file());
+    Ok((Box::new(file), regular))
+}
+
+/// Whether standard input is a regular file (`< profils.ndjson`).
+#[cfg(unix)]
+fn stdin_is_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdin_is_file() -> bool {
+    false
 }
 
 fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
@@ -295,15 +329,28 @@ fn one_profile(flags: &ProfileArgs, input: Option<&Path>, refs: &Referentiel) ->
         return Ok(p);
     };
     let mut reader = open_input(path)?;
-    let mut items = Vec::new();
-    stream_profiles(&mut *reader, refs, &mut |item| {
-        items.push(item);
-        Ok::<(), Error>(())
+    // Reading stops at the second profile: nothing after it could make the input right.
+    let mut first = None;
+    let shape = stream_profiles(&mut *reader, refs, &mut |item| {
+        if first.is_some() {
+            return Err(Error::Input {
+                message: format!(
+                    "--input : un seul profil attendu ici, et un deuxième commence ligne {}\n  aide : pour un lot de profils, utilisez aides check --input",
+                    item.place.line()
+                ),
+            });
+        }
+        first = Some(item);
+        Ok(())
     })?;
-    let mut items = items.into_iter();
-    let (Some(item), None) = (items.next(), items.next()) else {
+    let Some(item) = first else {
+        let message = if shape.is_some() {
+            "--input : tableau vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
+        } else {
+            "--input : entrée vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
+        };
         return Err(Error::Input {
-            message: "--input : un seul profil attendu ici\n  aide : pour un lot de profils, utilisez aides check --input".into(),
+            message: message.into(),
         });
     };
     let place = item.place;

@@ -3,7 +3,8 @@
 //! when it leads inside the rules directory (a link out of it is never opened, so that a rule pull
 //! request cannot copy another file into CI logs); a link to a directory is never followed (inside the
 //! rules directory its target is read anyway, so links in a loop cannot hang the walk); FIFOs, devices
-//! and sockets are never opened. Everything skipped is an `unsafe-path` diagnostic naming the path (a
+//! and sockets are never opened; a folder is read once (by device and inode) and at most `MAX_DEPTH`
+//! levels down. Everything skipped is an `unsafe-path` diagnostic naming the path (a
 //! warning for a harmless link to a directory of the rules, else an error). The library's loader only
 //! ever sees `(path, text)` pairs.
 
@@ -27,18 +28,50 @@ fn unsafe_path(path: &Path, message: String, help: &str) -> Diagnostic {
     Diagnostic::error(Code::UnsafePath, &display(path), None, message).with_help(help)
 }
 
+/// The deepest folder read under a rules directory (the shipped rules are two levels deep): deeper
+/// ones are an `unsafe-path` error, so that a chain of thousands of folders costs nothing.
+pub const MAX_DEPTH: usize = 16;
+
+/// A directory's identity: its device and inode (its canonical path where there are none), so that
+/// telling a folder already read costs no walk up its path.
+#[cfg(unix)]
+fn identity(_: &Path, meta: &fs::Metadata) -> DirId {
+    use std::os::unix::fs::MetadataExt;
+    DirId::Inode(meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _: &fs::Metadata) -> DirId {
+    DirId::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum DirId {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
 /// Walks one rules directory.
 struct Walk {
     /// The canonical rules directory: links must lead inside it.
     root: PathBuf,
-    visited: HashSet<PathBuf>,
+    visited: HashSet<DirId>,
     files: Vec<PathBuf>,
     diags: Vec<Diagnostic>,
 }
 
 impl Walk {
-    fn dir(&mut self, dir: &Path, canonical: PathBuf) {
-        if !self.visited.insert(canonical) {
+    fn dir(&mut self, dir: &Path, id: DirId, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.diags.push(unsafe_path(
+                dir,
+                format!("dossier à plus de {MAX_DEPTH} niveaux sous le dossier de règles : non lu"),
+                "rangez les règles dans national/, regions/<région>/, abrogees/ et referentiel/",
+            ));
+            return;
+        }
+        if !self.visited.insert(id) {
             self.diags.push(unsafe_path(
                 dir,
                 "dossier déjà parcouru sous un autre chemin : ignoré".into(),
@@ -64,11 +97,11 @@ impl Walk {
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            self.entry(&path);
+            self.entry(&path, depth);
         }
     }
 
-    fn entry(&mut self, path: &Path) {
+    fn entry(&mut self, path: &Path, depth: usize) {
         let Ok(meta) = fs::symlink_metadata(path) else {
             return;
         };
@@ -92,8 +125,7 @@ impl Walk {
                 _ => {}
             }
         } else if meta.is_dir() {
-            let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            self.dir(path, canonical);
+            self.dir(path, identity(path, &meta), depth + 1);
         } else if is_toml {
             if meta.is_file() {
                 self.files.push(path.to_path_buf());
@@ -199,12 +231,15 @@ fn read_path(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     let files = if is_dir {
         let root = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut walk = Walk {
-            root: root.clone(),
+            root,
             visited: HashSet::new(),
             files: Vec::new(),
             diags: Vec::new(),
         };
-        walk.dir(path, root);
+        match fs::metadata(path) {
+            Ok(meta) => walk.dir(path, identity(path, &meta), 0),
+            Err(_) => walk.dir(path, DirId::Path(path.to_path_buf()), 0),
+        }
         diags.append(&mut walk.diags);
         walk.files
     } else {

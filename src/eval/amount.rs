@@ -87,7 +87,7 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
                 #[allow(clippy::cast_possible_truncation)]
                 let n = x.floor() as i64;
                 let counted = unites_max.map_or(n, |m| n.min(m));
-                let total = counted * eur_par_unite;
+                let total = counted.saturating_mul(*eur_par_unite);
                 Somme {
                     eur: Some(total),
                     min_eur: Some(total),
@@ -106,7 +106,7 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             None => Somme {
                 eur: None,
                 min_eur: Some(0),
-                max_eur: unites_max.map(|m| m * eur_par_unite),
+                max_eur: unites_max.map(|m| m.saturating_mul(*eur_par_unite)),
                 libelle: Cow::Borrowed(&m.label),
             },
         },

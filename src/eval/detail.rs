@@ -3,7 +3,7 @@
 //! other dates (a deadline six months after the installation, the end of the 10-year delay), whether a
 //! rule in force from a date applies to the request, and which branch of a `premier_connu` decided.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
 use super::logic::{Env, Tri, applies, eval, reads};
 use crate::profile::{FieldId, Value, ids};
@@ -92,7 +92,7 @@ fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
         Node::Leaf(l) => {
             if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
                 && let Some(base_date) = env.date(field)
-                && let Some(date) = base_date.checked_add_months(Months::new(months))
+                && let Some(date) = super::logic::add_months(base_date, months)
             {
                 out.push(Calcul::Date(DateCalculee {
                     champ: l.field,

@@ -104,10 +104,15 @@ impl Env<'_> {
     }
 }
 
-/// `date` plus `months`, clamped to the end of the month (2025-08-31 + 6 months = 2026-02-28).
+/// The last date the tool computes or shows (a four-digit year, as the report's schema says).
+pub const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+/// `date` plus `months`, clamped to the end of the month (2025-08-31 + 6 months = 2026-02-28); `None`
+/// beyond `LAST_DATE` (not shown, as a payment beyond the calendar).
 #[must_use]
 pub fn add_months(date: NaiveDate, months: u32) -> Option<NaiveDate> {
     date.checked_add_months(Months::new(months))
+        .filter(|d| *d <= LAST_DATE)
 }
 
 /// Evaluates a condition tree.

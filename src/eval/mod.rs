@@ -50,6 +50,8 @@ fn verdict_unless_false<'r>(
 ) -> Option<Verdict<'r>> {
     const ON_STACK: usize = 16;
     let n = aide.conditions.len();
+    // Both paths give the same verdict; `n >= ON_STACK` here would only move sixteen-condition aids
+    // to the allocating path (an equivalent mutant, which no test can tell).
     if !stop_at_false || n > ON_STACK {
         let resultats: Vec<Tri> = aide.conditions.iter().map(|c| eval(&c.node, env)).collect();
         if stop_at_false && resultats.contains(&Tri::Faux) {
@@ -149,8 +151,12 @@ pub fn total<'a>(items: impl Iterator<Item = (&'a Aide, Statut, &'a Somme<'a>)>)
         if statut != Statut::Eligible || !counts_in_total(aide) {
             continue;
         }
-        t.min_eur += somme.min_eur.unwrap_or(0);
-        t.max_eur = t.max_eur.zip(somme.max_eur).map(|(a, b)| a + b);
+        // Amounts are bounded by validate; a total never wraps all the same.
+        t.min_eur = t.min_eur.saturating_add(somme.min_eur.unwrap_or(0));
+        t.max_eur = t
+            .max_eur
+            .zip(somme.max_eur)
+            .map(|(a, b)| a.saturating_add(b));
     }
     t
 }
@@ -236,4 +242,111 @@ pub fn evaluate_compact<'r>(
     out.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
     let t = total(out.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     (out, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{SourceFile, embedded, embedded_sources, from_sources};
+
+    /// The lean evaluation of batch mode gives what the full one gives: with `all`, every aid with
+    /// the same verdict; without, the same minus the non-eligible aids, and the same total.
+    fn agrees(rules: &RuleSet, profile: &Profile, date: NaiveDate) -> usize {
+        let env = Env {
+            profile,
+            date_ref: date,
+        };
+        let (every, total_all) = evaluate_compact(rules, profile, date, true);
+        assert_eq!(every.len(), rules.aides.len());
+        for (a, v) in &every {
+            let full = verdict(a, &env);
+            assert_eq!(format!("{v:?}"), format!("{full:?}"), "{}", a.id);
+        }
+        let (lean, total) = evaluate_compact(rules, profile, date, false);
+        let kept: Vec<&str> = every
+            .iter()
+            .filter(|(_, v)| v.statut != Statut::NonEligible)
+            .map(|(a, _)| a.id.as_str())
+            .collect();
+        let lean_ids: Vec<&str> = lean.iter().map(|(a, _)| a.id.as_str()).collect();
+        assert_eq!(lean_ids, kept);
+        for (a, v) in &lean {
+            assert_eq!(
+                format!("{v:?}"),
+                format!("{:?}", verdict(a, &env)),
+                "{}",
+                a.id
+            );
+        }
+        assert_eq!(format!("{total:?}"), format!("{total_all:?}"));
+        every.len() - lean.len()
+    }
+
+    #[test]
+    fn the_compact_evaluation_agrees_with_the_full_one() {
+        let loaded = embedded();
+        let rules = &loaded.rules;
+        let mut left_out = 0;
+        for aide in &rules.aides {
+            for ex in &aide.exemples {
+                left_out += agrees(rules, &ex.profil, ex.date);
+            }
+        }
+        assert!(left_out > 0, "some examples leave aids out");
+    }
+
+    #[test]
+    fn the_compact_evaluation_agrees_past_sixteen_conditions() {
+        // One aid with 16 and one with 17 conditions (the lean path keeps 16 results on the stack):
+        // the extra conditions repeat one that the examples already decide.
+        let mut sources = embedded_sources();
+        let base = sources
+            .iter()
+            .position(|s| s.rel.ends_with("cabinet-secondaire-zip.toml"))
+            .expect("the rule");
+        let n = embedded()
+            .rules
+            .aides
+            .iter()
+            .find(|a| a.id == "cabinet-secondaire-zip")
+            .expect("the aid")
+            .conditions
+            .len();
+        for (id, extra) in [("seize", 16 - n), ("dix-sept", 17 - n)] {
+            let mut text = sources[base].text.replace("cabinet-secondaire-zip", id);
+            for _ in 0..extra {
+                text.push_str(
+                    "\n[[conditions]]\nlibelle = \"Exercice libéral\"\nchamp = \"exercice\"\negal = \"liberal\"\n",
+                );
+            }
+            sources.push(SourceFile {
+                rel: format!("national/{id}.toml"),
+                name: format!("rules/national/{id}.toml"),
+                text,
+            });
+        }
+        let loaded = from_sources(sources);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let rules = &loaded.rules;
+        let counts: Vec<usize> = ["seize", "dix-sept"]
+            .iter()
+            .map(|id| {
+                rules
+                    .aides
+                    .iter()
+                    .find(|a| a.id == *id)
+                    .expect("loaded")
+                    .conditions
+                    .len()
+            })
+            .collect();
+        assert_eq!(counts, [16, 17]);
+        let mut left_out = 0;
+        for aide in &rules.aides {
+            for ex in &aide.exemples {
+                left_out += agrees(rules, &ex.profil, ex.date);
+            }
+        }
+        assert!(left_out > 0);
+    }
 }

@@ -159,7 +159,7 @@ fn head(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
         head.push_str(&format!(" · {lieu}"));
     }
     if let Some(id) = r.id {
-        head = format!("Profil {id} · {head}");
+        head = format!("Profil {} · {head}", crate::text::visible(id));
     }
     out.para(&head, "", "  ")
 }

@@ -49,6 +49,7 @@ pub fn problem_line(place: Place, p: &Problem) -> String {
 /// A problem of an input item with its place, the help on its own line (for stderr).
 #[must_use]
 pub fn problem_text(place: Place, p: &Problem) -> String {
+    let p = &visible_problem(p);
     let mut text = match (&p.field, p.at) {
         (Some(f), _) => format!("{place} : champ « {f} » : {}", p.message),
         (None, Some((line, col))) => format!("ligne {line}, colonne {col} : {}", p.message),
@@ -59,6 +60,17 @@ pub fn problem_text(place: Place, p: &Problem) -> String {
         text.push_str(h);
     }
     text
+}
+
+/// A problem as people read it: its field, message and help with control characters escaped.
+fn visible_problem(p: &Problem) -> Problem {
+    let v = |s: &str| crate::text::visible(s).into_owned();
+    Problem {
+        field: p.field.as_deref().map(v),
+        message: v(&p.message),
+        help: p.help.as_deref().map(v),
+        ..p.clone()
+    }
 }
 
 /// Writes one value as pretty JSON followed by a newline.

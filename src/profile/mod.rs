@@ -214,7 +214,7 @@ impl Profile {
             return Ok(());
         }
         let name = |code: &str| match refs.departement_id(code) {
-            Some(d) => format!("{} ({code})", refs.departement(d).nom),
+            Some(d) => format!("{} ({code})", refs.departement(d).avec_article()),
             None => format!("({code})"),
         };
         let error = |field: &str, e: crate::communes::Introuvable| FieldError {
@@ -225,6 +225,7 @@ impl Profile {
         };
         let communes = refs.communes();
         let mut dep = self.departement().map(|d| refs.departement(d).code.clone());
+        let given = dep.clone();
         if let Some(p) = &postal {
             match communes.postal(p, &name) {
                 Ok(d) => match &dep {
@@ -232,7 +233,7 @@ impl Profile {
                         return Err(FieldError {
                             field: "code_postal".into(),
                             message: format!(
-                                "le code postal {p} est dans le département {}, pas dans le {}",
+                                "le code postal {p} est dans {}, pas dans {}",
                                 name(d),
                                 name(given)
                             ),
@@ -249,12 +250,30 @@ impl Profile {
                 Err(_) if communes.of_postal(p).is_empty() => {
                     return Err(error("code_postal", communes.postal(p, &name).unwrap_err()));
                 }
+                // Shared, and the département given has none of its communes.
+                Err(_) if commune.is_none() => {
+                    if let Some(e) = dep
+                        .as_deref()
+                        .and_then(|d| postal_outside(communes, p, d, &name))
+                    {
+                        return Err(e);
+                    }
+                }
                 Err(_) => {}
             }
         }
         if let Some(c) = &commune {
+            // The département a postal code gives only picks among homonyms: a commune elsewhere is
+            // the postal code's fault (said below), not a département's that nobody gave.
             let i = communes
                 .find(c, dep.as_deref(), &name)
+                .or_else(|e| {
+                    if dep == given {
+                        Err(e)
+                    } else {
+                        communes.find(c, given.as_deref(), &name)
+                    }
+                })
                 .map_err(|e| error("commune", e))?;
             let found = communes.get(i);
             if let Some(p) = &postal
@@ -263,8 +282,8 @@ impl Profile {
                 return Err(FieldError {
                     field: "code_postal".into(),
                     message: format!(
-                        "le code postal {p} n'est pas celui de {} ({})",
-                        found.nom,
+                        "le code postal {p} n'est pas celui {} ({})",
+                        crate::fr::de(found.nom),
                         found.postaux.join(", ")
                     ),
                     help: Some(
@@ -409,6 +428,38 @@ pub fn unknown_key(key: &str) -> FieldError {
         })),
         wrong_type: false,
     }
+}
+
+/// The error of a postal code shared by several départements, none of whose communes is in the
+/// département given (`dep`, a code); `None` when one is.
+fn postal_outside(
+    communes: &crate::communes::Communes,
+    postal: &str,
+    dep: &str,
+    name: &dyn Fn(&str) -> String,
+) -> Option<FieldError> {
+    let mut deps: Vec<&str> = communes
+        .of_postal(postal)
+        .iter()
+        .map(|&i| communes.get(i).departement)
+        .collect();
+    if deps.contains(&dep) {
+        return None;
+    }
+    deps.sort_unstable();
+    deps.dedup();
+    let deps: Vec<String> = deps.into_iter().map(name).collect();
+    Some(FieldError {
+        field: "code_postal".into(),
+        message: format!(
+            "le code postal {} n'a aucune commune dans {} : ses communes sont dans {}",
+            crate::communes::postal_form(postal),
+            name(dep),
+            deps.join(", ")
+        ),
+        help: Some("corrigez le code postal ou le département, ou donnez la commune".into()),
+        wrong_type: false,
+    })
 }
 
 #[cfg(test)]

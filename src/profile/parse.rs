@@ -241,7 +241,14 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                     } else if s.trim().len() == 5 && s.trim().chars().all(|c| c.is_ascii_digit()) {
                         format!("{} est un code postal : donnez-le comme code postal (--code-postal {}, ou la clé code_postal), ou le département (2 ou 3 caractères)", s.trim(), s.trim())
                     } else {
-                        did_you_mean(s, refs.departements.iter().map(|d| d.code.as_str())).unwrap_or_else(|| {
+                        // A number is no spelling slip: 975 is not the 75, nor the 971.
+                        let numeric = s.trim().bytes().all(|b| b.is_ascii_digit());
+                        let codes = refs
+                            .departements
+                            .iter()
+                            .map(|d| d.code.as_str())
+                            .filter(|_| !numeric);
+                        did_you_mean(s, codes).unwrap_or_else(|| {
                             "un code de département : \"01\" à \"95\", \"2A\", \"2B\", \"971\" à \"976\"".to_owned()
                         })
                     }),
@@ -264,6 +271,14 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
                 e.message = e.message.replace(&n.to_string(), &echo(t));
                 e
             }),
+            None if t.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) => Err(err(
+                format!(
+                    "{} est trop {}",
+                    echo(t),
+                    if t.starts_with('-') { "petit" } else { "grand" }
+                ),
+                Some(expected(field, refs)),
+            )),
             None => Err(err(
                 format!("{} n'est pas un nombre entier", echo(t)),
                 Some(expected(field, refs)),

@@ -196,7 +196,8 @@ pub fn coverage_warnings(rules: &RuleSet, cov: &[AideCoverage]) -> Vec<Diagnosti
     out
 }
 
-/// `stale-rule` errors for aids whose facts were checked more than `max_age` days before `today`.
+/// `stale-rule` errors for aids whose facts were checked more than `max_age` days before `today`, and
+/// errors for a `verifie_le` after `today`.
 #[must_use]
 pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -205,7 +206,24 @@ pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnos
             continue;
         };
         let age = (today - *date).num_days();
-        if age > i64::from(max_age) {
+        if age < 0 {
+            out.push(
+                Diagnostic::error(
+                    Code::ValueOutOfDomain,
+                    &aide.file,
+                    Some(span.clone()),
+                    format!(
+                        "faits vérifiés le {} : après la date de référence ({})",
+                        crate::fr::date(*date),
+                        crate::fr::date(today)
+                    ),
+                )
+                .with_help(format!(
+                    "écrivez la date où la règle a été vérifiée contre ses sources, au plus tard {}",
+                    today.format("%Y-%m-%d")
+                )),
+            );
+        } else if age > i64::from(max_age) {
             out.push(
                 Diagnostic::error(
                     Code::StaleRule,

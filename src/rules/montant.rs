@@ -138,17 +138,36 @@ fn montant_type(
     found
 }
 
-/// A required amount in euros, positive.
+/// The largest amount a rule file may state, in euros (and the largest number of units): far above
+/// any aid, far below what a total of every aid could overflow.
+pub(super) const MAX_EUR: i64 = 100_000_000;
+
+/// A required amount in euros, from 0 to `MAX_EUR`.
 fn eur(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> Option<i64> {
     if t.get(key).is_none() {
         t.missing(ctx, key);
     }
     let (n, span) = t.int(ctx, key)?;
-    if n < 0 {
-        ctx.error(Code::ValueOutOfDomain, span, "montant négatif".into(), None);
-        return None;
+    bounded(ctx, n, span)
+}
+
+/// An amount (or a number of units) within 0 ..= `MAX_EUR`, else an error at `span`.
+fn bounded(ctx: &mut Ctx<'_>, n: i64, span: std::ops::Range<usize>) -> Option<i64> {
+    if (0..=MAX_EUR).contains(&n) {
+        return Some(n);
     }
-    Some(n)
+    let what = if n < 0 {
+        "montant négatif"
+    } else {
+        "montant trop grand"
+    };
+    ctx.error(
+        Code::ValueOutOfDomain,
+        span,
+        format!("{what} : {n}"),
+        Some("un montant est un nombre entier d'euros de 0 à 100 000 000".into()),
+    );
+    None
 }
 
 fn par_unite(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<MontantKind> {
@@ -162,7 +181,9 @@ fn par_unite(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<MontantKind> {
     }
     let champ = number_field(ctx, t, "champ");
     let eur_par_unite = eur(ctx, t, "eur_par_unite");
-    let unites_max = t.int(ctx, "unites_max").map(|(n, _)| n);
+    let unites_max = t
+        .int(ctx, "unites_max")
+        .and_then(|(n, span)| bounded(ctx, n, span));
     let unite = t.req_str(ctx, "unite").map(|(s, _)| s.to_owned());
     let periode = match t.str(ctx, "periode") {
         None => None,
@@ -276,6 +297,32 @@ fn column_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<FieldId> {
     }
 }
 
+/// The cells of a step by the values of its column (`{ ZIP = 10000, ZAC = 5000 }`).
+fn columns(
+    ctx: &mut Ctx<'_>,
+    col: FieldId,
+    by_col: &toml::de::DeTable<'_>,
+    make: fn(i64) -> Cell,
+    refs: &Referentiel,
+) -> Vec<(Option<u16>, Cell)> {
+    let mut cells = Vec::new();
+    for (k, v) in by_col {
+        match profile::parse_value(col, &Raw::Str(k.get_ref()), refs) {
+            Ok(Value::Choice(i)) => match crate::toml_read::as_int(v.get_ref()) {
+                Some(n) => {
+                    if let Some(n) = bounded(ctx, n, v.span()) {
+                        cells.push((Some(i), make(n)));
+                    }
+                }
+                None => ctx.type_mismatch(k.get_ref(), v, "un montant entier en euros"),
+            },
+            Ok(_) => {}
+            Err(e) => field_error(ctx, k.span(), e),
+        }
+    }
+    cells
+}
+
 /// One `[[montant.paliers]]` step: its bounds on the `par` field and its cell(s).
 fn palier(
     ctx: &mut Ctx<'_>,
@@ -346,21 +393,11 @@ fn palier(
     };
     let cv = p.get(cell_key)?;
     let cells = match (colonne, cv.get_ref()) {
-        (None, _) => vec![(None, make(p.int(ctx, cell_key)?.0))],
-        (Some(col), DeValue::Table(by_col)) => {
-            let mut cells = Vec::new();
-            for (k, v) in by_col {
-                match profile::parse_value(col, &Raw::Str(k.get_ref()), refs) {
-                    Ok(Value::Choice(i)) => match crate::toml_read::as_int(v.get_ref()) {
-                        Some(n) => cells.push((Some(i), make(n))),
-                        None => ctx.type_mismatch(k.get_ref(), v, "un montant entier en euros"),
-                    },
-                    Ok(_) => {}
-                    Err(e) => field_error(ctx, k.span(), e),
-                }
-            }
-            cells
+        (None, _) => {
+            let (n, span) = p.int(ctx, cell_key)?;
+            vec![(None, make(bounded(ctx, n, span)?))]
         }
+        (Some(col), DeValue::Table(by_col)) => columns(ctx, col, by_col, make, refs),
         (Some(col), _) => {
             ctx.type_mismatch(
                 cell_key,
