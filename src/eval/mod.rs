@@ -122,6 +122,9 @@ pub struct Echeance<'r> {
     /// A payment the payer makes (not a deadline for the physician).
     #[serde(skip)]
     pub versement: bool,
+    /// A deadline for the request, which a `date_demande` on or before it meets.
+    #[serde(skip)]
+    pub demande: bool,
 }
 
 /// Whether an aid's amount counts in the total: a one-off euro amount (monthly amounts and
@@ -165,6 +168,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             libelle: "Dépôt de la demande (date limite)".into(),
             date: d,
             versement: false,
+            demande: true,
         });
     }
     if let Some(d) = p.signature_au_plus_tard {
@@ -172,6 +176,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             libelle: "Signature du contrat (date limite)".into(),
             date: d,
             versement: false,
+            demande: false,
         });
     }
     let relative = |field: FieldId, months: u32| -> Option<NaiveDate> {
@@ -190,6 +195,9 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
                 libelle: e.libelle.as_str().into(),
                 date,
                 versement: false,
+                // The deadlines the rule files declare are the request's (the CRAI's 6 months, the
+                // ZAC FIR's first anniversary).
+                demande: true,
             });
         }
     }
@@ -204,6 +212,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
                 .into(),
                 date,
                 versement: true,
+                demande: false,
             });
         }
     }

@@ -16,8 +16,19 @@ use crate::rules::model::{Aide, CmpOp, Condition, Node, Operand, Statut, Test};
 pub enum Chemin {
     /// One change of a lever field.
     Changement(FieldId, Value),
-    /// The aid has closed: it could be requested until this date.
-    Fin(NaiveDate),
+    /// A window has closed: the aid could be requested until this date.
+    Fin(NaiveDate, Motif),
+}
+
+/// Why a window closed: the aid ended for everyone, or only the physician's own delay ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motif {
+    /// A date of the aid's period (`demande_au_plus_tard`, `signature_au_plus_tard`): « l'aide a pris
+    /// fin le … ».
+    AideClose,
+    /// A delay counted from the physician's own dates (6 months after the installation…): « votre délai
+    /// a expiré le … ».
+    DelaiExpire,
 }
 
 /// One near miss.
@@ -25,10 +36,14 @@ pub enum Chemin {
 pub struct Piste<'r> {
     pub aide: &'r Aide,
     pub chemin: Chemin,
-    /// The aid's verdict with the change (or on its last day).
+    /// The aid's verdict with the change (or on its last day): eligible, or à confirmer with the fields
+    /// that would still decide it.
     pub verdict: Verdict<'r>,
-    /// The aids now eligible that the change would lose (a zone chosen for one aid loses another's).
+    /// The aids eligible or to confirm that the change would lose (a zone chosen for one aid loses
+    /// another's).
     pub perdues: Vec<(&'r Aide, Verdict<'r>)>,
+    /// The other aids the same change would bring (eligible or to confirm).
+    pub gagnees: Vec<(&'r Aide, Verdict<'r>)>,
 }
 
 /// Every near miss of a profile, those that bring the most first, then the aids that have closed.
@@ -39,36 +54,53 @@ pub fn pistes<'r>(
     verdicts: &[(&'r Aide, Verdict<'r>)],
 ) -> Vec<Piste<'r>> {
     let mut out = Vec::new();
-    let installed = match profile.get(ids::DATE_INSTALLATION) {
-        Some(Value::Date(d)) => *d <= date_ref,
-        _ => false,
-    };
+    let practice_chosen = practice_chosen(profile, date_ref);
     for (aide, v) in verdicts {
         if v.statut != Statut::NonEligible {
             continue;
         }
         let failing: Vec<&Condition> = failing(aide, v);
-        if let Some(p) = lever(aide, &failing, profile, date_ref, installed, verdicts) {
+        if let Some(p) = lever(aide, &failing, profile, date_ref, practice_chosen, verdicts) {
             out.push(p);
         } else if let Some(p) = closed(aide, &failing, profile, date_ref) {
             out.push(p);
         }
     }
-    let gain = |p: &Piste<'_>| {
-        let lost: i64 = p
-            .perdues
-            .iter()
-            .filter_map(|(_, v)| v.montant.max_eur)
-            .sum();
-        p.verdict.montant.max_eur.unwrap_or(0) - lost
-    };
     out.sort_by_key(|p| {
         (
-            matches!(p.chemin, Chemin::Fin(_)),
+            matches!(p.chemin, Chemin::Fin(..)),
             std::cmp::Reverse(gain(p)),
         )
     });
     out
+}
+
+/// The euros a near miss brings, net of the euros it loses (the ceilings).
+fn gain(p: &Piste<'_>) -> i64 {
+    let sum = |l: &[(&Aide, Verdict<'_>)]| -> i64 {
+        l.iter().filter_map(|(_, v)| v.montant.max_eur).sum()
+    };
+    p.verdict.montant.max_eur.unwrap_or(0) + sum(&p.gagnees) - sum(&p.perdues)
+}
+
+/// Whether the practice is a given (so that its place is no lever): the installation date is unknown,
+/// or on or before the reference date.
+fn practice_chosen(profile: &Profile, date_ref: NaiveDate) -> bool {
+    !matches!(profile.get(ids::DATE_INSTALLATION), Some(Value::Date(d)) if *d > date_ref)
+}
+
+/// Whether a lever applies to this profile.
+fn lever_applies(quand: LevierQuand, profile: &Profile, practice_chosen: bool) -> bool {
+    match quand {
+        LevierQuand::Toujours => true,
+        LevierQuand::AvantInstallation { hors_projets } => {
+            let projet = match (profile.get(ids::PROJET), ids::PROJET.def().kind) {
+                (Some(Value::Choice(i)), Kind::Choice(values)) => values.get(usize::from(*i)),
+                _ => None,
+            };
+            !practice_chosen && !projet.is_some_and(|p| hors_projets.contains(p))
+        }
+    }
 }
 
 fn failing<'r>(aide: &'r Aide, v: &Verdict<'_>) -> Vec<&'r Condition> {
@@ -86,18 +118,19 @@ fn fields_of(c: &Condition) -> Vec<FieldId> {
     out
 }
 
-/// The first lever of the vocabulary whose one change makes the aid eligible, with its smallest value.
+/// The first lever of the vocabulary whose one change makes the aid eligible or to confirm, with its
+/// smallest value.
 fn lever<'r>(
     aide: &'r Aide,
     failing: &[&Condition],
     profile: &Profile,
     date_ref: NaiveDate,
-    installed: bool,
+    practice_chosen: bool,
     verdicts: &[(&'r Aide, Verdict<'r>)],
 ) -> Option<Piste<'r>> {
     for (i, def) in FIELDS.iter().enumerate() {
         let Some(levier) = def.levier else { continue };
-        if levier.quand == LevierQuand::AvantInstallation && installed {
+        if !lever_applies(levier.quand, profile, practice_chosen) {
             continue;
         }
         let field = FieldId(u8::try_from(i).ok()?);
@@ -113,18 +146,21 @@ fn lever<'r>(
                 date_ref,
             };
             let v = verdict(aide, &env);
-            if v.statut != Statut::Eligible {
+            if v.statut == Statut::NonEligible {
                 continue;
             }
-            let perdues: Vec<(&'r Aide, Verdict<'r>)> = verdicts
-                .iter()
-                .filter(|(a, before)| before.statut == Statut::Eligible && a.id != aide.id)
-                .filter(|(a, _)| verdict(a, &env).statut != Statut::Eligible)
-                .map(|(a, before)| (*a, before.clone()))
-                .collect();
-            // A change that loses more than it brings is no near miss.
-            let lost: i64 = perdues.iter().filter_map(|(_, v)| v.montant.max_eur).sum();
-            if lost > 0 && v.montant.max_eur.unwrap_or(0) <= lost {
+            let mut perdues = Vec::new();
+            let mut gagnees = Vec::new();
+            for (a, before) in verdicts.iter().filter(|(a, _)| a.id != aide.id) {
+                let after = verdict(a, &env);
+                match (before.statut, after.statut) {
+                    (Statut::NonEligible, Statut::NonEligible) => {}
+                    (Statut::NonEligible, _) => gagnees.push((*a, after)),
+                    (_, Statut::NonEligible) => perdues.push((*a, before.clone())),
+                    _ => {}
+                }
+            }
+            if !worth_it(&v, &perdues, &gagnees) {
                 continue;
             }
             return Some(Piste {
@@ -132,10 +168,35 @@ fn lever<'r>(
                 chemin: Chemin::Changement(field, value),
                 verdict: v,
                 perdues,
+                gagnees,
             });
         }
     }
     None
+}
+
+/// Whether a change gains more than it loses, counting every aid: the euros gained must exceed the
+/// euros lost, and the aids without a euro amount (a percentage, a majoration) lost must be made up by
+/// as many gained; a change that loses nothing is always worth saying.
+fn worth_it(
+    v: &Verdict<'_>,
+    perdues: &[(&Aide, Verdict<'_>)],
+    gagnees: &[(&Aide, Verdict<'_>)],
+) -> bool {
+    if perdues.is_empty() {
+        return true;
+    }
+    let eur = |l: &[(&Aide, Verdict<'_>)]| -> i64 {
+        l.iter().filter_map(|(_, v)| v.montant.max_eur).sum()
+    };
+    let sans = |l: &[(&Aide, Verdict<'_>)]| {
+        l.iter()
+            .filter(|(_, v)| v.montant.max_eur.is_none())
+            .count()
+    };
+    let gained = v.montant.max_eur.unwrap_or(0) + eur(gagnees);
+    let gained_sans = sans(gagnees) + usize::from(v.montant.max_eur.is_none());
+    gained > eur(perdues) && gained_sans >= sans(perdues)
 }
 
 /// The values of a lever worth trying, smallest change first.
@@ -229,27 +290,31 @@ fn over_time(c: &Condition) -> bool {
     reference(&c.node) || fields_of(c).contains(&ids::DATE_DEMANDE)
 }
 
-/// An aid that has closed and that the profile would have obtained on one of its last days: the
-/// deadlines of its period and of its conditions on the request's date, on or after the installation.
+/// An aid that has closed, or whose window for this physician has, and that the profile would have
+/// obtained (or had to confirm) on one of its last days: the deadlines of its period and, when the
+/// installation date is known, those of its conditions on the request's date, on or after the
+/// installation. No known field but time may exclude it.
 fn closed<'r>(
     aide: &'r Aide,
     failing: &[&Condition],
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Option<Piste<'r>> {
-    let Some(Value::Date(installed)) = profile.get(ids::DATE_INSTALLATION) else {
-        return None;
-    };
     if failing.is_empty() || !failing.iter().all(|c| over_time(c)) {
         return None;
     }
-    let mut days: Vec<NaiveDate> = [
+    let installed = match profile.get(ids::DATE_INSTALLATION) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let periode: Vec<NaiveDate> = [
         aide.periode.demande_au_plus_tard,
         aide.periode.signature_au_plus_tard,
     ]
     .into_iter()
     .flatten()
     .collect();
+    let mut days = periode.clone();
     let env = Env { profile, date_ref };
     for c in failing {
         request_deadlines(&c.node, &env, &mut days);
@@ -257,7 +322,7 @@ fn closed<'r>(
     days.sort_unstable();
     days.dedup();
     for day in days.into_iter().rev() {
-        if day >= date_ref || day < *installed {
+        if day >= date_ref || installed.is_some_and(|i| day < i) {
             continue;
         }
         let mut then = profile.clone();
@@ -267,12 +332,18 @@ fn closed<'r>(
             date_ref: day,
         };
         let v = verdict(aide, &env);
-        if v.statut == Statut::Eligible {
+        if v.statut != Statut::NonEligible {
+            let motif = if periode.contains(&day) {
+                Motif::AideClose
+            } else {
+                Motif::DelaiExpire
+            };
             return Some(Piste {
                 aide,
-                chemin: Chemin::Fin(day),
+                chemin: Chemin::Fin(day, motif),
                 verdict: v,
                 perdues: Vec::new(),
+                gagnees: Vec::new(),
             });
         }
     }
@@ -303,5 +374,261 @@ fn request_deadlines(node: &Node, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
             }
         }
         Node::Reference(..) | Node::Leaf(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::order_key;
+    use crate::profile::{Raw, from_pairs};
+    use crate::rules::model::RuleSet;
+    use std::sync::OnceLock;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| crate::rules::embedded().rules)
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%d/%m/%Y").unwrap()
+    }
+
+    /// The near misses of a profile given as flags, on a date: (aid, path, status, missing fields).
+    fn run(flags: &[(&str, &str)], on: &str) -> Vec<(String, Chemin, Statut, Vec<&'static str>)> {
+        let rules = rules();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
+        let env = Env {
+            profile: &profile,
+            date_ref: date(on),
+        };
+        let mut verdicts: Vec<(&Aide, Verdict<'_>)> =
+            rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+        verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
+        pistes(&profile, date(on), &verdicts)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.aide.id.clone(),
+                    p.chemin,
+                    p.verdict.statut,
+                    p.verdict.manquants.iter().map(|f| f.name()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn field(name: &str) -> FieldId {
+        crate::profile::field_id(name).unwrap()
+    }
+
+    const PEDIATRE: [(&str, &str); 9] = [
+        ("departement", "76"),
+        ("specialite", "pediatrie"),
+        ("exercice", "liberal"),
+        ("secteur", "2"),
+        ("optam", "non"),
+        ("zone", "ZIP"),
+        ("projet", "installation"),
+        ("primo_installation", "oui"),
+        ("date_installation", "01/04/2026"),
+    ];
+
+    #[test]
+    fn optam_is_a_near_miss_even_with_the_ten_year_rule_unknown() {
+        let p = run(&PEDIATRE, "06/12/2026");
+        let zip = p
+            .iter()
+            .find(|(a, ..)| a == "primo-installation-zip")
+            .expect("piste ZIP");
+        assert_eq!(zip.1, Chemin::Changement(field("optam"), Value::Bool(true)));
+        assert_eq!(zip.2, Statut::AConfirmer);
+        assert!(zip.3.contains(&"aide_installation_10_ans"), "{:?}", zip.3);
+        // With the answer, the same change makes it eligible, with nothing left to check.
+        let mut known = PEDIATRE.to_vec();
+        known.push(("aide_installation_10_ans", "non"));
+        let p = run(&known, "06/12/2026");
+        let zip = p
+            .iter()
+            .find(|(a, ..)| a == "primo-installation-zip")
+            .unwrap();
+        assert_eq!(zip.2, Statut::Eligible);
+        assert!(zip.3.is_empty());
+    }
+
+    #[test]
+    fn a_closed_aid_is_hinted_when_only_time_excludes_it() {
+        let gp = [
+            ("departement", "14"),
+            ("specialite", "medecine-generale"),
+            ("zone", "ZAC"),
+            ("date_installation", "15/11/2025"),
+        ];
+        let p = run(&gp, "06/12/2026");
+        let fir = p
+            .iter()
+            .find(|(a, ..)| a == "normandie-zac-fir")
+            .expect("ZAC FIR");
+        assert_eq!(fir.1, Chemin::Fin(date("31/03/2026"), Motif::AideClose));
+        assert_eq!(fir.2, Statut::AConfirmer);
+        // A known field that excludes it (a salaried physician) silences the hint.
+        let mut salarie = gp.to_vec();
+        salarie.push(("exercice", "salarie"));
+        let p = run(&salarie, "06/12/2026");
+        assert!(!p.iter().any(|(a, ..)| a == "normandie-zac-fir"), "{p:?}");
+        // Before the installation, a closure after it is the last day; before it, nothing.
+        let late = [
+            ("departement", "14"),
+            ("specialite", "medecine-generale"),
+            ("zone", "ZAC"),
+            ("date_installation", "01/04/2026"),
+        ];
+        let p = run(&late, "06/12/2026");
+        assert!(
+            !p.iter()
+                .any(|(a, c, ..)| a == "normandie-zac-fir" && matches!(c, Chemin::Fin(..))),
+            "{p:?}"
+        );
+    }
+
+    const CRAI: [(&str, &str); 11] = [
+        ("departement", "59"),
+        ("specialite", "medecine-generale"),
+        ("exercice", "liberal"),
+        ("secteur", "1"),
+        ("zone", "ZAC"),
+        ("projet", "installation"),
+        ("primo_installation", "oui"),
+        ("date_installation", "15/09/2025"),
+        ("jours_par_semaine", "4.5"),
+        ("exercice_coordonne", "msp"),
+        ("projet_sante_valide", "oui"),
+    ];
+
+    #[test]
+    fn the_physicians_own_window_expires_before_the_aid_closes() {
+        let p = run(&CRAI, "01/04/2026");
+        let crai = p
+            .iter()
+            .find(|(a, ..)| a == "hauts-de-france-crai")
+            .expect("CRAI");
+        // 6 months after 15/09/2025: 15/03/2026, the aid itself open until 30/06/2026.
+        assert_eq!(crai.1, Chemin::Fin(date("15/03/2026"), Motif::DelaiExpire));
+        // On the last day of the window, no hint: the aid is still to request.
+        let p = run(&CRAI, "15/03/2026");
+        assert!(
+            !p.iter().any(|(a, ..)| a == "hauts-de-france-crai"),
+            "{p:?}"
+        );
+        // Installed on the month's last day, the window ends on the last day of the 6th month.
+        let mut fin_de_mois = CRAI.to_vec();
+        fin_de_mois[7] = ("date_installation", "31/08/2025");
+        let p = run(&fin_de_mois, "10/03/2026");
+        let crai = p
+            .iter()
+            .find(|(a, ..)| a == "hauts-de-france-crai")
+            .unwrap();
+        assert_eq!(crai.1, Chemin::Fin(date("28/02/2026"), Motif::DelaiExpire));
+    }
+
+    #[test]
+    fn days_a_week_are_raised_to_the_least_that_counts() {
+        let mut crai = CRAI.to_vec();
+        crai[8] = ("jours_par_semaine", "2");
+        let p = run(&crai, "01/02/2026");
+        let piste = p
+            .iter()
+            .find(|(a, ..)| a == "hauts-de-france-crai")
+            .unwrap();
+        assert_eq!(
+            piste.1,
+            Chemin::Changement(field("jours_par_semaine"), Value::Num(2.5))
+        );
+    }
+
+    #[test]
+    fn the_commitment_is_the_crai_lever_not_the_project() {
+        let mut crai = CRAI.to_vec();
+        crai[9] = ("exercice_coordonne", "aucun");
+        crai.push(("engagement_exercice_coordonne", "non"));
+        crai.push(("aide_installation_10_ans", "non"));
+        let p = run(&crai, "01/02/2026");
+        let piste = p
+            .iter()
+            .find(|(a, ..)| a == "hauts-de-france-crai")
+            .unwrap();
+        // The first lever of the vocabulary that mends it: a structure joined, else the commitment;
+        // never the participation in a project, which the CRAI does not read.
+        assert!(
+            !matches!(&piste.1, Chemin::Changement(f, _) if *f == field("projet_exercice_coordonne")),
+            "{piste:?}"
+        );
+        assert_eq!(piste.2, Statut::Eligible);
+    }
+
+    #[test]
+    fn the_zone_is_no_lever_once_installed_or_for_consultations_avancees() {
+        let base = [
+            ("departement", "45"),
+            ("specialite", "medecine-generale"),
+            ("exercice", "liberal"),
+            ("secteur", "1"),
+            ("zone", "ZAR"),
+            ("projet", "installation"),
+            ("primo_installation", "oui"),
+            ("aide_installation_10_ans", "non"),
+        ];
+        let zone = field("zone");
+        let zone_piste = |p: &[(String, Chemin, Statut, Vec<&str>)]| {
+            p.iter()
+                .any(|(_, c, ..)| matches!(c, Chemin::Changement(f, _) if *f == zone))
+        };
+        // Installation to come: moving is advice.
+        let mut future = base.to_vec();
+        future.push(("date_installation", "01/03/2027"));
+        assert!(zone_piste(&run(&future, "06/12/2026")));
+        // Installed (on the reference date or before), or date unknown: not.
+        let mut today = base.to_vec();
+        today.push(("date_installation", "06/12/2026"));
+        assert!(!zone_piste(&run(&today, "06/12/2026")));
+        assert!(!zone_piste(&run(&base, "06/12/2026")));
+        // Consultations avancées: never, even before the installation.
+        let mut ca = future.clone();
+        ca[5] = ("projet", "consultations-avancees");
+        ca[4] = ("zone", "ZIP");
+        assert!(!zone_piste(&run(&ca, "06/12/2026")));
+    }
+
+    #[test]
+    fn a_change_that_loses_more_than_it_gains_is_no_piste() {
+        // In a ZIP before the installation: ZAC would bring 5 000 € and lose 10 000 € and the FMT
+        // majoration.
+        let zip = [
+            ("departement", "45"),
+            ("specialite", "medecine-generale"),
+            ("exercice", "liberal"),
+            ("secteur", "1"),
+            ("zone", "ZIP"),
+            ("qpv", "non"),
+            ("projet", "installation"),
+            ("primo_installation", "oui"),
+            ("aide_installation_10_ans", "non"),
+            ("date_installation", "01/03/2027"),
+        ];
+        let p = run(&zip, "06/12/2026");
+        assert!(
+            !p.iter().any(|(a, ..)| a == "primo-installation-zac"),
+            "{p:?}"
+        );
+        // From a ZAC, the ZIP gains 10 000 € and the majoration for 5 000 € lost.
+        let mut zac = zip.to_vec();
+        zac[4] = ("zone", "ZAC");
+        let p = run(&zac, "06/12/2026");
+        let z = p
+            .iter()
+            .find(|(a, ..)| a == "primo-installation-zip")
+            .expect("ZIP");
+        assert_eq!(z.1, Chemin::Changement(field("zone"), Value::Choice(0)));
     }
 }

@@ -39,9 +39,13 @@ pub struct Levier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevierQuand {
     Toujours,
-    /// Only before the installation (unknown date, or a date after the reference date): the zone of a
-    /// practice not yet chosen.
-    AvantInstallation,
+    /// Only for a practice not yet chosen: the installation date is known and after the reference date
+    /// (moving is no advice for a physician already installed, nor for one whose date is unknown), and
+    /// the request is none of `hors_projets` (consultations avancées are given to physicians installed
+    /// outside the ZIP: their zone is not theirs to choose).
+    AvantInstallation {
+        hors_projets: &'static [&'static str],
+    },
 }
 
 const BASE: Field = Field {
@@ -191,7 +195,9 @@ pub const FIELDS: &[Field] = &[
         ],
         ou_trouver: "{zonage}, ou la carte Rézone de l'Assurance Maladie, https://rezone.ameli.fr",
         levier: Some(Levier {
-            quand: LevierQuand::AvantInstallation,
+            quand: LevierQuand::AvantInstallation {
+                hors_projets: &["consultations-avancees"],
+            },
             phrase: "En {valeur} plutôt qu'en {actuel}",
         }),
         ..BASE
@@ -202,6 +208,12 @@ pub const FIELDS: &[Field] = &[
         help: "Cabinet situé dans un quartier prioritaire de la politique de la ville",
         question: "Votre cabinet est-il situé dans un quartier prioritaire de la politique de la ville (QPV) ?",
         ou_trouver: "la carte des quartiers prioritaires, https://sig.ville.gouv.fr",
+        levier: Some(Levier {
+            quand: LevierQuand::AvantInstallation {
+                hors_projets: &["consultations-avancees"],
+            },
+            phrase: "Dans un quartier prioritaire de la politique de la ville (QPV)",
+        }),
         ..BASE
     },
     Field {
@@ -319,11 +331,22 @@ pub const FIELDS: &[Field] = &[
     Field {
         name: "projet_exercice_coordonne",
         kind: Kind::Bool,
-        help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)",
-        question: "Participez-vous à un projet de structure d'exercice coordonné (ou vous engagez-vous à en rejoindre une dans les 2 ans) ?",
+        help: "Membre de l'association porteuse d'un projet de santé visant une MSP, un PSLA ou une CPTS sous 2 ans",
+        question: "Participez-vous, comme membre de l'association qui le porte, aux travaux d'un projet de santé visant à créer une MSP, un PSLA ou une CPTS dans les 2 ans ?",
         levier: Some(Levier {
             quand: LevierQuand::Toujours,
-            phrase: "En participant à un projet de structure d'exercice coordonné",
+            phrase: "En participant, comme membre de l'association porteuse, à un projet de MSP, de PSLA ou de CPTS",
+        }),
+        ..BASE
+    },
+    Field {
+        name: "engagement_exercice_coordonne",
+        kind: Kind::Bool,
+        help: "Engagement à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans suivant la signature du contrat",
+        question: "Vous engagez-vous à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans suivant la signature du contrat ?",
+        levier: Some(Levier {
+            quand: LevierQuand::Toujours,
+            phrase: "En vous engageant à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans",
         }),
         ..BASE
     },

@@ -9,6 +9,8 @@ pub mod validation;
 
 pub use provenance::{Provenance, ProvenanceDe, VERSION};
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -17,7 +19,7 @@ use serde::ser::SerializeMap;
 use crate::eval::amount::Somme;
 use crate::eval::detail::{Calcul, DateCalculee, lire};
 use crate::eval::logic::{Env, Tri};
-use crate::eval::pistes::{Chemin, Piste, pistes};
+use crate::eval::pistes::{Chemin, Motif, Piste, pistes};
 use crate::eval::questions::{Question, questions};
 use crate::eval::{Echeance, Total, Verdict, echeances, order_key, total, verdict};
 use crate::fr;
@@ -60,6 +62,11 @@ pub struct Rapport<'r> {
         description = "Les aides presque obtenues : un changement du profil qui rendrait une aide éligible, ou une aide fermée que ce profil aurait obtenue."
     )]
     pub pistes: Vec<PisteRapport<'r>>,
+    /// The next steps, in order (« Que faire maintenant »).
+    #[schemars(
+        description = "Les prochaines étapes, dans l'ordre (« Que faire maintenant ») : l'organisme à contacter pour demander les aides éligibles ou confirmer les aides à confirmer, et la date avant laquelle agir."
+    )]
+    pub a_faire: Vec<Etape<'r>>,
     /// Where the practice is, in words, for the answer's first line.
     #[serde(skip)]
     pub lieu: Option<String>,
@@ -220,6 +227,117 @@ pub struct QuestionRapport<'r> {
     pub aides: Vec<&'r str>,
 }
 
+/// One next step (SPEC §5 `a_faire`): whom to contact, for which aids, by which date.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une étape : qui contacter, pour quelles aides, avant quelle date.")]
+pub struct Etape<'r> {
+    #[schemars(description = "L'organisme à contacter (« CPAM du Loiret »).")]
+    pub organisme: Cow<'r, str>,
+    #[schemars(description = "Comment le joindre.")]
+    pub contact: Contact<'r>,
+    #[schemars(
+        description = "demander (au moins une aide éligible) ou confirmer (des aides à confirmer seulement)."
+    )]
+    pub pour: &'static str,
+    #[schemars(description = "Les ids des aides concernées.")]
+    pub aides: Vec<&'r str>,
+    /// The aids' names, with « (à confirmer) », for the text.
+    #[serde(skip)]
+    pub noms: Vec<String>,
+    #[schemars(
+        description = "La première date limite encore à venir des aides concernées (sinon la dernière passée), AAAA-MM-JJ ; null sans date limite. Une date limite que le profil montre tenue (demande déposée à temps) n'est pas retenue."
+    )]
+    pub avant_le: Option<NaiveDate>,
+    /// What falls due on that date, for the text.
+    #[serde(skip)]
+    pub echeance: Option<Cow<'r, str>>,
+    #[schemars(
+        description = "a_venir, aujourd_hui ou depasse, par rapport à la date de référence ; null sans date limite."
+    )]
+    pub etat: Option<&'static str>,
+}
+
+/// Regional aids that wait only for the region: counted apart, not steps.
+#[must_use]
+pub fn waits_for_region(a: &AideRapport<'_>) -> bool {
+    a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
+}
+
+/// The steps of « Que faire maintenant »: one per organisation paying an aid eligible or to confirm,
+/// with the first deadline still to come of its aids (the last one passed when none is), the deadlines
+/// the profile shows met left out; the steps with the nearest date first.
+fn a_faire<'r>(
+    aides: &[AideRapport<'r>],
+    profile: &Profile,
+    date_ref: NaiveDate,
+) -> Vec<Etape<'r>> {
+    let demande = match profile.get(profile::ids::DATE_DEMANDE) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let mut steps: Vec<Etape<'r>> = Vec::new();
+    let order = [Statut::Eligible, Statut::AConfirmer];
+    for statut in order {
+        for a in aides
+            .iter()
+            .filter(|a| a.statut == statut && !waits_for_region(a))
+        {
+            let deadline = a
+                .echeances
+                .iter()
+                .filter(|e| !e.versement)
+                .filter(|e| !(e.demande && demande.is_some_and(|d| d <= e.date)))
+                .min_by_key(|e| (e.date < date_ref, e.date))
+                .map(|e| (e.date, e.libelle.clone()));
+            let name = if statut == Statut::AConfirmer {
+                format!("{} (à confirmer)", a.nom)
+            } else {
+                a.nom.to_owned()
+            };
+            let i = if let Some(i) = steps.iter().position(|s| s.contact == a.contact) {
+                i
+            } else {
+                steps.push(Etape {
+                    organisme: a.contact.organisme.clone(),
+                    contact: a.contact.clone(),
+                    pour: if statut == Statut::Eligible {
+                        "demander"
+                    } else {
+                        "confirmer"
+                    },
+                    aides: Vec::new(),
+                    noms: Vec::new(),
+                    avant_le: None,
+                    echeance: None,
+                    etat: None,
+                });
+                steps.len() - 1
+            };
+            let step = &mut steps[i];
+            step.aides.push(a.id);
+            step.noms.push(name);
+            if let Some((date, what)) = deadline {
+                let better = step
+                    .avant_le
+                    .is_none_or(|e| (date < date_ref, date) < (e < date_ref, e));
+                if better {
+                    step.avant_le = Some(date);
+                    step.echeance = Some(what);
+                }
+            }
+        }
+    }
+    for s in &mut steps {
+        s.etat = s.avant_le.map(|d| match d.cmp(&date_ref) {
+            std::cmp::Ordering::Less => "depasse",
+            std::cmp::Ordering::Equal => "aujourd_hui",
+            std::cmp::Ordering::Greater => "a_venir",
+        });
+    }
+    steps.sort_by_key(|s| (s.avant_le.unwrap_or(NaiveDate::MAX), s.pour != "demander"));
+    steps
+}
+
 /// One near miss (SPEC §5 `pistes`).
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(description = "Une aide presque obtenue.")]
@@ -238,10 +356,35 @@ pub struct PisteRapport<'r> {
         description = "Pour une aide fermée : le dernier jour où elle pouvait être demandée."
     )]
     pub fin: Option<NaiveDate>,
+    /// For an aid whose window closed: `aide_close` (ended for everyone) or `delai_expire` (the
+    /// physician's own delay ran out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Pour une fenêtre fermée : aide_close (l'aide a pris fin pour tous) ou delai_expire (le délai propre au médecin a expiré).",
+        with = "Option<MotifFin>"
+    )]
+    pub motif: Option<&'static str>,
+    #[schemars(
+        description = "Ce que l'aide deviendrait avec le changement (ou à sa date limite) : eligible, ou a_confirmer quand d'autres champs inconnus la décident encore."
+    )]
+    pub statut: Statut,
+    #[schemars(
+        description = "Les champs encore inconnus qui la décideraient après le changement (vide quand elle serait éligible)."
+    )]
+    pub manquants: Vec<&'static str>,
     #[schemars(description = "Le montant qu'elle donnerait.")]
     pub montant: Somme<'r>,
     #[schemars(description = "La piste, en français (« Avec l'OPTAM : 10 000 € »).")]
     pub libelle: String,
+}
+
+/// Why a window closed (`pistes[].motif`).
+#[derive(JsonSchema)]
+#[schemars(rename_all = "snake_case")]
+#[allow(dead_code)] // Only its schema is used: the report writes the key as a string.
+enum MotifFin {
+    AideClose,
+    DelaiExpire,
 }
 
 /// `aides explain --format json`: one aid for one profile in full, with its near misses.
@@ -440,13 +583,15 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         .map(|p| piste(p, profile, &rules.refs))
         .collect();
     let total = total(verdicts.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
-    let aides = verdicts
+    let aides: Vec<AideRapport<'r>> = verdicts
         .into_iter()
         .map(|(aide, v)| aide_rapport(rules, aide, v, &env, &questions))
         .collect();
+    let a_faire = a_faire(&aides, profile, date_ref);
     Rapport {
         date_reference: date_ref,
         id: profile.label(),
+        a_faire,
         aides,
         total,
         couverture: couverture(rules, profile),
@@ -754,54 +899,112 @@ fn date_calculee(d: &DateCalculee) -> String {
     }
 }
 
+/// An amount in a few words, with its period when it recurs (« jusqu'à 1 200 € par mois »).
+#[must_use]
+pub fn court(aide: &Aide, montant: &crate::eval::amount::Somme<'_>) -> String {
+    let text = montant.court();
+    match aide.montant.kind {
+        crate::rules::model::MontantKind::ParUnite {
+            periode: Some(p), ..
+        } if montant.max_eur.is_some() && !text.contains(p.par()) => format!("{text} {}", p.par()),
+        _ => text,
+    }
+}
+
+/// What would still decide an aid once the change is made: « à confirmer selon : … », or nothing.
+fn reste(manquants: &[FieldId]) -> String {
+    let helps: Vec<String> = manquants
+        .iter()
+        .filter(|f| {
+            // A field asked with another one that is also missing is said with it.
+            f.def()
+                .asked_with
+                .is_none_or(|w| !manquants.iter().any(|m| m.name() == w))
+        })
+        .map(|f| lower_first(f.def().help))
+        .collect();
+    if helps.is_empty() {
+        String::new()
+    } else if helps.len() > 2 {
+        format!(
+            ", à confirmer selon {} réponses encore inconnues",
+            helps.len()
+        )
+    } else {
+        format!(", à confirmer selon : {}", helps.join(" ; "))
+    }
+}
+
+/// « Aide à … » → « aide à … ».
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
 fn piste<'r>(p: Piste<'r>, profile: &Profile, refs: &Referentiel) -> PisteRapport<'r> {
-    let montant = p.verdict.montant;
-    let (changement, fin, libelle) = match &p.chemin {
+    let montant_txt = court(p.aide, &p.verdict.montant);
+    let reste = reste(&p.verdict.manquants);
+    let (changement, fin, motif, libelle) = match &p.chemin {
         Chemin::Changement(field, value) => {
             let phrase = field.def().levier.map_or("", |l| l.phrase);
             let mut phrase = phrase.replace("{valeur}", &value_label(*field, value, refs));
             if let Some(now) = profile.get(*field) {
                 phrase = phrase.replace("{actuel}", &value_label(*field, now, refs));
             }
-            let lost: i64 = p
-                .perdues
-                .iter()
-                .filter_map(|(_, v)| v.montant.max_eur)
-                .sum();
-            let libelle = if lost > 0 {
-                format!(
-                    "{phrase} : {} au lieu de {}",
-                    montant.court(),
-                    fr::euros(lost)
-                )
-            } else {
-                format!("{phrase} : {}, {}", p.aide.nom, montant.court())
-            };
+            let mut libelle = format!("{phrase} : {}, {montant_txt}{reste}", p.aide.nom);
+            if !p.gagnees.is_empty() {
+                let what: Vec<String> = p
+                    .gagnees
+                    .iter()
+                    .map(|(a, v)| format!("{} ({})", a.nom, court(a, &v.montant)))
+                    .collect();
+                libelle.push_str(&format!(" ; en plus : {}", what.join(", ")));
+            }
+            if !p.perdues.is_empty() {
+                let what: Vec<String> = p
+                    .perdues
+                    .iter()
+                    .map(|(a, v)| format!("{} ({})", a.nom, court(a, &v.montant)))
+                    .collect();
+                libelle.push_str(&format!(" ; au lieu de : {}", what.join(", ")));
+            }
             (
                 Some(Valeurs(vec![(
                     field.name(),
                     json_value(*field, Some(value), refs),
                 )])),
                 None,
+                None,
                 libelle,
             )
         }
-        Chemin::Fin(day) => (
-            None,
-            Some(*day),
-            format!(
-                "« {} » a pris fin : demande possible jusqu'au {} ({})",
-                p.aide.nom,
-                fr::date(*day),
-                montant.court()
-            ),
-        ),
+        Chemin::Fin(day, motif) => {
+            let (key, what) = match motif {
+                Motif::AideClose => ("aide_close", "l'aide a pris fin le"),
+                Motif::DelaiExpire => ("delai_expire", "votre délai a expiré le"),
+            };
+            (
+                None,
+                Some(*day),
+                Some(key),
+                format!(
+                    "{} : {what} {} (demande possible jusqu'à cette date : {montant_txt}{reste})",
+                    p.aide.nom,
+                    fr::date(*day),
+                ),
+            )
+        }
     };
     PisteRapport {
         aide: &p.aide.id,
         changement,
         fin,
-        montant,
+        motif,
+        statut: p.verdict.statut,
+        manquants: p.verdict.manquants.iter().map(|f| f.name()).collect(),
+        montant: p.verdict.montant,
         libelle,
     }
 }
