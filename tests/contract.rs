@@ -439,10 +439,17 @@ fn check_rapport(name: &str, json: &str, with_id: bool) {
     const RAPPORT: [&str; 4] = ["date_reference", "id", "aides", "total"];
     // Addition to SPEC §5: `couverture` (a sentence when the rule base holds no regional aid for the
     // profile's region), absent otherwise.
-    // `questions` (best first) and `pistes` (near misses), always present; `a_faire` (the next steps,
-    // SPEC §5 "Partial profiles"), always present.
-    const RAPPORT_AJOUTS: [&str; 5] =
-        ["couverture", "questions", "pistes", "a_faire", "provenance"];
+    // `questions` (best first) and `pistes` (near misses), always present; `selon` (the split of the
+    // aids to confirm by an unknown field) and `a_faire` (the next steps), SPEC §5 "Partial profiles",
+    // always present.
+    const RAPPORT_AJOUTS: [&str; 6] = [
+        "couverture",
+        "questions",
+        "pistes",
+        "selon",
+        "a_faire",
+        "provenance",
+    ];
     let root: J = serde_json::from_str(json).expect("JSON valide");
     let path = format!("rapport « {name} »");
     let o = root.obj(&path);

@@ -8,6 +8,7 @@ pub mod detail;
 pub mod logic;
 pub mod pistes;
 pub mod questions;
+pub mod selon;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;

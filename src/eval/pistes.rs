@@ -631,4 +631,60 @@ mod tests {
             .expect("ZIP");
         assert_eq!(z.1, Chemin::Changement(field("zone"), Value::Choice(0)));
     }
+
+    fn verdict_of(statut: Statut, max: Option<i64>) -> Verdict<'static> {
+        Verdict {
+            statut,
+            resultats: Vec::new(),
+            manquants: Vec::new(),
+            questions: Vec::new(),
+            montant: crate::eval::amount::Somme {
+                eur: max,
+                min_eur: max,
+                max_eur: max,
+                libelle: "".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn gain_adds_the_aids_gained_and_takes_off_those_lost() {
+        let a = &rules().aides[0];
+        let p = Piste {
+            aide: a,
+            chemin: Chemin::Fin(date("01/01/2026"), Motif::AideClose),
+            verdict: verdict_of(Statut::Eligible, Some(10_000)),
+            perdues: vec![(a, verdict_of(Statut::Eligible, Some(3_000)))],
+            gagnees: vec![(a, verdict_of(Statut::Eligible, Some(5_000)))],
+        };
+        assert_eq!(gain(&p), 12_000);
+    }
+
+    #[test]
+    fn worth_it_counts_the_aids_without_an_amount() {
+        let a = &rules().aides[0];
+        let own = verdict_of(Statut::Eligible, Some(10_000));
+        let lost = |m| vec![(a, verdict_of(Statut::Eligible, m))];
+        // Nothing lost: always said.
+        assert!(worth_it(&verdict_of(Statut::Eligible, None), &[], &[]));
+        // Euros: strictly more than what is lost.
+        assert!(worth_it(&own, &lost(Some(9_999)), &[]));
+        assert!(!worth_it(&own, &lost(Some(10_000)), &[]));
+        // An aid without a euro amount lost must be made up by one gained.
+        let mut lost_fmt = lost(Some(5_000));
+        lost_fmt.push((a, verdict_of(Statut::Eligible, None)));
+        assert!(!worth_it(&own, &lost_fmt, &[]));
+        assert!(worth_it(
+            &own,
+            &lost_fmt,
+            &[(a, verdict_of(Statut::Eligible, None))]
+        ));
+        // The aid itself without an amount makes up for one lost.
+        let own_sans = verdict_of(Statut::Eligible, None);
+        assert!(worth_it(
+            &own_sans,
+            &[(a, verdict_of(Statut::Eligible, None))],
+            &[(a, verdict_of(Statut::Eligible, Some(1)))]
+        ));
+    }
 }

@@ -1,8 +1,9 @@
 //! The questions that remain for a profile (SPEC §5 `questions`), best first. A question asks one
 //! field of the vocabulary (with the fields asked with it: the département and the region are one
 //! question, both forms of the 10-year rule another), or is a condition's own question (`inconnue_si`).
-//! The order comes from the rules: each question is weighed by how many of the open aids its answer
-//! would decide, trying the values that matter (every value of a closed set, the thresholds of the
+//! The order comes from the rules: each question is weighed by the money its answer would decide (each
+//! open aid's amount at stake, times the share of the answers that decide it), trying the values that
+//! matter (every value of a closed set, the thresholds of the
 //! conditions for numbers and dates). So `secteur` comes before `optam` (the OPTAM decides nothing while
 //! the sector is unknown) and `projet` before `date_installation`, without a list saying so.
 
@@ -82,7 +83,7 @@ pub fn questions<'r>(
             .iter()
             .filter_map(|a| {
                 let v = verdicts.iter().find(|(b, _)| b.id == a.id)?.1;
-                Some(decides(a, v, &q.champs, &env, refs))
+                Some(decides(a, v, &q.champs, &env, refs) * stake(v))
             })
             .sum();
     }
@@ -134,6 +135,15 @@ pub fn questions<'r>(
         }
     }
     out
+}
+
+/// The money an aid puts at stake, by which its questions weigh: its ceiling in euros (else its floor),
+/// plus one euro so that an aid without a euro amount still counts, after any that has one.
+fn stake(v: &Verdict<'_>) -> f64 {
+    let eur = v.montant.max_eur.or(v.montant.min_eur).unwrap_or(0).max(0);
+    #[allow(clippy::cast_precision_loss)]
+    let eur = eur as f64;
+    eur + 1.0
 }
 
 /// The field whose values stand for a question's answers: the département for the commune.

@@ -103,6 +103,7 @@ pub fn write(
         .aides
         .iter()
         .filter(|a| a.statut == Statut::AConfirmer && !waits_for_region(a))
+        .filter(|a| !r.groupes.iter().any(|g| g.aides.contains(&a.id)))
         .collect();
     // Most relevant first: the aids the profile already meets the most conditions of.
     confirm.sort_by_key(|a| {
@@ -125,8 +126,20 @@ pub fn write(
     }
     if !confirm.is_empty() {
         out.title("À confirmer")?;
-        for a in &confirm {
+        // The aids a « selon » view stands for are said by it, value by value.
+        let covered = |a: &AideRapport<'_>| r.selon.iter().any(|s| s.couvertes.contains(&a.id));
+        for a in confirm.iter().filter(|a| !covered(a)) {
             aid(&mut out, a, r, opts)?;
+        }
+        for s in &r.selon {
+            let values: Vec<&str> = s.valeurs.iter().map(|v| v.texte.as_str()).collect();
+            out.para(&format!("{} : {}", s.titre, values.join(" · ")), "? ", "  ")?;
+        }
+    }
+    if !r.groupes.is_empty() {
+        writeln!(out.w)?;
+        for g in &r.groupes {
+            out.para(&g.texte, "", "")?;
         }
     }
     waiting(&mut out, r)?;

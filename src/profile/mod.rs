@@ -13,7 +13,7 @@ use crate::referentiel::{DepartementId, Referentiel, RegionId};
 mod parse;
 mod vocabulary;
 pub use parse::*;
-pub use vocabulary::{FIELDS, Field, Levier, LevierQuand, SPECIALITES};
+pub use vocabulary::{FIELDS, Field, Groupe, Levier, LevierQuand, SPECIALITES, SelonDef};
 
 /// A field's type and accepted values.
 #[derive(Debug, Clone, Copy, PartialEq)]

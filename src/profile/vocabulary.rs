@@ -25,6 +25,26 @@ pub struct Field {
     pub levier: Option<Levier>,
     /// How an explanation names the date or number the field holds ("installation", "demande").
     pub nom: &'static str,
+    /// When the field, unknown, splits the aids to confirm between its values, the answer shows the
+    /// split (SPEC §5 `selon`) under this title, each value prefixed by `prefixe` (empty: never).
+    pub selon: Option<SelonDef>,
+    /// Values that gather the aids possible only with them while the field is unknown: such aids are
+    /// said in one line (`phrase`, `{n}` their number) and ask no question until the field is known.
+    pub groupes: &'static [Groupe],
+}
+
+/// Aids possible only with one value of a field, said in one line while the field is unknown.
+#[derive(Debug, Clone, Copy)]
+pub struct Groupe {
+    pub valeur: &'static str,
+    pub phrase: &'static str,
+}
+
+/// How a split of the aids by a field's values is said: « Selon la zone de votre cabinet : en ZIP … ».
+#[derive(Debug, Clone, Copy)]
+pub struct SelonDef {
+    pub titre: &'static str,
+    pub prefixe: &'static str,
 }
 
 /// A field the physician can change to obtain an aid, and how a near miss says so.
@@ -58,6 +78,8 @@ const BASE: Field = Field {
     asked_with: None,
     levier: None,
     nom: "",
+    selon: None,
+    groupes: &[],
 };
 
 pub const SPECIALITES: &[&str] = &[
@@ -200,6 +222,10 @@ pub const FIELDS: &[Field] = &[
             },
             phrase: "En {valeur} plutôt qu'en {actuel}",
         }),
+        selon: Some(SelonDef {
+            titre: "Selon la zone de votre cabinet",
+            prefixe: "en ",
+        }),
         ..BASE
     },
     Field {
@@ -269,6 +295,10 @@ pub const FIELDS: &[Field] = &[
             "un poste d'assistant partagé",
             "le financement d'une structure (ESP, MSP, centre de santé, CPTS)",
         ],
+        groupes: &[Groupe {
+            valeur: "structure",
+            phrase: "{n} aide(s) financent des structures (ESP, MSP, centre de santé, CPTS) : --projet structure pour les voir",
+        }],
         ..BASE
     },
     Field {

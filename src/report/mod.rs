@@ -21,6 +21,7 @@ use crate::eval::detail::{Calcul, DateCalculee, lire};
 use crate::eval::logic::{Env, Tri};
 use crate::eval::pistes::{Chemin, Motif, Piste, pistes};
 use crate::eval::questions::{Question, questions};
+use crate::eval::selon::{Selon, groupes, selon};
 use crate::eval::{Echeance, Total, Verdict, echeances, order_key, total, verdict};
 use crate::fr;
 use crate::profile::{self, FieldId, Kind, Profile, Value};
@@ -62,11 +63,19 @@ pub struct Rapport<'r> {
         description = "Les aides presque obtenues : un changement du profil qui rendrait une aide éligible, ou une aide fermée que ce profil aurait obtenue."
     )]
     pub pistes: Vec<PisteRapport<'r>>,
+    /// The splits of the aids to confirm by an unknown field (the zone), most money first.
+    #[schemars(
+        description = "Pour un champ inconnu dont les valeurs partagent les aides à confirmer (la zone) : les aides possibles pour chaque valeur, la plus grosse somme d'abord ; la réponse texte l'affiche « Selon la zone de votre cabinet : … » à la place des aides qu'il couvre."
+    )]
+    pub selon: Vec<SelonRapport<'r>>,
     /// The next steps, in order (« Que faire maintenant »).
     #[schemars(
         description = "Les prochaines étapes, dans l'ordre (« Que faire maintenant ») : l'organisme à contacter pour demander les aides éligibles ou confirmer les aides à confirmer, et la date avant laquelle agir."
     )]
     pub a_faire: Vec<Etape<'r>>,
+    /// Aids to confirm said in one line while a field is unknown (not in the JSON: the aids are).
+    #[serde(skip)]
+    pub groupes: Vec<GroupeRapport<'r>>,
     /// Where the practice is, in words, for the answer's first line.
     #[serde(skip)]
     pub lieu: Option<String>,
@@ -227,6 +236,104 @@ pub struct QuestionRapport<'r> {
     pub aides: Vec<&'r str>,
 }
 
+/// Aids to confirm said in one line (« 4 aide(s) financent des structures : --projet structure »).
+#[derive(Debug)]
+pub struct GroupeRapport<'r> {
+    pub texte: String,
+    pub aides: Vec<&'r str>,
+}
+
+/// The split of the aids to confirm by one unknown field (SPEC §5 `selon`).
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Les aides à confirmer, partagées selon les valeurs d'un champ inconnu.")]
+pub struct SelonRapport<'r> {
+    #[schemars(description = "Le champ inconnu (« zone »).")]
+    pub champ: &'static str,
+    #[schemars(description = "La question qui le demande.")]
+    pub question: &'static str,
+    #[schemars(description = "Chaque valeur, la plus grosse somme d'abord.")]
+    pub valeurs: Vec<SelonValeur<'r>>,
+    /// The text's title (« Selon la zone de votre cabinet »).
+    #[serde(skip)]
+    pub titre: &'static str,
+    /// The ids of the aids to confirm that the split stands for in the text.
+    #[serde(skip)]
+    pub couvertes: Vec<&'r str>,
+}
+
+/// One value of a `selon` field.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une valeur du champ, avec les aides qu'elle laisse possibles.")]
+pub struct SelonValeur<'r> {
+    #[schemars(description = "La valeur, écrite comme dans un profil (« ZIP »).")]
+    pub valeur: serde_json::Value,
+    #[schemars(description = "La valeur en mots (« en ZIP »).")]
+    pub libelle: String,
+    #[schemars(description = "Les ids des aides éligibles ou à confirmer avec cette valeur.")]
+    pub aides: Vec<&'r str>,
+    #[schemars(
+        description = "La somme de leurs montants uniques en euros (sans les montants mensuels ni les aides sans montant en euros)."
+    )]
+    pub total: Total,
+    /// The text: « ZIP 10 000 € et Majoration … », « ZAR : aucune aide ».
+    #[serde(skip)]
+    pub texte: String,
+}
+
+fn selon_rapport<'r>(s: &Selon<'r>, refs: &Referentiel) -> SelonRapport<'r> {
+    let def = s.champ.def();
+    let titre = def.selon.map_or("", |d| d.titre);
+    let prefixe = def.selon.map_or("", |d| d.prefixe);
+    let valeurs = s
+        .branches
+        .iter()
+        .map(|b| {
+            let label = value_label(s.champ, &b.valeur, refs);
+            let mut parts: Vec<String> = Vec::new();
+            let t = b.total;
+            match t.max_eur {
+                Some(max) if max > 0 && max == t.min_eur => parts.push(fr::euros(max)),
+                Some(max) if max > 0 && t.min_eur == 0 => {
+                    parts.push(format!("jusqu'à {}", fr::euros(max)));
+                }
+                Some(max) if max > 0 => {
+                    parts.push(format!("de {} à {}", fr::euros(t.min_eur), fr::euros(max)));
+                }
+                None => parts.push(format!("au moins {}", fr::euros(t.min_eur))),
+                Some(_) => {}
+            }
+            // What the sum does not count: the aids without a one-off euro amount, by name.
+            for (a, v) in &b.aides {
+                let counted = v.montant.max_eur.is_some()
+                    && total(std::iter::once((*a, Statut::Eligible, &v.montant))).max_eur
+                        == v.montant.max_eur;
+                if !counted {
+                    parts.push(a.nom.clone());
+                }
+            }
+            let texte = if b.aides.is_empty() {
+                format!("{label} : aucune aide")
+            } else {
+                format!("{label} {}", parts.join(" et "))
+            };
+            SelonValeur {
+                valeur: json_value(s.champ, Some(&b.valeur), refs),
+                libelle: format!("{prefixe}{label}"),
+                aides: b.aides.iter().map(|(a, _)| a.id.as_str()).collect(),
+                total: b.total,
+                texte,
+            }
+        })
+        .collect();
+    SelonRapport {
+        champ: def.name,
+        question: def.question,
+        valeurs,
+        titre,
+        couvertes: s.couvertes.iter().map(|a| a.id.as_str()).collect(),
+    }
+}
+
 /// One next step (SPEC §5 `a_faire`): whom to contact, for which aids, by which date.
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(description = "Une étape : qui contacter, pour quelles aides, avant quelle date.")]
@@ -268,6 +375,7 @@ pub fn waits_for_region(a: &AideRapport<'_>) -> bool {
 /// the profile shows met left out; the steps with the nearest date first.
 fn a_faire<'r>(
     aides: &[AideRapport<'r>],
+    groupes: &[GroupeRapport<'r>],
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Vec<Etape<'r>> {
@@ -278,9 +386,10 @@ fn a_faire<'r>(
     let mut steps: Vec<Etape<'r>> = Vec::new();
     let order = [Statut::Eligible, Statut::AConfirmer];
     for statut in order {
+        let in_a_group = |a: &AideRapport<'_>| groupes.iter().any(|g| g.aides.contains(&a.id));
         for a in aides
             .iter()
-            .filter(|a| a.statut == statut && !waits_for_region(a))
+            .filter(|a| a.statut == statut && !waits_for_region(a) && !in_a_group(a))
         {
             let deadline = a
                 .echeances
@@ -573,7 +682,15 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         .map(|aide| (aide, verdict(aide, &env)))
         .collect();
     verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
-    let refs: Vec<(&'r Aide, &Verdict<'r>)> = verdicts.iter().map(|(a, v)| (*a, v)).collect();
+    // Aids gathered in one line while a field is unknown (the structures, until `projet` is known)
+    // ask no question and take no step.
+    let groupes = groupes(profile, date_ref, &verdicts);
+    let in_a_group = |a: &Aide| groupes.iter().any(|(_, l)| l.iter().any(|b| b.id == a.id));
+    let refs: Vec<(&'r Aide, &Verdict<'r>)> = verdicts
+        .iter()
+        .filter(|(a, _)| !in_a_group(a))
+        .map(|(a, v)| (*a, v))
+        .collect();
     let questions: Vec<QuestionRapport<'r>> = questions(&refs, profile, date_ref, &rules.refs)
         .iter()
         .map(|q| question(q, profile, &rules.refs))
@@ -582,16 +699,29 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         .into_iter()
         .map(|p| piste(p, profile, &rules.refs))
         .collect();
+    let selon: Vec<SelonRapport<'r>> = selon(profile, date_ref, &verdicts)
+        .iter()
+        .map(|s| selon_rapport(s, &rules.refs))
+        .collect();
     let total = total(verdicts.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
     let aides: Vec<AideRapport<'r>> = verdicts
         .into_iter()
         .map(|(aide, v)| aide_rapport(rules, aide, v, &env, &questions))
         .collect();
-    let a_faire = a_faire(&aides, profile, date_ref);
+    let groupes: Vec<GroupeRapport<'r>> = groupes
+        .iter()
+        .map(|(g, l)| GroupeRapport {
+            texte: g.phrase.replace("{n}", &l.len().to_string()),
+            aides: l.iter().map(|a| a.id.as_str()).collect(),
+        })
+        .collect();
+    let a_faire = a_faire(&aides, &groupes, profile, date_ref);
     Rapport {
         date_reference: date_ref,
         id: profile.label(),
+        selon,
         a_faire,
+        groupes,
         aides,
         total,
         couverture: couverture(rules, profile),

@@ -1,0 +1,172 @@
+//! « Selon » views (SPEC §5 `selon`): an unknown field that the vocabulary marks (`Field::selon`, the
+//! zone) and whose values split the aids to confirm, shown value by value instead of a list of aids to
+//! confirm. Each value is tried on the aids to confirm; an aid is covered when some value excludes it.
+//! No aid is named here.
+
+use chrono::NaiveDate;
+
+use super::logic::Env;
+use super::{Total, Verdict, total, verdict};
+use crate::profile::{FIELDS, FieldId, Kind, Profile, Value};
+use crate::rules::model::{Aide, Statut};
+
+/// One value of the field, with the aids it leaves possible (eligible or to confirm).
+#[derive(Debug, Clone)]
+pub struct Branche<'r> {
+    pub valeur: Value,
+    pub aides: Vec<(&'r Aide, Verdict<'r>)>,
+    /// Their one-off euro amounts, added up as if all were obtained.
+    pub total: Total,
+}
+
+/// The split of the aids to confirm by one field.
+#[derive(Debug, Clone)]
+pub struct Selon<'r> {
+    pub champ: FieldId,
+    pub branches: Vec<Branche<'r>>,
+    /// The aids to confirm that the split covers (some value excludes them).
+    pub couvertes: Vec<&'r Aide>,
+}
+
+/// The splits of the aids to confirm by the unknown fields the vocabulary marks, the branches with the
+/// most money first; a split exists when at least two of the aids to confirm depend on the field.
+#[must_use]
+pub fn selon<'r>(
+    profile: &Profile,
+    date_ref: NaiveDate,
+    verdicts: &[(&'r Aide, Verdict<'r>)],
+) -> Vec<Selon<'r>> {
+    let mut out = Vec::new();
+    let confirm: Vec<&(&'r Aide, Verdict<'r>)> = verdicts
+        .iter()
+        .filter(|(_, v)| v.statut == Statut::AConfirmer)
+        .collect();
+    for (i, def) in FIELDS.iter().enumerate() {
+        let (Some(_), Kind::Choice(values)) = (def.selon, def.kind) else {
+            continue;
+        };
+        let Ok(field) = u8::try_from(i).map(FieldId) else {
+            continue;
+        };
+        if profile.get(field).is_some() {
+            continue;
+        }
+        let deciding: Vec<&(&'r Aide, Verdict<'r>)> = confirm
+            .iter()
+            .copied()
+            .filter(|(_, v)| v.manquants.contains(&field))
+            .collect();
+        // The branch totals add aids up: while the request's object (a field that gathers aids,
+        // `Field::groupes`) is unknown, they would add aids that exclude each other.
+        let apart = |v: &Verdict<'_>| v.manquants.iter().any(|f| !f.def().groupes.is_empty());
+        if deciding.len() < 2 || deciding.iter().any(|(_, v)| apart(v)) {
+            continue;
+        }
+        let mut branches = Vec::new();
+        let mut couvertes: Vec<&'r Aide> = Vec::new();
+        for k in 0..values.len() {
+            let Ok(k) = u16::try_from(k) else { continue };
+            let mut p = profile.clone();
+            p.set(field, Some(Value::Choice(k)));
+            let env = Env {
+                profile: &p,
+                date_ref,
+            };
+            let mut aides = Vec::new();
+            for (a, _) in &deciding {
+                let v = verdict(a, &env);
+                if v.statut == Statut::NonEligible {
+                    if !couvertes.iter().any(|c| c.id == a.id) {
+                        couvertes.push(a);
+                    }
+                } else {
+                    aides.push((*a, v));
+                }
+            }
+            let total = total(
+                aides
+                    .iter()
+                    .map(|(a, v)| (*a, Statut::Eligible, &v.montant)),
+            );
+            branches.push(Branche {
+                valeur: Value::Choice(k),
+                aides,
+                total,
+            });
+        }
+        if couvertes.is_empty() {
+            continue;
+        }
+        // A branch names only the aids the field decides: an aid possible whatever the value is said
+        // on its own.
+        for b in &mut branches {
+            b.aides
+                .retain(|(a, _)| couvertes.iter().any(|c| c.id == a.id));
+            b.total = total(
+                b.aides
+                    .iter()
+                    .map(|(a, v)| (*a, Statut::Eligible, &v.montant)),
+            );
+        }
+        branches.sort_by_key(|b| {
+            std::cmp::Reverse((b.total.max_eur.unwrap_or(i64::MAX), b.aides.len()))
+        });
+        out.push(Selon {
+            champ: field,
+            branches,
+            couvertes,
+        });
+    }
+    out
+}
+
+/// The aids to confirm gathered in one line while a field is unknown (`Field::groupes`): those possible
+/// with the group's value only. Each group with its phrase and its aids, in report order.
+#[must_use]
+pub fn groupes<'r>(
+    profile: &Profile,
+    date_ref: NaiveDate,
+    verdicts: &[(&'r Aide, Verdict<'r>)],
+) -> Vec<(&'static crate::profile::Groupe, Vec<&'r Aide>)> {
+    let mut out = Vec::new();
+    for (i, def) in FIELDS.iter().enumerate() {
+        let Kind::Choice(values) = def.kind else {
+            continue;
+        };
+        if def.groupes.is_empty() {
+            continue;
+        }
+        let Ok(field) = u8::try_from(i).map(FieldId) else {
+            continue;
+        };
+        if profile.get(field).is_some() {
+            continue;
+        }
+        for g in def.groupes {
+            let Some(k) = values.iter().position(|v| *v == g.valeur) else {
+                continue;
+            };
+            let possible = |a: &Aide, value: usize| {
+                let mut p = profile.clone();
+                p.set(field, u16::try_from(value).ok().map(Value::Choice));
+                let env = Env {
+                    profile: &p,
+                    date_ref,
+                };
+                verdict(a, &env).statut != Statut::NonEligible
+            };
+            let aides: Vec<&'r Aide> = verdicts
+                .iter()
+                .filter(|(_, v)| v.statut == Statut::AConfirmer && v.manquants.contains(&field))
+                .filter(|(a, _)| {
+                    possible(a, k) && (0..values.len()).all(|o| o == k || !possible(a, o))
+                })
+                .map(|(a, _)| *a)
+                .collect();
+            if !aides.is_empty() {
+                out.push((g, aides));
+            }
+        }
+    }
+    out
+}
