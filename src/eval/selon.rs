@@ -170,3 +170,105 @@ pub fn groupes<'r>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::order_key;
+    use crate::profile::{Raw, from_pairs};
+    use crate::rules::model::RuleSet;
+    use std::sync::OnceLock;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| crate::rules::embedded().rules)
+    }
+
+    fn with<T>(
+        flags: &[(&str, &str)],
+        f: impl FnOnce(&Profile, NaiveDate, &[(&Aide, Verdict<'_>)]) -> T,
+    ) -> T {
+        let rules = rules();
+        let date_ref = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
+        let env = Env {
+            profile: &profile,
+            date_ref,
+        };
+        let mut verdicts: Vec<(&Aide, Verdict<'_>)> =
+            rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+        verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
+        f(&profile, date_ref, &verdicts)
+    }
+
+    const LOIRET: [(&str, &str); 3] = [
+        ("departement", "45"),
+        ("projet", "installation"),
+        ("primo_installation", "oui"),
+    ];
+
+    #[test]
+    fn the_zone_splits_the_aids_to_confirm_most_money_first() {
+        with(&LOIRET, |p, d, v| {
+            let s = selon(p, d, v);
+            assert_eq!(s.len(), 1, "{s:?}");
+            let s = &s[0];
+            assert_eq!(s.champ.name(), "zone");
+            let ids = |b: &Branche<'_>| -> Vec<String> {
+                b.aides.iter().map(|(a, _)| a.id.clone()).collect()
+            };
+            // ZIP (index 0), ZAC (1), ZAR (2), by money.
+            let values: Vec<Value> = s.branches.iter().map(|b| b.valeur.clone()).collect();
+            assert_eq!(
+                values,
+                vec![Value::Choice(0), Value::Choice(1), Value::Choice(2)]
+            );
+            assert_eq!(ids(&s.branches[0]), vec!["primo-installation-zip"]);
+            assert_eq!(s.branches[0].total.max_eur, Some(10_000));
+            assert_eq!(ids(&s.branches[1]), vec!["primo-installation-zac"]);
+            assert_eq!(s.branches[1].total.max_eur, Some(5_000));
+            assert!(s.branches[2].aides.is_empty());
+            assert_eq!(s.branches[2].total.max_eur, Some(0));
+            let covered: Vec<&str> = s.couvertes.iter().map(|a| a.id.as_str()).collect();
+            assert!(covered.contains(&"primo-installation-zip"));
+            assert!(covered.contains(&"primo-installation-zac"));
+            // The majoration, possible in every zone while the QPV is unknown, is not covered.
+            assert!(!covered.contains(&"majoration-forfait-medecin-traitant"));
+        });
+    }
+
+    #[test]
+    fn no_split_once_the_zone_is_known_or_while_the_request_is_unknown() {
+        let mut known = LOIRET.to_vec();
+        known.push(("zone", "ZIP"));
+        with(&known, |p, d, v| assert!(selon(p, d, v).is_empty()));
+        with(&[("departement", "45")], |p, d, v| {
+            assert!(selon(p, d, v).is_empty());
+        });
+    }
+
+    #[test]
+    fn structure_aids_are_gathered_until_the_request_is_known() {
+        let herault = [("departement", "34"), ("specialite", "medecine-generale")];
+        with(&herault, |p, d, v| {
+            let g = groupes(p, d, v);
+            assert_eq!(g.len(), 1);
+            assert_eq!(g[0].0.valeur, "structure");
+            let mut ids: Vec<&str> = g[0].1.iter().map(|a| a.id.as_str()).collect();
+            ids.sort_unstable();
+            assert_eq!(
+                ids,
+                vec![
+                    "occitanie-cds",
+                    "occitanie-cpts",
+                    "occitanie-esp",
+                    "occitanie-msp"
+                ]
+            );
+        });
+        let mut known = herault.to_vec();
+        known.push(("projet", "structure"));
+        with(&known, |p, d, v| assert!(groupes(p, d, v).is_empty()));
+    }
+}
