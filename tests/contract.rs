@@ -314,12 +314,23 @@ fn check_montant_contact_conditions(path: &str, aide: &J) {
         montant.obj(&p),
         &["eur", "min_eur", "max_eur", "libelle"],
         &[],
-        &[],
+        // SPEC §5 "Partial profiles": whether the amount recurs.
+        &["periodicite"],
     );
     for k in ["eur", "min_eur", "max_eur"] {
         check_amount_field(&format!("{p}.{k}"), montant.get(&p, k));
     }
     montant.get(&p, "libelle").str(&format!("{p}.libelle"));
+    let periodicite = montant.get(&p, "periodicite");
+    let no_euro = matches!(montant.get(&p, "max_eur"), J::Null)
+        && matches!(montant.get(&p, "min_eur"), J::Null);
+    match periodicite {
+        J::Null => assert!(no_euro, "{p}.periodicite null avec un montant"),
+        J::Str(s) if ["unique", "mensuel", "annuel"].contains(&s.as_str()) => {
+            assert!(!no_euro, "{p}.periodicite sans montant");
+        }
+        other => panic!("{p}.periodicite : {other:?}"),
+    }
 
     let p = format!("{path}.contact");
     let contact = aide.get(path, "contact");

@@ -282,7 +282,11 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
         parts.push(format!("{amount} en versements uniques"));
     }
     for a in monthly {
-        parts.push(a.montant.libelle.to_string());
+        parts.push(format!(
+            "{} ({})",
+            crate::report::court(a.aide, &a.montant),
+            a.nom
+        ));
     }
     // Aids without a euro amount (a percentage, a salary guarantee) are named, never added.
     let what: Vec<String> = percent

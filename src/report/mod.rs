@@ -101,9 +101,9 @@ pub struct AideRapport<'r> {
     )]
     pub statut: Statut,
     #[schemars(
-        description = "Le montant, calculé quand les champs dont il dépend sont connus, sinon ses bornes."
+        description = "Le montant, calculé quand les champs dont il dépend sont connus, sinon ses bornes ; periodicite dit s'il revient."
     )]
-    pub montant: Somme<'r>,
+    pub montant: MontantRapport<'r>,
     #[schemars(description = "CPAM ou ARS.")]
     pub financeur: &'static str,
     /// The region's name, for tables.
@@ -234,6 +234,54 @@ pub struct QuestionRapport<'r> {
     pub ou_trouver: Option<String>,
     #[schemars(description = "Les aides qu'elle déciderait.")]
     pub aides: Vec<&'r str>,
+}
+
+/// An aid's amount in the full report: the amount, and whether it recurs (SPEC §5
+/// `montant.periodicite`). The compact line keeps the bare amount.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct MontantRapport<'r> {
+    #[serde(flatten)]
+    pub somme: Somme<'r>,
+    #[schemars(
+        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est)."
+    )]
+    pub periodicite: Option<Periodicite>,
+}
+
+/// How often an amount is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Periodicite {
+    Unique,
+    Mensuel,
+    Annuel,
+}
+
+impl<'r> MontantRapport<'r> {
+    #[must_use]
+    pub fn new(aide: &Aide, somme: Somme<'r>) -> Self {
+        use crate::rules::model::{MontantKind, Periodicite as P};
+        let periodicite = match aide.montant.kind {
+            MontantKind::SansMontant => None,
+            MontantKind::ParUnite {
+                periode: Some(P::Mois),
+                ..
+            } => Some(Periodicite::Mensuel),
+            MontantKind::ParUnite {
+                periode: Some(P::An),
+                ..
+            } => Some(Periodicite::Annuel),
+            _ => Some(Periodicite::Unique),
+        };
+        MontantRapport { somme, periodicite }
+    }
+}
+
+impl<'r> std::ops::Deref for MontantRapport<'r> {
+    type Target = Somme<'r>;
+    fn deref(&self) -> &Somme<'r> {
+        &self.somme
+    }
 }
 
 /// Aids to confirm said in one line (« 4 aide(s) financent des structures : --projet structure »).
@@ -481,8 +529,8 @@ pub struct PisteRapport<'r> {
         description = "Les champs encore inconnus qui la décideraient après le changement (vide quand elle serait éligible)."
     )]
     pub manquants: Vec<&'static str>,
-    #[schemars(description = "Le montant qu'elle donnerait.")]
-    pub montant: Somme<'r>,
+    #[schemars(description = "Le montant qu'elle donnerait ; periodicite dit s'il revient.")]
+    pub montant: MontantRapport<'r>,
     #[schemars(description = "La piste, en français (« Avec l'OPTAM : 10 000 € »).")]
     pub libelle: String,
 }
@@ -825,7 +873,7 @@ fn aide_rapport<'r>(
         id: &aide.id,
         nom: &aide.nom,
         statut: v.statut,
-        montant: v.montant,
+        montant: MontantRapport::new(aide, v.montant),
         financeur: aide.financeur.as_str(),
         region: aide.region.map(|r| rules.refs.region(r).slug.as_str()),
         region_nom: aide.region.map(|r| rules.refs.region(r).nom.as_str()),
@@ -1134,7 +1182,7 @@ fn piste<'r>(p: Piste<'r>, profile: &Profile, refs: &Referentiel) -> PisteRappor
         motif,
         statut: p.verdict.statut,
         manquants: p.verdict.manquants.iter().map(|f| f.name()).collect(),
-        montant: p.verdict.montant,
+        montant: MontantRapport::new(p.aide, p.verdict.montant),
         libelle,
     }
 }
