@@ -147,11 +147,23 @@ pub fn write(
     pistes(&mut out, r, opts)?;
     questions(&mut out, r, opts)?;
     if opts.all {
-        let refused: Vec<&AideRapport<'_>> = r
+        let mut refused: Vec<&AideRapport<'_>> = r
             .aides
             .iter()
             .filter(|a| a.statut == Statut::NonEligible)
             .collect();
+        // The aids of the physician's own region (or national) first, then the nearest misses (fewest
+        // conditions failed), then the larger amounts.
+        refused.sort_by_key(|a| {
+            let elsewhere = a.region.is_some() && r.region.is_some() && a.region != r.region;
+            let failed = a
+                .conditions
+                .iter()
+                .filter(|c| c.resultat == crate::eval::logic::Tri::Faux)
+                .count();
+            let eur = a.montant.max_eur.or(a.montant.min_eur).unwrap_or(-1);
+            (elsewhere, failed, std::cmp::Reverse(eur))
+        });
         if !refused.is_empty() {
             out.title("Non éligibles")?;
             for a in refused {
@@ -291,7 +303,17 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
     // Aids without a euro amount (a percentage, a salary guarantee) are named, never added.
     let what: Vec<String> = percent
         .iter()
-        .map(|a| format!("{} ({})", a.nom, a.montant.libelle))
+        .map(|a| {
+            // What it is, in its label's first words (« Garantie financière pendant 2 ans »).
+            let kind = a
+                .montant
+                .libelle
+                .split([':', ';'])
+                .next()
+                .unwrap_or("")
+                .trim();
+            format!("{} ({kind})", a.nom)
+        })
         .collect();
     let text = match (parts.is_empty(), what.is_empty()) {
         (_, true) => format!("Total : {}.", parts.join(", ")),
@@ -300,7 +322,7 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
             what.join(", ")
         ),
         (false, false) => format!(
-            "Total : {} ; sans montant en euros à y ajouter : {}.",
+            "Total : {} ; sans montant en euros, en plus : {}.",
             parts.join(", "),
             what.join(", ")
         ),

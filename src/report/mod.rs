@@ -76,6 +76,9 @@ pub struct Rapport<'r> {
     /// Aids to confirm said in one line while a field is unknown (not in the JSON: the aids are).
     #[serde(skip)]
     pub groupes: Vec<GroupeRapport<'r>>,
+    /// The profile's region slug, when known (to list its own region's aids first).
+    #[serde(skip)]
+    pub region: Option<&'r str>,
     /// Where the practice is, in words, for the answer's first line.
     #[serde(skip)]
     pub lieu: Option<String>,
@@ -775,6 +778,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         couverture: couverture(rules, profile),
         questions,
         pistes,
+        region: profile.region().map(|r| rules.refs.region(r).slug.as_str()),
         lieu: lieu(profile, &rules.refs),
         provenance: ProvenanceDe(rules),
     }
