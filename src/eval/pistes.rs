@@ -1,8 +1,11 @@
 //! Near misses (SPEC §5 `pistes`): a non-eligible aid that one change of a field the physician can act
-//! on would make eligible (the levers are declared in the vocabulary: OPTAM, coordinated practice, PDSA,
-//! days a week, the zone of a practice not yet chosen…), and an aid that the same profile would have
-//! obtained before it closed. The search is generic: it tries each lever's values against the failing
-//! conditions, and the last days an aid could be requested; no aid is named here.
+//! on would make eligible or leave to confirm (the levers are declared in the vocabulary: OPTAM,
+//! coordinated practice, PDSA, days a week, the zone or QPV of a practice not yet chosen…), and an aid
+//! that the same profile would have obtained (or had to confirm) before a window closed: the aid's own
+//! (`aide_close`) or the physician's delay (`delai_expire`). A piste exists only when no known field but
+//! the lever (or time) excludes the aid. The search is generic: it tries each lever's values against the
+//! failing conditions, and the last days an aid could be requested; no aid is named here. It runs for
+//! the full report only: the compact batch line never calls it.
 
 use chrono::{Months, NaiveDate};
 
