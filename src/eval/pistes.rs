@@ -690,4 +690,43 @@ mod tests {
             &[(a, verdict_of(Statut::Eligible, Some(1)))]
         ));
     }
+
+    #[test]
+    fn a_change_of_zone_counts_the_aids_it_brings_and_loses() {
+        let zac = [
+            ("departement", "45"),
+            ("specialite", "medecine-generale"),
+            ("exercice", "liberal"),
+            ("secteur", "1"),
+            ("zone", "ZAC"),
+            ("qpv", "non"),
+            ("projet", "installation"),
+            ("primo_installation", "oui"),
+            ("aide_installation_10_ans", "non"),
+            ("date_installation", "01/03/2027"),
+        ];
+        let rules = rules();
+        let on = date("06/12/2026");
+        let profile = from_pairs(zac.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs).unwrap();
+        let env = Env {
+            profile: &profile,
+            date_ref: on,
+        };
+        let verdicts: Vec<(&Aide, Verdict<'_>)> =
+            rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+        let p = pistes(&profile, on, &verdicts);
+        let zip = p
+            .iter()
+            .find(|p| p.aide.id == "primo-installation-zip")
+            .expect("ZIP");
+        let ids = |l: &[(&Aide, Verdict<'_>)]| -> Vec<String> {
+            l.iter().map(|(a, _)| a.id.clone()).collect()
+        };
+        assert_eq!(ids(&zip.perdues), vec!["primo-installation-zac"]);
+        assert_eq!(
+            ids(&zip.gagnees),
+            vec!["majoration-forfait-medecin-traitant"]
+        );
+        assert_eq!(gain(zip), 10_000 - 5_000);
+    }
 }
