@@ -561,13 +561,26 @@ mod tests {
             .iter()
             .find(|(a, ..)| a == "hauts-de-france-crai")
             .unwrap();
-        // The first lever of the vocabulary that mends it: a structure joined, else the commitment;
-        // never the participation in a project, which the CRAI does not read.
-        assert!(
-            !matches!(&piste.1, Chemin::Changement(f, _) if *f == field("projet_exercice_coordonne")),
-            "{piste:?}"
+        // The first lever of the vocabulary that mends it: a structure joined (an MSP, the first value
+        // of the list), before the commitment; never the participation in a project, which the CRAI
+        // does not read.
+        assert_eq!(
+            piste.1,
+            Chemin::Changement(field("exercice_coordonne"), Value::Set(1))
         );
         assert_eq!(piste.2, Statut::Eligible);
+        // Without the health project filed, joining a structure is not enough: the commitment is.
+        crai.retain(|(k, _)| *k != "projet_sante_valide");
+        crai.push(("projet_sante_valide", "non"));
+        let p = run(&crai, "01/02/2026");
+        let piste = p
+            .iter()
+            .find(|(a, ..)| a == "hauts-de-france-crai")
+            .unwrap();
+        assert_eq!(
+            piste.1,
+            Chemin::Changement(field("engagement_exercice_coordonne"), Value::Bool(true))
+        );
     }
 
     #[test]
