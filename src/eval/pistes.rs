@@ -742,4 +742,100 @@ mod tests {
         );
         assert_eq!(gain(zip), 10_000 - 5_000);
     }
+
+    fn leaf(name: &str, test: Test) -> Node {
+        Node::Leaf(crate::rules::model::Leaf {
+            field: field(name),
+            test,
+            span: 0..0,
+        })
+    }
+
+    fn condition(node: Node) -> Condition {
+        Condition {
+            libelle: String::new(),
+            node,
+            span: 0..0,
+            question: None,
+        }
+    }
+
+    #[test]
+    fn minimums_read_only_the_lever_and_step_over_strict_bounds() {
+        let jours = field("jours_par_semaine");
+        let node = Node::All(vec![
+            leaf("jours_par_semaine", Test::Cmp(CmpOp::Ge, Operand::Num(2.5))),
+            leaf(
+                "distance_ancien_cabinet_km",
+                Test::Cmp(CmpOp::Ge, Operand::Num(7.0)),
+            ),
+            Node::Not(Box::new(leaf(
+                "jours_par_semaine",
+                Test::Cmp(CmpOp::Gt, Operand::Num(4.0)),
+            ))),
+        ]);
+        let mut out = Vec::new();
+        minimums(&node, jours, step_of(jours), &mut out);
+        // Half-days: a strict bound of 4 asks for 4,5.
+        assert_eq!(out, vec![2.5, 4.5]);
+        assert!((step_of(jours) - 0.5).abs() < f64::EPSILON);
+        // Whole numbers step by one.
+        let demi = field("demi_journees_par_mois");
+        assert!((step_of(demi) - 1.0).abs() < f64::EPSILON);
+        let mut out = Vec::new();
+        minimums(
+            &leaf(
+                "demi_journees_par_mois",
+                Test::Cmp(CmpOp::Gt, Operand::Num(2.0)),
+            ),
+            demi,
+            step_of(demi),
+            &mut out,
+        );
+        assert_eq!(out, vec![3.0]);
+    }
+
+    #[test]
+    fn number_levers_try_only_values_above_the_current_one() {
+        let jours = field("jours_par_semaine");
+        let failing = condition(Node::Any(vec![
+            leaf("jours_par_semaine", Test::Cmp(CmpOp::Ge, Operand::Num(2.5))),
+            leaf("jours_par_semaine", Test::Cmp(CmpOp::Ge, Operand::Num(4.0))),
+            leaf("jours_par_semaine", Test::Cmp(CmpOp::Ge, Operand::Num(5.0))),
+        ]));
+        let mut p = Profile::default();
+        p.set(jours, Some(Value::Num(4.0)));
+        assert_eq!(lever_values(jours, &[&failing], &p), vec![Value::Num(5.0)]);
+        // Unknown: every threshold, smallest first.
+        assert_eq!(
+            lever_values(jours, &[&failing], &Profile::default()),
+            vec![Value::Num(2.5), Value::Num(4.0), Value::Num(5.0)]
+        );
+    }
+
+    #[test]
+    fn list_levers_add_one_structure_to_those_already_joined() {
+        let list = field("exercice_coordonne");
+        let mut p = Profile::default();
+        // A member of a PSLA (the second value): each other structure is added to it.
+        p.set(list, Some(Value::Set(0b10)));
+        assert_eq!(
+            lever_values(list, &[], &p),
+            vec![
+                Value::Set(0b11),
+                Value::Set(0b110),
+                Value::Set(0b1010),
+                Value::Set(0b1_0010)
+            ]
+        );
+        // A boolean lever is tried at « oui » unless it already is.
+        let optam = field("optam");
+        assert_eq!(
+            lever_values(optam, &[], &Profile::default()),
+            vec![Value::Bool(true)]
+        );
+        let mut p = Profile::default();
+        p.set(optam, Some(Value::Bool(true)));
+        assert!(lever_values(optam, &[], &p).is_empty());
+    }
 }
