@@ -303,6 +303,8 @@ fn closed<'r>(
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Option<Piste<'r>> {
+    // A pre-filter only (mutation testing finds it equivalent): a failing condition that time cannot
+    // change stays false on every last day tried, and the verdict below would refuse the piste anyway.
     if failing.is_empty() || !failing.iter().all(|c| over_time(c)) {
         return None;
     }
@@ -325,6 +327,9 @@ fn closed<'r>(
     days.sort_unstable();
     days.dedup();
     for day in days.into_iter().rev() {
+        // Days to come are no closed window; a day before the installation could only be refused by
+        // the aid's own installation bounds, which the verdict below reads (so weakening this test is
+        // equivalent on the shipped rules: it saves evaluations).
         if day >= date_ref || installed.is_some_and(|i| day < i) {
             continue;
         }
@@ -837,5 +842,29 @@ mod tests {
         let mut p = Profile::default();
         p.set(optam, Some(Value::Bool(true)));
         assert!(lever_values(optam, &[], &p).is_empty());
+    }
+
+    #[test]
+    fn an_aid_closed_for_everyone_is_hinted_without_an_installation_date() {
+        let loiret = [
+            ("departement", "45"),
+            ("projet", "installation"),
+            ("primo_installation", "oui"),
+        ];
+        let p = run(&loiret, "06/12/2026");
+        let caim = p.iter().find(|(a, ..)| a == "caim").expect("CAIM");
+        assert_eq!(caim.1, Chemin::Fin(date("31/12/2025"), Motif::AideClose));
+        assert_eq!(caim.2, Statut::AConfirmer);
+        // Closed aids come after the changes that bring money.
+        let mut pediatre = PEDIATRE.to_vec();
+        pediatre.retain(|(k, _)| *k != "date_installation");
+        let p = run(&pediatre, "06/12/2026");
+        let first_fin = p.iter().position(|(_, c, ..)| matches!(c, Chemin::Fin(..)));
+        let last_change = p
+            .iter()
+            .rposition(|(_, c, ..)| matches!(c, Chemin::Changement(..)));
+        if let (Some(f), Some(l)) = (first_fin, last_change) {
+            assert!(l < f, "{p:?}");
+        }
     }
 }

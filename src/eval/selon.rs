@@ -157,6 +157,7 @@ pub fn groupes<'r>(
             };
             let aides: Vec<&'r Aide> = verdicts
                 .iter()
+                // (An eligible aid is possible with every value: the test below already leaves it out.)
                 .filter(|(_, v)| v.statut == Statut::AConfirmer && v.manquants.contains(&field))
                 .filter(|(a, _)| {
                     possible(a, k) && (0..values.len()).all(|o| o == k || !possible(a, o))
@@ -270,5 +271,31 @@ mod tests {
         let mut known = herault.to_vec();
         known.push(("projet", "structure"));
         with(&known, |p, d, v| assert!(groupes(p, d, v).is_empty()));
+    }
+
+    #[test]
+    fn two_aids_are_enough_for_a_split_one_is_not() {
+        // A psychiatrist: no FMT majoration, the two CPAM installation aids split by zone.
+        let mut two = LOIRET.to_vec();
+        two.push(("specialite", "psychiatrie"));
+        with(&two, |p, d, v| {
+            let s = selon(p, d, v);
+            assert_eq!(s.len(), 1);
+            assert_eq!(s[0].couvertes.len(), 2);
+        });
+        // Sector 2 without OPTAM: only the ZAC aid is left to confirm by zone; no split.
+        let mut one = two.clone();
+        one.push(("secteur", "2"));
+        one.push(("optam", "non"));
+        with(&one, |p, d, v| {
+            let deciding = v
+                .iter()
+                .filter(|(_, v)| {
+                    v.statut == Statut::AConfirmer && v.manquants.iter().any(|f| f.name() == "zone")
+                })
+                .count();
+            assert!(deciding < 2, "{deciding}");
+            assert!(selon(p, d, v).is_empty());
+        });
     }
 }
