@@ -226,6 +226,7 @@ fn lever_values(field: FieldId, failing: &[&Condition], profile: &Profile) -> Ve
             (0..values.len())
                 .map(|i| 1u32 << i)
                 .filter(|bit| set & bit == 0)
+                // (`|` or `^` alike here: the bit is not in the set.)
                 .map(|bit| Value::Set(set | bit))
                 .collect()
         }
@@ -369,6 +370,9 @@ fn request_deadlines(node: &Node, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
         }
         Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => request_deadlines(n, env, out),
         Node::UnknownIf { inner, .. } => request_deadlines(inner, env, out),
+        // Only the request's own deadlines: another date compared with a relative date would give a
+        // day that is no request deadline (no shipped rule has one in a time condition, so mutation
+        // testing finds this guard equivalent on them).
         Node::Leaf(l) if l.field == ids::DATE_DEMANDE => {
             if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
                 && let Some(base) = env.date(field)

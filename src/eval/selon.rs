@@ -160,6 +160,9 @@ pub fn groupes<'r>(
                 // (An eligible aid is possible with every value: the test below already leaves it out.)
                 .filter(|(_, v)| v.statut == Statut::AConfirmer && v.manquants.contains(&field))
                 .filter(|(a, _)| {
+                    // Possible with the group's value and with no other (on the shipped rules every
+                    // aid to confirm that reads the field is possible with some value, so this
+                    // conjunction and a disjunction give the same groups).
                     possible(a, k) && (0..values.len()).all(|o| o == k || !possible(a, o))
                 })
                 .map(|(a, _)| *a)
