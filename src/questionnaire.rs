@@ -59,7 +59,49 @@ pub fn restantes<'r>(
             ou_trouver: (!def.ou_trouver.is_empty()).then(|| def.ou_trouver.to_owned()),
         });
     }
+    order(&mut out, profile, asked);
     out
+}
+
+/// The order a person can answer in: the place before any question whose help names a page of the
+/// region (`{zonage}`: the zone question names the region's ARS page once the place is known), and the
+/// installation date after the request's object (its wording depends on it).
+fn order(out: &mut Vec<Prochaine<'_>>, profile: &Profile, asked: &[FieldId]) {
+    let place = [
+        ids::COMMUNE,
+        ids::CODE_POSTAL,
+        ids::DEPARTEMENT,
+        ids::REGION,
+    ];
+    let needs_region = |q: &Prochaine<'_>| q.champ.def().ou_trouver.contains("{zonage}");
+    if profile.region().is_none()
+        && !asked.iter().any(|f| place.contains(f))
+        && let Some(first) = out.iter().position(needs_region)
+    {
+        let q = match out.iter().position(|q| place.contains(&q.champ)) {
+            Some(i) if i < first => None,
+            Some(i) => Some(out.remove(i)),
+            None => {
+                let def = ids::COMMUNE.def();
+                Some(Prochaine {
+                    champ: ids::COMMUNE,
+                    question: def.question,
+                    ou_trouver: (!def.ou_trouver.is_empty()).then(|| def.ou_trouver.to_owned()),
+                })
+            }
+        };
+        if let Some(q) = q {
+            out.insert(first, q);
+        }
+    }
+    let at = |out: &[Prochaine<'_>], f: FieldId| out.iter().position(|q| q.champ == f);
+    if let (Some(d), Some(p)) = (at(out, ids::DATE_INSTALLATION), at(out, ids::PROJET))
+        && d < p
+    {
+        let q = out.remove(d);
+        // `p` moved down by one with the removal: insert right after the request's object.
+        out.insert(p, q);
+    }
 }
 
 /// What a physician answered.
@@ -434,6 +476,40 @@ mod tests {
                 .iter()
                 .any(|q| q.champ == ids::COMMUNE)
         );
+    }
+
+    #[test]
+    fn the_place_comes_before_the_zone_and_the_date_after_the_request() {
+        let rules = crate::rules::embedded().rules;
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let p = Profile::default();
+        let rapport = crate::report::evaluate(&rules, &p, date);
+        let next: Vec<FieldId> = restantes(&rapport, &p, &[])
+            .iter()
+            .map(|q| q.champ)
+            .collect();
+        let at = |f: FieldId| next.iter().position(|g| *g == f);
+        let place = [
+            ids::COMMUNE,
+            ids::CODE_POSTAL,
+            ids::DEPARTEMENT,
+            ids::REGION,
+        ]
+        .iter()
+        .filter_map(|f| at(*f))
+        .min()
+        .expect("place asked");
+        let zone = at(f("zone")).expect("zone asked");
+        assert!(place < zone, "{next:?}");
+        let projet = at(ids::PROJET).expect("projet asked");
+        let date_installation = at(ids::DATE_INSTALLATION).expect("date asked");
+        assert!(projet < date_installation, "{next:?}");
+        // Once the place was asked, the zone keeps its rank.
+        let after: Vec<FieldId> = restantes(&rapport, &p, &[ids::COMMUNE])
+            .iter()
+            .map(|q| q.champ)
+            .collect();
+        assert!(!after.contains(&ids::COMMUNE), "{after:?}");
     }
 
     /// Splits a command line as a POSIX shell would (words, single quotes).

@@ -137,3 +137,101 @@ fn explain_shows_the_dates_it_computed() {
         "{text}"
     );
 }
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&answer(&all)).expect("JSON")
+}
+
+const CRAI_DEMANDE: [&str; 30] = [
+    "check",
+    "--date",
+    "01/04/2026",
+    "--departement",
+    "59",
+    "--specialite",
+    "medecine-generale",
+    "--exercice",
+    "liberal",
+    "--secteur",
+    "1",
+    "--zone",
+    "ZAC",
+    "--projet",
+    "installation",
+    "--primo-installation",
+    "--date-installation",
+    "15/09/2025",
+    "--jours-par-semaine",
+    "4.5",
+    "--exercice-coordonne",
+    "msp",
+    "--projet-sante-valide",
+    "--aide-installation-10-ans=non",
+    "--qpv=non",
+    "--pdsa",
+    "--date-demande",
+    "01/02/2026",
+    "--cabinet-ex-nihilo=non",
+    "--exercice-groupe=non",
+];
+
+#[test]
+fn a_deadline_met_by_the_request_is_not_past() {
+    let r = json(&CRAI_DEMANDE);
+    let steps = r["a_faire"].as_array().expect("a_faire");
+    let ars = steps
+        .iter()
+        .find(|s| {
+            s["aides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "hauts-de-france-crai")
+        })
+        .expect("étape de l'ARS");
+    assert_eq!(ars["pour"], "demander");
+    // The request (01/02/2026) met the 6-month limit (15/03/2026) and the 30/06/2026 one: what remains
+    // is the signature, by 30/10/2026.
+    assert_eq!(ars["avant_le"], "2026-10-30", "{ars}");
+    assert_eq!(ars["etat"], "a_venir");
+    // Without the request's date, the same limit has passed.
+    let without: Vec<&str> = CRAI_DEMANDE[..26].to_vec();
+    let r = json(&without);
+    assert!(
+        r["a_faire"].as_array().unwrap().iter().all(|s| !s["aides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "hauts-de-france-crai")),
+        "le CRAI n'est plus à demander : {}",
+        r["a_faire"]
+    );
+}
+
+#[test]
+fn aids_to_confirm_have_steps_with_their_organisation() {
+    let r = json(&[
+        "check",
+        "--date",
+        "06/12/2026",
+        "--departement",
+        "45",
+        "--projet",
+        "installation",
+        "--primo-installation",
+    ]);
+    let steps = r["a_faire"].as_array().expect("a_faire");
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps[0]["organisme"], "CPAM du Loiret");
+    assert_eq!(steps[0]["pour"], "confirmer");
+    assert_eq!(
+        steps[0]["contact"]["email"],
+        "RPS45.cpam-loiret@assurance-maladie.fr"
+    );
+    let selon = r["selon"].as_array().expect("selon");
+    assert_eq!(selon[0]["champ"], "zone");
+    assert_eq!(selon[0]["valeurs"][0]["valeur"], "ZIP");
+    assert_eq!(selon[0]["valeurs"][0]["total"]["max_eur"], 10_000);
+}

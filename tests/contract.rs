@@ -314,12 +314,23 @@ fn check_montant_contact_conditions(path: &str, aide: &J) {
         montant.obj(&p),
         &["eur", "min_eur", "max_eur", "libelle"],
         &[],
-        &[],
+        // SPEC §5 "Partial profiles": whether the amount recurs.
+        &["periodicite"],
     );
     for k in ["eur", "min_eur", "max_eur"] {
         check_amount_field(&format!("{p}.{k}"), montant.get(&p, k));
     }
     montant.get(&p, "libelle").str(&format!("{p}.libelle"));
+    let periodicite = montant.get(&p, "periodicite");
+    let no_euro = matches!(montant.get(&p, "max_eur"), J::Null)
+        && matches!(montant.get(&p, "min_eur"), J::Null);
+    match periodicite {
+        J::Null => assert!(no_euro, "{p}.periodicite null avec un montant"),
+        J::Str(s) if ["unique", "mensuel", "annuel"].contains(&s.as_str()) => {
+            assert!(!no_euro, "{p}.periodicite sans montant");
+        }
+        other => panic!("{p}.periodicite : {other:?}"),
+    }
 
     let p = format!("{path}.contact");
     let contact = aide.get(path, "contact");
@@ -439,8 +450,17 @@ fn check_rapport(name: &str, json: &str, with_id: bool) {
     const RAPPORT: [&str; 4] = ["date_reference", "id", "aides", "total"];
     // Addition to SPEC §5: `couverture` (a sentence when the rule base holds no regional aid for the
     // profile's region), absent otherwise.
-    // `questions` (best first) and `pistes` (near misses), always present.
-    const RAPPORT_AJOUTS: [&str; 4] = ["couverture", "questions", "pistes", "provenance"];
+    // `questions` (best first) and `pistes` (near misses), always present; `selon` (the split of the
+    // aids to confirm by an unknown field) and `a_faire` (the next steps), SPEC §5 "Partial profiles",
+    // always present.
+    const RAPPORT_AJOUTS: [&str; 6] = [
+        "couverture",
+        "questions",
+        "pistes",
+        "selon",
+        "a_faire",
+        "provenance",
+    ];
     let root: J = serde_json::from_str(json).expect("JSON valide");
     let path = format!("rapport « {name} »");
     let o = root.obj(&path);

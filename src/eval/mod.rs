@@ -8,6 +8,7 @@ pub mod detail;
 pub mod logic;
 pub mod pistes;
 pub mod questions;
+pub mod selon;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -124,6 +125,9 @@ pub struct Echeance<'r> {
     /// A payment the payer makes (not a deadline for the physician).
     #[serde(skip)]
     pub versement: bool,
+    /// A deadline for the request, which a `date_demande` on or before it meets.
+    #[serde(skip)]
+    pub demande: bool,
 }
 
 /// Whether an aid's amount counts in the total: a one-off euro amount (monthly amounts and
@@ -171,6 +175,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             libelle: "Dépôt de la demande (date limite)".into(),
             date: d,
             versement: false,
+            demande: true,
         });
     }
     if let Some(d) = p.signature_au_plus_tard {
@@ -178,6 +183,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             libelle: "Signature du contrat (date limite)".into(),
             date: d,
             versement: false,
+            demande: false,
         });
     }
     let relative = |field: FieldId, months: u32| -> Option<NaiveDate> {
@@ -196,6 +202,9 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
                 libelle: e.libelle.as_str().into(),
                 date,
                 versement: false,
+                // The deadlines the rule files declare are the request's (the CRAI's 6 months, the
+                // ZAC FIR's first anniversary).
+                demande: true,
             });
         }
     }
@@ -210,6 +219,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
                 .into(),
                 date,
                 versement: true,
+                demande: false,
             });
         }
     }

@@ -1,8 +1,9 @@
 //! The questions that remain for a profile (SPEC §5 `questions`), best first. A question asks one
 //! field of the vocabulary (with the fields asked with it: the département and the region are one
 //! question, both forms of the 10-year rule another), or is a condition's own question (`inconnue_si`).
-//! The order comes from the rules: each question is weighed by how many of the open aids its answer
-//! would decide, trying the values that matter (every value of a closed set, the thresholds of the
+//! The order comes from the rules: each question is weighed by the money its answer would decide (each
+//! open aid's amount at stake, times the share of the answers that decide it), trying the values that
+//! matter (every value of a closed set, the thresholds of the
 //! conditions for numbers and dates). So `secteur` comes before `optam` (the OPTAM decides nothing while
 //! the sector is unknown) and `projet` before `date_installation`, without a list saying so.
 
@@ -82,7 +83,7 @@ pub fn questions<'r>(
             .iter()
             .filter_map(|a| {
                 let v = verdicts.iter().find(|(b, _)| b.id == a.id)?.1;
-                Some(decides(a, v, &q.champs, &env, refs))
+                Some(decides(a, v, &q.champs, &env, refs) * stake(v))
             })
             .sum();
     }
@@ -134,6 +135,15 @@ pub fn questions<'r>(
         }
     }
     out
+}
+
+/// The money an aid puts at stake, by which its questions weigh: its ceiling in euros (else its floor),
+/// plus one euro so that an aid without a euro amount still counts, after any that has one.
+fn stake(v: &Verdict<'_>) -> f64 {
+    let eur = v.montant.max_eur.or(v.montant.min_eur).unwrap_or(0).max(0);
+    #[allow(clippy::cast_precision_loss)]
+    let eur = eur as f64;
+    eur + 1.0
 }
 
 /// The field whose values stand for a question's answers: the département for the commune.
@@ -389,4 +399,95 @@ fn date_thresholds(field: FieldId, conditions: &[&Condition], env: &Env<'_>) -> 
         out.extend(env.date_ref.checked_sub_days(Days::new(1)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{order_key, verdict};
+    use crate::profile::{Raw, from_pairs};
+    use crate::rules::model::RuleSet;
+    use std::sync::OnceLock;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| crate::rules::embedded().rules)
+    }
+
+    /// The fields asked, best first, for a profile given as flags.
+    fn asked(flags: &[(&str, &str)], on: &str) -> Vec<&'static str> {
+        let rules = rules();
+        let date_ref = NaiveDate::parse_from_str(on, "%d/%m/%Y").unwrap();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
+        let env = Env {
+            profile: &profile,
+            date_ref,
+        };
+        let mut verdicts: Vec<(&Aide, Verdict<'_>)> =
+            rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+        verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
+        let refs: Vec<(&Aide, &Verdict<'_>)> = verdicts.iter().map(|(a, v)| (*a, v)).collect();
+        questions(&refs, &profile, date_ref, &rules.refs)
+            .iter()
+            .filter_map(|q| q.champs.first().map(|f| f.name()))
+            .collect()
+    }
+
+    fn rank(list: &[&str], field: &str) -> usize {
+        list.iter()
+            .position(|f| *f == field)
+            .unwrap_or_else(|| panic!("{field} absent de {list:?}"))
+    }
+
+    #[test]
+    fn the_installation_date_worth_50_000_euros_comes_before_the_qpv() {
+        let gp = [
+            ("departement", "14"),
+            ("zone", "ZAC"),
+            ("specialite", "medecine-generale"),
+            ("exercice", "liberal"),
+            ("secteur", "1"),
+            ("projet", "installation"),
+        ];
+        let q = asked(&gp, "01/02/2026");
+        assert!(rank(&q, "date_installation") < rank(&q, "qpv"), "{q:?}");
+    }
+
+    #[test]
+    fn a_field_others_depend_on_comes_first() {
+        // The OPTAM decides nothing while the sector is unknown.
+        let gp = [
+            ("departement", "45"),
+            ("zone", "ZIP"),
+            ("specialite", "medecine-generale"),
+            ("exercice", "liberal"),
+            ("projet", "installation"),
+        ];
+        let q = asked(&gp, "01/02/2026");
+        assert!(rank(&q, "secteur") < rank(&q, "optam"), "{q:?}");
+    }
+
+    fn with_max(max: Option<i64>, min: Option<i64>) -> Verdict<'static> {
+        Verdict {
+            statut: Statut::AConfirmer,
+            resultats: Vec::new(),
+            manquants: Vec::new(),
+            questions: Vec::new(),
+            montant: crate::eval::amount::Somme {
+                eur: None,
+                min_eur: min,
+                max_eur: max,
+                libelle: "".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_stake_is_the_ceiling_else_the_floor_plus_one_euro() {
+        assert!((stake(&with_max(Some(10_000), Some(5_000))) - 10_001.0).abs() < 1e-9);
+        assert!((stake(&with_max(None, Some(5_000))) - 5_001.0).abs() < 1e-9);
+        assert!((stake(&with_max(None, None)) - 1.0).abs() < 1e-9);
+        assert!((stake(&with_max(Some(-3), None)) - 1.0).abs() < 1e-9);
+    }
 }

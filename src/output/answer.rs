@@ -75,7 +75,7 @@ impl Out<'_> {
 
 /// A regional aid that waits only for the region: summed up in one line, not listed.
 fn waits_for_region(a: &AideRapport<'_>) -> bool {
-    a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
+    crate::report::waits_for_region(a)
 }
 
 /// Writes the answer for one profile.
@@ -103,6 +103,7 @@ pub fn write(
         .aides
         .iter()
         .filter(|a| a.statut == Statut::AConfirmer && !waits_for_region(a))
+        .filter(|a| !r.groupes.iter().any(|g| g.aides.contains(&a.id)))
         .collect();
     // Most relevant first: the aids the profile already meets the most conditions of.
     confirm.sort_by_key(|a| {
@@ -125,20 +126,44 @@ pub fn write(
     }
     if !confirm.is_empty() {
         out.title("À confirmer")?;
-        for a in &confirm {
+        // The aids a « selon » view stands for are said by it, value by value.
+        let covered = |a: &AideRapport<'_>| r.selon.iter().any(|s| s.couvertes.contains(&a.id));
+        for a in confirm.iter().filter(|a| !covered(a)) {
             aid(&mut out, a, r, opts)?;
+        }
+        for s in &r.selon {
+            let values: Vec<&str> = s.valeurs.iter().map(|v| v.texte.as_str()).collect();
+            out.para(&format!("{} : {}", s.titre, values.join(" · ")), "? ", "  ")?;
+        }
+    }
+    if !r.groupes.is_empty() {
+        writeln!(out.w)?;
+        for g in &r.groupes {
+            out.para(&g.texte, "", "")?;
         }
     }
     waiting(&mut out, r)?;
-    steps(&mut out, r, &eligible, &confirm)?;
+    steps(&mut out, r)?;
     pistes(&mut out, r, opts)?;
     questions(&mut out, r, opts)?;
     if opts.all {
-        let refused: Vec<&AideRapport<'_>> = r
+        let mut refused: Vec<&AideRapport<'_>> = r
             .aides
             .iter()
             .filter(|a| a.statut == Statut::NonEligible)
             .collect();
+        // The aids of the physician's own region (or national) first, then the nearest misses (fewest
+        // conditions failed), then the larger amounts.
+        refused.sort_by_key(|a| {
+            let elsewhere = a.region.is_some() && r.region.is_some() && a.region != r.region;
+            let failed = a
+                .conditions
+                .iter()
+                .filter(|c| c.resultat == crate::eval::logic::Tri::Faux)
+                .count();
+            let eur = a.montant.max_eur.or(a.montant.min_eur).unwrap_or(-1);
+            (elsewhere, failed, std::cmp::Reverse(eur))
+        });
         if !refused.is_empty() {
             out.title("Non éligibles")?;
             for a in refused {
@@ -195,7 +220,7 @@ fn aid(
             );
             out.para(
                 &format!(
-                    "Versement de {amount} prévu vers le {}",
+                    "Versement de {amount} au plus tard le {}",
                     fr::date(when.date)
                 ),
                 "  ",
@@ -269,14 +294,41 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
         parts.push(format!("{amount} en versements uniques"));
     }
     for a in monthly {
-        parts.push(a.montant.libelle.to_string());
+        parts.push(format!(
+            "{} ({})",
+            crate::report::court(a.aide, &a.montant),
+            a.nom
+        ));
     }
-    if !percent.is_empty() {
-        let what: Vec<&str> = percent.iter().map(|a| a.nom).collect();
-        parts.push(format!("plus : {} (en pourcentage)", what.join(", ")));
-    }
+    // Aids without a euro amount (a percentage, a salary guarantee) are named, never added.
+    let what: Vec<String> = percent
+        .iter()
+        .map(|a| {
+            // What it is, in its label's first words (« Garantie financière pendant 2 ans »).
+            let kind = a
+                .montant
+                .libelle
+                .split([':', ';'])
+                .next()
+                .unwrap_or("")
+                .trim();
+            format!("{} ({kind})", a.nom)
+        })
+        .collect();
+    let text = match (parts.is_empty(), what.is_empty()) {
+        (_, true) => format!("Total : {}.", parts.join(", ")),
+        (true, false) => format!(
+            "Total : aucune somme en euros à additionner ; sans montant en euros : {}.",
+            what.join(", ")
+        ),
+        (false, false) => format!(
+            "Total : {} ; sans montant en euros, en plus : {}.",
+            parts.join(", "),
+            what.join(", ")
+        ),
+    };
     writeln!(out.w)?;
-    out.para(&format!("Total : {}.", parts.join(", ")), "", "")
+    out.para(&text, "", "")
 }
 
 /// Regional aids that wait only for the region, in one line.
@@ -304,75 +356,33 @@ fn waiting(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
     )
 }
 
-/// « Que faire maintenant »: one step per organisation, with the aids concerned and the date by which
-/// to act (the earliest deadline still to come, else the last one passed).
-fn steps(
-    out: &mut Out<'_>,
-    r: &Rapport<'_>,
-    eligible: &[&AideRapport<'_>],
-    confirm: &[&AideRapport<'_>],
-) -> io::Result<()> {
-    struct Step {
-        contact: String,
-        aids: Vec<String>,
-        deadline: Option<(chrono::NaiveDate, String)>,
-    }
-    let mut steps: Vec<Step> = Vec::new();
-    // A step per organisation that pays an eligible aid; an aid to confirm joins the step of its
-    // organisation (its questions are the next step otherwise).
-    let eligible_contacts: Vec<String> = eligible.iter().map(|a| contact(&a.contact)).collect();
-    let confirm_here = confirm
-        .iter()
-        .filter(|a| eligible_contacts.contains(&contact(&a.contact)));
-    for a in eligible.iter().chain(confirm_here) {
-        let contact = contact(&a.contact);
-        let deadline = a
-            .echeances
-            .iter()
-            .filter(|e| !e.versement)
-            .min_by_key(|e| (e.date < r.date_reference, e.date))
-            .map(|e| (e.date, e.libelle.to_string()));
-        let name = if a.statut == Statut::AConfirmer {
-            format!("{} (à confirmer)", a.nom)
-        } else {
-            a.nom.to_owned()
-        };
-        match steps.iter_mut().find(|s| s.contact == contact) {
-            Some(s) => {
-                s.aids.push(name);
-                if let Some(d) = deadline
-                    && s.deadline.as_ref().is_none_or(|(e, _)| d.0 < *e)
-                {
-                    s.deadline = Some(d);
-                }
-            }
-            None => steps.push(Step {
-                contact,
-                aids: vec![name],
-                deadline,
-            }),
-        }
-    }
-    if steps.is_empty() {
+/// « Que faire maintenant »: the report's steps (`a_faire`), one per organisation, with the aids
+/// concerned and the date by which to act.
+fn steps(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+    if r.a_faire.is_empty() {
         return Ok(());
     }
-    steps.sort_by_key(|s| s.deadline.as_ref().map_or(chrono::NaiveDate::MAX, |d| d.0));
     out.title("Que faire maintenant")?;
-    for (i, s) in steps.iter().enumerate() {
+    for (i, s) in r.a_faire.iter().enumerate() {
         let n = format!("{}. ", i + 1);
         let pad = " ".repeat(n.chars().count());
-        out.para(&format!("Contactez {}", s.contact), &n, &pad)?;
-        if let [one] = s.aids.as_slice() {
+        let verb = if s.pour == "demander" {
+            "Contactez"
+        } else {
+            "Pour confirmer, contactez"
+        };
+        out.para(&format!("{verb} {}", contact(&s.contact)), &n, &pad)?;
+        if let [one] = s.noms.as_slice() {
             out.para(&format!("pour : {one}"), &pad, &pad)?;
         } else {
             out.para("pour :", &pad, &pad)?;
-            for a in &s.aids {
+            for a in &s.noms {
                 out.para(a, &format!("{pad}– "), &format!("{pad}  "))?;
             }
         }
-        if let Some((date, what)) = &s.deadline {
-            let mut when = format!("{} : au plus tard le {}", what, fr::date(*date));
-            if let Some(f) = flag(*date, r.date_reference) {
+        if let (Some(date), Some(what)) = (s.avant_le, &s.echeance) {
+            let mut when = format!("{} : au plus tard le {}", what, fr::date(date));
+            if let Some(f) = flag(date, r.date_reference) {
                 when.push_str(&format!(" ({f})"));
             }
             out.para(&when, &pad, &pad)?;

@@ -13,7 +13,7 @@ use crate::referentiel::{DepartementId, Referentiel, RegionId};
 mod parse;
 mod vocabulary;
 pub use parse::*;
-pub use vocabulary::{FIELDS, Field, Levier, LevierQuand, SPECIALITES};
+pub use vocabulary::{FIELDS, Field, Groupe, Levier, LevierQuand, SPECIALITES, SelonDef};
 
 /// A field's type and accepted values.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,7 +72,7 @@ impl FieldId {
 }
 
 /// Number of fields; a profile is an array of this many slots.
-pub const FIELD_COUNT: usize = 32;
+pub const FIELD_COUNT: usize = 33;
 const _: () = assert!(FIELDS.len() == FIELD_COUNT);
 const _: () = assert!(FIELD_COUNT <= u8::MAX as usize, "a FieldId is a u8");
 
@@ -108,16 +108,40 @@ pub fn field_names() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().map(|f| f.name)
 }
 
-/// The ids of fields used by the core directly.
+/// The id of the field named `name`, found at compile time (a name not in `FIELDS` fails the build).
+const fn const_id(name: &str) -> FieldId {
+    let mut i = 0;
+    while i < FIELDS.len() {
+        let a = FIELDS[i].name.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                #[allow(clippy::cast_possible_truncation)]
+                // FIELD_COUNT <= u8::MAX, asserted above
+                return FieldId(i as u8);
+            }
+        }
+        i += 1;
+    }
+    panic!("no such field")
+}
+
+/// The ids of fields used by the core directly, looked up by name so that the vocabulary's order can
+/// change.
 pub mod ids {
-    use super::FieldId;
-    pub const ID: FieldId = FieldId(0);
-    pub const DEPARTEMENT: FieldId = FieldId(1);
-    pub const REGION: FieldId = FieldId(2);
-    pub const DATE_INSTALLATION: FieldId = FieldId(11);
-    pub const DATE_DEMANDE: FieldId = FieldId(20);
-    pub const COMMUNE: FieldId = FieldId(28);
-    pub const CODE_POSTAL: FieldId = FieldId(29);
+    use super::{FieldId, const_id};
+    pub const ID: FieldId = const_id("id");
+    pub const DEPARTEMENT: FieldId = const_id("departement");
+    pub const REGION: FieldId = const_id("region");
+    pub const PROJET: FieldId = const_id("projet");
+    pub const DATE_INSTALLATION: FieldId = const_id("date_installation");
+    pub const DATE_DEMANDE: FieldId = const_id("date_demande");
+    pub const COMMUNE: FieldId = const_id("commune");
+    pub const CODE_POSTAL: FieldId = const_id("code_postal");
 }
 
 /// A known value. Closed-set values are stored as their index in the domain, lists as a bit set.
@@ -134,9 +158,18 @@ pub enum Value {
 }
 
 /// One profile: every field is optional (absent = unknown, not false).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     values: [Option<Value>; FIELD_COUNT],
+}
+
+// `Default` is derived for arrays of at most 32 items only.
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            values: std::array::from_fn(|_| None),
+        }
+    }
 }
 
 impl Profile {

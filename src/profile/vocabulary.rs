@@ -25,6 +25,26 @@ pub struct Field {
     pub levier: Option<Levier>,
     /// How an explanation names the date or number the field holds ("installation", "demande").
     pub nom: &'static str,
+    /// When the field, unknown, splits the aids to confirm between its values, the answer shows the
+    /// split (SPEC §5 `selon`) under this title, each value prefixed by `prefixe` (empty: never).
+    pub selon: Option<SelonDef>,
+    /// Values that gather the aids possible only with them while the field is unknown: such aids are
+    /// said in one line (`phrase`, `{n}` their number) and ask no question until the field is known.
+    pub groupes: &'static [Groupe],
+}
+
+/// Aids possible only with one value of a field, said in one line while the field is unknown.
+#[derive(Debug, Clone, Copy)]
+pub struct Groupe {
+    pub valeur: &'static str,
+    pub phrase: &'static str,
+}
+
+/// How a split of the aids by a field's values is said: « Selon la zone de votre cabinet : en ZIP … ».
+#[derive(Debug, Clone, Copy)]
+pub struct SelonDef {
+    pub titre: &'static str,
+    pub prefixe: &'static str,
 }
 
 /// A field the physician can change to obtain an aid, and how a near miss says so.
@@ -39,9 +59,13 @@ pub struct Levier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevierQuand {
     Toujours,
-    /// Only before the installation (unknown date, or a date after the reference date): the zone of a
-    /// practice not yet chosen.
-    AvantInstallation,
+    /// Only for a practice not yet chosen: the installation date is known and after the reference date
+    /// (moving is no advice for a physician already installed, nor for one whose date is unknown), and
+    /// the request is none of `hors_projets` (consultations avancées are given to physicians installed
+    /// outside the ZIP: their zone is not theirs to choose).
+    AvantInstallation {
+        hors_projets: &'static [&'static str],
+    },
 }
 
 const BASE: Field = Field {
@@ -54,6 +78,8 @@ const BASE: Field = Field {
     asked_with: None,
     levier: None,
     nom: "",
+    selon: None,
+    groupes: &[],
 };
 
 pub const SPECIALITES: &[&str] = &[
@@ -191,8 +217,14 @@ pub const FIELDS: &[Field] = &[
         ],
         ou_trouver: "{zonage}, ou la carte Rézone de l'Assurance Maladie, https://rezone.ameli.fr",
         levier: Some(Levier {
-            quand: LevierQuand::AvantInstallation,
+            quand: LevierQuand::AvantInstallation {
+                hors_projets: &["consultations-avancees"],
+            },
             phrase: "En {valeur} plutôt qu'en {actuel}",
+        }),
+        selon: Some(SelonDef {
+            titre: "Selon la zone de votre cabinet",
+            prefixe: "en ",
         }),
         ..BASE
     },
@@ -202,6 +234,12 @@ pub const FIELDS: &[Field] = &[
         help: "Cabinet situé dans un quartier prioritaire de la politique de la ville",
         question: "Votre cabinet est-il situé dans un quartier prioritaire de la politique de la ville (QPV) ?",
         ou_trouver: "la carte des quartiers prioritaires, https://sig.ville.gouv.fr",
+        levier: Some(Levier {
+            quand: LevierQuand::AvantInstallation {
+                hors_projets: &["consultations-avancees"],
+            },
+            phrase: "Dans un quartier prioritaire de la politique de la ville (QPV)",
+        }),
         ..BASE
     },
     Field {
@@ -257,6 +295,10 @@ pub const FIELDS: &[Field] = &[
             "un poste d'assistant partagé",
             "le financement d'une structure (ESP, MSP, centre de santé, CPTS)",
         ],
+        groupes: &[Groupe {
+            valeur: "structure",
+            phrase: "{n} aide(s) financent des structures (ESP, MSP, centre de santé, CPTS) : --projet structure pour les voir",
+        }],
         ..BASE
     },
     Field {
@@ -319,11 +361,22 @@ pub const FIELDS: &[Field] = &[
     Field {
         name: "projet_exercice_coordonne",
         kind: Kind::Bool,
-        help: "Participation à un projet de structure coordonnée (ou engagement à en rejoindre une sous 2 ans)",
-        question: "Participez-vous à un projet de structure d'exercice coordonné (ou vous engagez-vous à en rejoindre une dans les 2 ans) ?",
+        help: "Membre de l'association porteuse d'un projet de santé visant une MSP, un PSLA ou une CPTS sous 2 ans",
+        question: "Participez-vous, comme membre de l'association qui le porte, aux travaux d'un projet de santé visant à créer une MSP, un PSLA ou une CPTS dans les 2 ans ?",
         levier: Some(Levier {
             quand: LevierQuand::Toujours,
-            phrase: "En participant à un projet de structure d'exercice coordonné",
+            phrase: "En participant, comme membre de l'association porteuse, à un projet de MSP, de PSLA ou de CPTS",
+        }),
+        ..BASE
+    },
+    Field {
+        name: "engagement_exercice_coordonne",
+        kind: Kind::Bool,
+        help: "Engagement à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans suivant la signature du contrat",
+        question: "Vous engagez-vous à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans suivant la signature du contrat ?",
+        levier: Some(Levier {
+            quand: LevierQuand::Toujours,
+            phrase: "En vous engageant à rejoindre une ESP, une MSP ou une CPTS dans les 2 ans",
         }),
         ..BASE
     },

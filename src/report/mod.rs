@@ -9,6 +9,8 @@ pub mod validation;
 
 pub use provenance::{Provenance, ProvenanceDe, VERSION};
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -17,8 +19,9 @@ use serde::ser::SerializeMap;
 use crate::eval::amount::Somme;
 use crate::eval::detail::{Calcul, DateCalculee, lire};
 use crate::eval::logic::{Env, Tri};
-use crate::eval::pistes::{Chemin, Piste, pistes};
+use crate::eval::pistes::{Chemin, Motif, Piste, pistes};
 use crate::eval::questions::{Question, questions};
+use crate::eval::selon::{Selon, groupes, selon};
 use crate::eval::{Echeance, Total, Verdict, echeances, order_key, total, verdict};
 use crate::fr;
 use crate::profile::{self, FieldId, Kind, Profile, Value};
@@ -60,6 +63,22 @@ pub struct Rapport<'r> {
         description = "Les aides presque obtenues : un changement du profil qui rendrait une aide éligible, ou une aide fermée que ce profil aurait obtenue."
     )]
     pub pistes: Vec<PisteRapport<'r>>,
+    /// The splits of the aids to confirm by an unknown field (the zone), most money first.
+    #[schemars(
+        description = "Pour un champ inconnu dont les valeurs partagent les aides à confirmer (la zone) : les aides possibles pour chaque valeur, la plus grosse somme d'abord ; la réponse texte l'affiche « Selon la zone de votre cabinet : … » à la place des aides qu'il couvre."
+    )]
+    pub selon: Vec<SelonRapport<'r>>,
+    /// The next steps, in order (« Que faire maintenant »).
+    #[schemars(
+        description = "Les prochaines étapes, dans l'ordre (« Que faire maintenant ») : l'organisme à contacter pour demander les aides éligibles ou confirmer les aides à confirmer, et la date avant laquelle agir."
+    )]
+    pub a_faire: Vec<Etape<'r>>,
+    /// Aids to confirm said in one line while a field is unknown (not in the JSON: the aids are).
+    #[serde(skip)]
+    pub groupes: Vec<GroupeRapport<'r>>,
+    /// The profile's region slug, when known (to list its own region's aids first).
+    #[serde(skip)]
+    pub region: Option<&'r str>,
     /// Where the practice is, in words, for the answer's first line.
     #[serde(skip)]
     pub lieu: Option<String>,
@@ -85,9 +104,9 @@ pub struct AideRapport<'r> {
     )]
     pub statut: Statut,
     #[schemars(
-        description = "Le montant, calculé quand les champs dont il dépend sont connus, sinon ses bornes."
+        description = "Le montant, calculé quand les champs dont il dépend sont connus, sinon ses bornes ; periodicite dit s'il revient."
     )]
-    pub montant: Somme<'r>,
+    pub montant: MontantRapport<'r>,
     #[schemars(description = "CPAM ou ARS.")]
     pub financeur: &'static str,
     /// The region's name, for tables.
@@ -220,6 +239,265 @@ pub struct QuestionRapport<'r> {
     pub aides: Vec<&'r str>,
 }
 
+/// An aid's amount in the full report: the amount, and whether it recurs (SPEC §5
+/// `montant.periodicite`). The compact line keeps the bare amount.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct MontantRapport<'r> {
+    #[serde(flatten)]
+    pub somme: Somme<'r>,
+    #[schemars(
+        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est)."
+    )]
+    pub periodicite: Option<Periodicite>,
+}
+
+/// How often an amount is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Periodicite {
+    Unique,
+    Mensuel,
+    Annuel,
+}
+
+impl<'r> MontantRapport<'r> {
+    #[must_use]
+    pub fn new(aide: &Aide, somme: Somme<'r>) -> Self {
+        use crate::rules::model::{MontantKind, Periodicite as P};
+        let periodicite = match aide.montant.kind {
+            MontantKind::SansMontant => None,
+            MontantKind::ParUnite {
+                periode: Some(P::Mois),
+                ..
+            } => Some(Periodicite::Mensuel),
+            MontantKind::ParUnite {
+                periode: Some(P::An),
+                ..
+            } => Some(Periodicite::Annuel),
+            _ => Some(Periodicite::Unique),
+        };
+        MontantRapport { somme, periodicite }
+    }
+}
+
+impl<'r> std::ops::Deref for MontantRapport<'r> {
+    type Target = Somme<'r>;
+    fn deref(&self) -> &Somme<'r> {
+        &self.somme
+    }
+}
+
+/// Aids to confirm said in one line (« 4 aide(s) financent des structures : --projet structure »).
+#[derive(Debug)]
+pub struct GroupeRapport<'r> {
+    pub texte: String,
+    pub aides: Vec<&'r str>,
+}
+
+/// The split of the aids to confirm by one unknown field (SPEC §5 `selon`).
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Les aides à confirmer, partagées selon les valeurs d'un champ inconnu.")]
+pub struct SelonRapport<'r> {
+    #[schemars(description = "Le champ inconnu (« zone »).")]
+    pub champ: &'static str,
+    #[schemars(description = "La question qui le demande.")]
+    pub question: &'static str,
+    #[schemars(description = "Chaque valeur, la plus grosse somme d'abord.")]
+    pub valeurs: Vec<SelonValeur<'r>>,
+    /// The text's title (« Selon la zone de votre cabinet »).
+    #[serde(skip)]
+    pub titre: &'static str,
+    /// The ids of the aids to confirm that the split stands for in the text.
+    #[serde(skip)]
+    pub couvertes: Vec<&'r str>,
+}
+
+/// One value of a `selon` field.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une valeur du champ, avec les aides qu'elle laisse possibles.")]
+pub struct SelonValeur<'r> {
+    #[schemars(description = "La valeur, écrite comme dans un profil (« ZIP »).")]
+    pub valeur: serde_json::Value,
+    #[schemars(description = "La valeur en mots (« en ZIP »).")]
+    pub libelle: String,
+    #[schemars(description = "Les ids des aides éligibles ou à confirmer avec cette valeur.")]
+    pub aides: Vec<&'r str>,
+    #[schemars(
+        description = "La somme de leurs montants uniques en euros (sans les montants mensuels ni les aides sans montant en euros)."
+    )]
+    pub total: Total,
+    /// The text: « ZIP 10 000 € et Majoration … », « ZAR : aucune aide ».
+    #[serde(skip)]
+    pub texte: String,
+}
+
+fn selon_rapport<'r>(s: &Selon<'r>, refs: &Referentiel) -> SelonRapport<'r> {
+    let def = s.champ.def();
+    let titre = def.selon.map_or("", |d| d.titre);
+    let prefixe = def.selon.map_or("", |d| d.prefixe);
+    let valeurs = s
+        .branches
+        .iter()
+        .map(|b| {
+            let label = value_label(s.champ, &b.valeur, refs);
+            let mut parts: Vec<String> = Vec::new();
+            let t = b.total;
+            match t.max_eur {
+                Some(max) if max > 0 && max == t.min_eur => parts.push(fr::euros(max)),
+                Some(max) if max > 0 && t.min_eur == 0 => {
+                    parts.push(format!("jusqu'à {}", fr::euros(max)));
+                }
+                Some(max) if max > 0 => {
+                    parts.push(format!("de {} à {}", fr::euros(t.min_eur), fr::euros(max)));
+                }
+                None => parts.push(format!("au moins {}", fr::euros(t.min_eur))),
+                Some(_) => {}
+            }
+            // What the sum does not count: the aids without a one-off euro amount, by name.
+            for (a, v) in &b.aides {
+                let counted = v.montant.max_eur.is_some()
+                    && total(std::iter::once((*a, Statut::Eligible, &v.montant))).max_eur
+                        == v.montant.max_eur;
+                if !counted {
+                    parts.push(a.nom.clone());
+                }
+            }
+            let texte = if b.aides.is_empty() {
+                format!("{label} : aucune aide")
+            } else {
+                format!("{label} {}", parts.join(" et "))
+            };
+            SelonValeur {
+                valeur: json_value(s.champ, Some(&b.valeur), refs),
+                libelle: format!("{prefixe}{label}"),
+                aides: b.aides.iter().map(|(a, _)| a.id.as_str()).collect(),
+                total: b.total,
+                texte,
+            }
+        })
+        .collect();
+    SelonRapport {
+        champ: def.name,
+        question: def.question,
+        valeurs,
+        titre,
+        couvertes: s.couvertes.iter().map(|a| a.id.as_str()).collect(),
+    }
+}
+
+/// One next step (SPEC §5 `a_faire`): whom to contact, for which aids, by which date.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(description = "Une étape : qui contacter, pour quelles aides, avant quelle date.")]
+pub struct Etape<'r> {
+    #[schemars(description = "L'organisme à contacter (« CPAM du Loiret »).")]
+    pub organisme: Cow<'r, str>,
+    #[schemars(description = "Comment le joindre.")]
+    pub contact: Contact<'r>,
+    #[schemars(
+        description = "demander (au moins une aide éligible) ou confirmer (des aides à confirmer seulement)."
+    )]
+    pub pour: &'static str,
+    #[schemars(description = "Les ids des aides concernées.")]
+    pub aides: Vec<&'r str>,
+    /// The aids' names, with « (à confirmer) », for the text.
+    #[serde(skip)]
+    pub noms: Vec<String>,
+    #[schemars(
+        description = "La première date limite encore à venir des aides concernées (sinon la dernière passée), AAAA-MM-JJ ; null sans date limite. Une date limite que le profil montre tenue (demande déposée à temps) n'est pas retenue."
+    )]
+    pub avant_le: Option<NaiveDate>,
+    /// What falls due on that date, for the text.
+    #[serde(skip)]
+    pub echeance: Option<Cow<'r, str>>,
+    #[schemars(
+        description = "a_venir, aujourd_hui ou depasse, par rapport à la date de référence ; null sans date limite."
+    )]
+    pub etat: Option<&'static str>,
+}
+
+/// Regional aids that wait only for the region: counted apart, not steps.
+#[must_use]
+pub fn waits_for_region(a: &AideRapport<'_>) -> bool {
+    a.statut == Statut::AConfirmer && a.aide.region.is_some() && a.manquants.contains(&"region")
+}
+
+/// The steps of « Que faire maintenant »: one per organisation paying an aid eligible or to confirm,
+/// with the first deadline still to come of its aids (the last one passed when none is), the deadlines
+/// the profile shows met left out; the steps with the nearest date first.
+fn a_faire<'r>(
+    aides: &[AideRapport<'r>],
+    groupes: &[GroupeRapport<'r>],
+    profile: &Profile,
+    date_ref: NaiveDate,
+) -> Vec<Etape<'r>> {
+    let demande = match profile.get(profile::ids::DATE_DEMANDE) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let mut steps: Vec<Etape<'r>> = Vec::new();
+    let order = [Statut::Eligible, Statut::AConfirmer];
+    for statut in order {
+        let in_a_group = |a: &AideRapport<'_>| groupes.iter().any(|g| g.aides.contains(&a.id));
+        for a in aides
+            .iter()
+            .filter(|a| a.statut == statut && !waits_for_region(a) && !in_a_group(a))
+        {
+            let deadline = a
+                .echeances
+                .iter()
+                .filter(|e| !e.versement)
+                .filter(|e| !(e.demande && demande.is_some_and(|d| d <= e.date)))
+                .min_by_key(|e| (e.date < date_ref, e.date))
+                .map(|e| (e.date, e.libelle.clone()));
+            let name = if statut == Statut::AConfirmer {
+                format!("{} (à confirmer)", a.nom)
+            } else {
+                a.nom.to_owned()
+            };
+            let i = if let Some(i) = steps.iter().position(|s| s.contact == a.contact) {
+                i
+            } else {
+                steps.push(Etape {
+                    organisme: a.contact.organisme.clone(),
+                    contact: a.contact.clone(),
+                    pour: if statut == Statut::Eligible {
+                        "demander"
+                    } else {
+                        "confirmer"
+                    },
+                    aides: Vec::new(),
+                    noms: Vec::new(),
+                    avant_le: None,
+                    echeance: None,
+                    etat: None,
+                });
+                steps.len() - 1
+            };
+            let step = &mut steps[i];
+            step.aides.push(a.id);
+            step.noms.push(name);
+            if let Some((date, what)) = deadline {
+                let better = step
+                    .avant_le
+                    .is_none_or(|e| (date < date_ref, date) < (e < date_ref, e));
+                if better {
+                    step.avant_le = Some(date);
+                    step.echeance = Some(what);
+                }
+            }
+        }
+    }
+    for s in &mut steps {
+        s.etat = s.avant_le.map(|d| match d.cmp(&date_ref) {
+            std::cmp::Ordering::Less => "depasse",
+            std::cmp::Ordering::Equal => "aujourd_hui",
+            std::cmp::Ordering::Greater => "a_venir",
+        });
+    }
+    steps.sort_by_key(|s| (s.avant_le.unwrap_or(NaiveDate::MAX), s.pour != "demander"));
+    steps
+}
+
 /// One near miss (SPEC §5 `pistes`).
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(description = "Une aide presque obtenue.")]
@@ -238,10 +516,35 @@ pub struct PisteRapport<'r> {
         description = "Pour une aide fermée : le dernier jour où elle pouvait être demandée."
     )]
     pub fin: Option<NaiveDate>,
-    #[schemars(description = "Le montant qu'elle donnerait.")]
-    pub montant: Somme<'r>,
+    /// For an aid whose window closed: `aide_close` (ended for everyone) or `delai_expire` (the
+    /// physician's own delay ran out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Pour une fenêtre fermée : aide_close (l'aide a pris fin pour tous) ou delai_expire (le délai propre au médecin a expiré).",
+        with = "Option<MotifFin>"
+    )]
+    pub motif: Option<&'static str>,
+    #[schemars(
+        description = "Ce que l'aide deviendrait avec le changement (ou à sa date limite) : eligible, ou a_confirmer quand d'autres champs inconnus la décident encore."
+    )]
+    pub statut: Statut,
+    #[schemars(
+        description = "Les champs encore inconnus qui la décideraient après le changement (vide quand elle serait éligible)."
+    )]
+    pub manquants: Vec<&'static str>,
+    #[schemars(description = "Le montant qu'elle donnerait ; periodicite dit s'il revient.")]
+    pub montant: MontantRapport<'r>,
     #[schemars(description = "La piste, en français (« Avec l'OPTAM : 10 000 € »).")]
     pub libelle: String,
+}
+
+/// Why a window closed (`pistes[].motif`).
+#[derive(JsonSchema)]
+#[schemars(rename_all = "snake_case")]
+#[allow(dead_code)] // Only its schema is used: the report writes the key as a string.
+enum MotifFin {
+    AideClose,
+    DelaiExpire,
 }
 
 /// `aides explain --format json`: one aid for one profile in full, with its near misses.
@@ -430,7 +733,15 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         .map(|aide| (aide, verdict(aide, &env)))
         .collect();
     verdicts.sort_by_key(|(_, v)| order_key(v.statut, &v.montant));
-    let refs: Vec<(&'r Aide, &Verdict<'r>)> = verdicts.iter().map(|(a, v)| (*a, v)).collect();
+    // Aids gathered in one line while a field is unknown (the structures, until `projet` is known)
+    // ask no question and take no step.
+    let groupes = groupes(profile, date_ref, &verdicts);
+    let in_a_group = |a: &Aide| groupes.iter().any(|(_, l)| l.iter().any(|b| b.id == a.id));
+    let refs: Vec<(&'r Aide, &Verdict<'r>)> = verdicts
+        .iter()
+        .filter(|(a, _)| !in_a_group(a))
+        .map(|(a, v)| (*a, v))
+        .collect();
     let questions: Vec<QuestionRapport<'r>> = questions(&refs, profile, date_ref, &rules.refs)
         .iter()
         .map(|q| question(q, profile, &rules.refs))
@@ -439,19 +750,35 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         .into_iter()
         .map(|p| piste(p, profile, &rules.refs))
         .collect();
+    let selon: Vec<SelonRapport<'r>> = selon(profile, date_ref, &verdicts)
+        .iter()
+        .map(|s| selon_rapport(s, &rules.refs))
+        .collect();
     let total = total(verdicts.iter().map(|(a, v)| (*a, v.statut, &v.montant)));
-    let aides = verdicts
+    let aides: Vec<AideRapport<'r>> = verdicts
         .into_iter()
         .map(|(aide, v)| aide_rapport(rules, aide, v, &env, &questions))
         .collect();
+    let groupes: Vec<GroupeRapport<'r>> = groupes
+        .iter()
+        .map(|(g, l)| GroupeRapport {
+            texte: g.phrase.replace("{n}", &l.len().to_string()),
+            aides: l.iter().map(|a| a.id.as_str()).collect(),
+        })
+        .collect();
+    let a_faire = a_faire(&aides, &groupes, profile, date_ref);
     Rapport {
         date_reference: date_ref,
         id: profile.label(),
+        selon,
+        a_faire,
+        groupes,
         aides,
         total,
         couverture: couverture(rules, profile),
         questions,
         pistes,
+        region: profile.region().map(|r| rules.refs.region(r).slug.as_str()),
         lieu: lieu(profile, &rules.refs),
         provenance: ProvenanceDe(rules),
     }
@@ -550,7 +877,7 @@ fn aide_rapport<'r>(
         id: &aide.id,
         nom: &aide.nom,
         statut: v.statut,
-        montant: v.montant,
+        montant: MontantRapport::new(aide, v.montant),
         financeur: aide.financeur.as_str(),
         region: aide.region.map(|r| rules.refs.region(r).slug.as_str()),
         region_nom: aide.region.map(|r| rules.refs.region(r).nom.as_str()),
@@ -759,54 +1086,112 @@ fn date_calculee(d: &DateCalculee) -> String {
     }
 }
 
+/// An amount in a few words, with its period when it recurs (« jusqu'à 1 200 € par mois »).
+#[must_use]
+pub fn court(aide: &Aide, montant: &crate::eval::amount::Somme<'_>) -> String {
+    let text = montant.court();
+    match aide.montant.kind {
+        crate::rules::model::MontantKind::ParUnite {
+            periode: Some(p), ..
+        } if montant.max_eur.is_some() && !text.contains(p.par()) => format!("{text} {}", p.par()),
+        _ => text,
+    }
+}
+
+/// What would still decide an aid once the change is made: « à confirmer selon : … », or nothing.
+fn reste(manquants: &[FieldId]) -> String {
+    let helps: Vec<String> = manquants
+        .iter()
+        .filter(|f| {
+            // A field asked with another one that is also missing is said with it.
+            f.def()
+                .asked_with
+                .is_none_or(|w| !manquants.iter().any(|m| m.name() == w))
+        })
+        .map(|f| lower_first(f.def().help))
+        .collect();
+    if helps.is_empty() {
+        String::new()
+    } else if helps.len() > 2 {
+        format!(
+            ", à confirmer selon {} réponses encore inconnues",
+            helps.len()
+        )
+    } else {
+        format!(", à confirmer selon : {}", helps.join(" ; "))
+    }
+}
+
+/// « Aide à … » → « aide à … ».
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
 fn piste<'r>(p: Piste<'r>, profile: &Profile, refs: &Referentiel) -> PisteRapport<'r> {
-    let montant = p.verdict.montant;
-    let (changement, fin, libelle) = match &p.chemin {
+    let montant_txt = court(p.aide, &p.verdict.montant);
+    let reste = reste(&p.verdict.manquants);
+    let (changement, fin, motif, libelle) = match &p.chemin {
         Chemin::Changement(field, value) => {
             let phrase = field.def().levier.map_or("", |l| l.phrase);
             let mut phrase = phrase.replace("{valeur}", &value_label(*field, value, refs));
             if let Some(now) = profile.get(*field) {
                 phrase = phrase.replace("{actuel}", &value_label(*field, now, refs));
             }
-            let lost: i64 = p
-                .perdues
-                .iter()
-                .filter_map(|(_, v)| v.montant.max_eur)
-                .sum();
-            let libelle = if lost > 0 {
-                format!(
-                    "{phrase} : {} au lieu de {}",
-                    montant.court(),
-                    fr::euros(lost)
-                )
-            } else {
-                format!("{phrase} : {}, {}", p.aide.nom, montant.court())
-            };
+            let mut libelle = format!("{phrase} : {}, {montant_txt}{reste}", p.aide.nom);
+            if !p.gagnees.is_empty() {
+                let what: Vec<String> = p
+                    .gagnees
+                    .iter()
+                    .map(|(a, v)| format!("{} ({})", a.nom, court(a, &v.montant)))
+                    .collect();
+                libelle.push_str(&format!(" ; en plus : {}", what.join(", ")));
+            }
+            if !p.perdues.is_empty() {
+                let what: Vec<String> = p
+                    .perdues
+                    .iter()
+                    .map(|(a, v)| format!("{} ({})", a.nom, court(a, &v.montant)))
+                    .collect();
+                libelle.push_str(&format!(" ; au lieu de : {}", what.join(", ")));
+            }
             (
                 Some(Valeurs(vec![(
                     field.name(),
                     json_value(*field, Some(value), refs),
                 )])),
                 None,
+                None,
                 libelle,
             )
         }
-        Chemin::Fin(day) => (
-            None,
-            Some(*day),
-            format!(
-                "« {} » a pris fin : demande possible jusqu'au {} ({})",
-                p.aide.nom,
-                fr::date(*day),
-                montant.court()
-            ),
-        ),
+        Chemin::Fin(day, motif) => {
+            let (key, what) = match motif {
+                Motif::AideClose => ("aide_close", "l'aide a pris fin le"),
+                Motif::DelaiExpire => ("delai_expire", "votre délai a expiré le"),
+            };
+            (
+                None,
+                Some(*day),
+                Some(key),
+                format!(
+                    "{} : {what} {} (demande possible jusqu'à cette date : {montant_txt}{reste})",
+                    p.aide.nom,
+                    fr::date(*day),
+                ),
+            )
+        }
     };
     PisteRapport {
         aide: &p.aide.id,
         changement,
         fin,
-        montant,
+        motif,
+        statut: p.verdict.statut,
+        manquants: p.verdict.manquants.iter().map(|f| f.name()).collect(),
+        montant: MontantRapport::new(p.aide, p.verdict.montant),
         libelle,
     }
 }
