@@ -383,6 +383,12 @@ fn catalogue_aid_schemas_and_health_are_the_clis() {
         get(&s.url("/api/aides")).body,
         cli(&["list", "--format", "json"])
     );
+    // `region` is a profile field too: the catalogue takes it as `list --region`.
+    assert_eq!(
+        get(&s.url("/api/aides?region=occitanie")).body,
+        cli(&["list", "--region", "occitanie", "--format", "json"])
+    );
+    assert_eq!(get(&s.url("/api/aides?zone=ZIP")).status, 400);
     for nom in ["profil", "rapport", "compact"] {
         assert_eq!(
             get(&s.url(&format!("/api/schema/{nom}"))).body,

@@ -483,7 +483,14 @@ pub(crate) async fn explain(
 pub(crate) async fn aides(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     let run = || -> Result<Response, ApiError> {
         let q = Query::parse(raw.as_deref(), &["region", "date"])?;
-        if let Some((field, _)) = q.fields.first() {
+        // `region` is also a profile field, so the parser files it there: it is the one field taken.
+        let asked = q
+            .fields
+            .iter()
+            .find(|(f, _)| f.name() == "region")
+            .and_then(|(_, v)| v.as_deref())
+            .or_else(|| q.option("region"));
+        if let Some((field, _)) = q.fields.iter().find(|(f, _)| f.name() != "region") {
             return Err(ApiError::bad(
                 format!("paramètre « {} » inconnu ici", field.name()),
                 Some(field.name().into()),
@@ -491,7 +498,7 @@ pub(crate) async fn aides(State(app): State<Shared>, RawQuery(raw): RawQuery) ->
             ));
         }
         let rules = app.rules();
-        let region = match q.option("region") {
+        let region = match asked {
             None | Some("") => None,
             Some(r) => Some(rules.refs.region_id(r).ok_or_else(|| {
                 ApiError::bad(
