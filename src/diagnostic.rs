@@ -173,7 +173,25 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
 #[must_use]
 pub fn render_text_width(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
     let text = render_lines(diag, source, columns);
-    crate::output::wrap::fit(text.trim_end_matches('\n'), columns) + "\n"
+    let fitted = crate::output::wrap::fit(text.trim_end_matches('\n'), columns);
+    unforged(&fitted) + "\n"
+}
+
+/// Wrapping may start a line with a word of the rule file's text: a line that would start (after
+/// its indent) with `::`, a CI workflow command, shows its first colon as an escape instead.
+fn unforged(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            let body = line.trim_start();
+            if body.starts_with("::") {
+                let indent = &line[..line.len() - body.len()];
+                format!("{indent}\\u{{3a}}{}", &body[1..])
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn render_lines(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
@@ -370,6 +388,14 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_wrapped_line_never_starts_with_a_workflow_command() {
+        assert_eq!(
+            super::unforged("erreur : x\n::warning y\n  ::z\nok"),
+            "erreur : x\n\\u{3a}:warning y\n  \\u{3a}:z\nok"
+        );
+    }
+
     use super::*;
 
     #[test]
