@@ -16,6 +16,7 @@
 pub mod app;
 pub mod cli;
 pub mod communes;
+pub mod condition;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;

@@ -4,11 +4,13 @@
 //! these verdicts; nothing here knows the shape of the output.
 
 pub mod amount;
-pub mod detail;
-pub mod logic;
 pub mod pistes;
 pub mod questions;
 pub mod selon;
+
+// The condition language evaluates and describes itself; these paths stay for the modules that
+// read verdicts through `eval`.
+pub use crate::condition::{detail, logic};
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -18,7 +20,8 @@ use self::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
 use crate::profile::{FieldId, Profile, Value};
 use serde::Serialize;
 
-use crate::rules::model::{Aide, ConditionQuestion, MontantKind, Quand, RuleSet, Statut};
+use crate::condition::ConditionQuestion;
+use crate::rules::model::{Aide, MontantKind, Quand, RuleSet, Statut};
 use std::borrow::Cow;
 
 /// The outcome of one aid for one profile, before presentation.

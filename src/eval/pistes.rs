@@ -9,10 +9,11 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::logic::{Env, Tri, reads};
+use super::logic::{Env, Tri};
 use super::{Verdict, verdict};
+use crate::condition::{CmpOp, Condition, Node, Reach};
 use crate::profile::{FIELDS, FieldId, Kind, LevierQuand, Profile, Value, ids};
-use crate::rules::model::{Aide, CmpOp, Condition, Node, Operand, Statut, Test};
+use crate::rules::model::{Aide, Statut};
 
 /// How a near miss would be reached.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +118,7 @@ fn failing<'r>(aide: &'r Aide, v: &Verdict<'_>) -> Vec<&'r Condition> {
 
 fn fields_of(c: &Condition) -> Vec<FieldId> {
     let mut out = Vec::new();
-    reads(&c.node, &mut out);
+    c.node.reads(&mut out);
     out
 }
 
@@ -260,38 +261,17 @@ fn step_of(field: FieldId) -> f64 {
 
 /// The least values of `field` that the lower bounds of a condition ask for.
 fn minimums(node: &Node, field: FieldId, step: f64, out: &mut Vec<f64>) {
-    match node {
-        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => {
-            for n in c {
-                minimums(n, field, step, out);
-            }
+    for leaf in node.leaves(Reach::Operands) {
+        if leaf.field == field {
+            out.extend(leaf.test.lower_bound(step));
         }
-        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => minimums(n, field, step, out),
-        Node::UnknownIf { inner, .. } => minimums(inner, field, step, out),
-        Node::Leaf(l) if l.field == field => match l.test {
-            Test::Cmp(CmpOp::Ge, Operand::Num(x)) | Test::Between(Operand::Num(x), _) => {
-                out.push(x);
-            }
-            Test::Cmp(CmpOp::Gt, Operand::Num(x)) => out.push(x + step),
-            _ => {}
-        },
-        Node::Reference(..) | Node::Leaf(_) => {}
     }
 }
 
 /// Whether a condition can turn false only with time: it compares the reference date, or the date of
 /// the request (which is the reference date unless given).
 fn over_time(c: &Condition) -> bool {
-    fn reference(node: &Node) -> bool {
-        match node {
-            Node::Reference(..) => true,
-            Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().any(reference),
-            Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => reference(n),
-            Node::UnknownIf { guard, inner } => reference(guard) || reference(inner),
-            Node::Leaf(_) => false,
-        }
-    }
-    reference(&c.node) || fields_of(c).contains(&ids::DATE_DEMANDE)
+    c.node.reads_reference_date() || fields_of(c).contains(&ids::DATE_DEMANDE)
 }
 
 /// An aid that has closed, or whose window for this physician has, and that the profile would have
@@ -323,7 +303,7 @@ fn closed<'r>(
     let mut days = periode.clone();
     let env = Env { profile, date_ref };
     for c in failing {
-        request_deadlines(&c.node, &env, &mut days);
+        request_deadlines(c, &env, &mut days);
     }
     days.sort_unstable();
     days.dedup();
@@ -361,37 +341,29 @@ fn closed<'r>(
 
 /// The last days a request is in time for the relative deadlines of a condition
 /// (`date_demande ≤ date_installation + 6 mois`).
-fn request_deadlines(node: &Node, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
-    match node {
-        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => {
-            for n in c {
-                request_deadlines(n, env, out);
+fn request_deadlines(c: &Condition, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
+    // Only the request's own deadlines: another date compared with a relative date would give a day
+    // that is no request deadline (no shipped rule has one in a time condition, so mutation testing
+    // finds this guard equivalent on them).
+    for leaf in c.node.leaves(Reach::Operands) {
+        if leaf.field == ids::DATE_DEMANDE
+            && let Some((op, field, months)) = leaf.test.relative_bound()
+            && let Some(base) = env.date(field)
+            && let Some(d) = base.checked_add_months(Months::new(months))
+        {
+            match op {
+                CmpOp::Le => out.push(d),
+                CmpOp::Lt => out.extend(d.pred_opt()),
+                CmpOp::Ge | CmpOp::Gt => {}
             }
         }
-        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => request_deadlines(n, env, out),
-        Node::UnknownIf { inner, .. } => request_deadlines(inner, env, out),
-        // Only the request's own deadlines: another date compared with a relative date would give a
-        // day that is no request deadline (no shipped rule has one in a time condition, so mutation
-        // testing finds this guard equivalent on them).
-        Node::Leaf(l) if l.field == ids::DATE_DEMANDE => {
-            if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
-                && let Some(base) = env.date(field)
-                && let Some(d) = base.checked_add_months(Months::new(months))
-            {
-                match op {
-                    CmpOp::Le => out.push(d),
-                    CmpOp::Lt => out.extend(d.pred_opt()),
-                    CmpOp::Ge | CmpOp::Gt => {}
-                }
-            }
-        }
-        Node::Reference(..) | Node::Leaf(_) => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::condition::{Leaf, Operand, Test};
     use crate::eval::order_key;
     use crate::profile::{Raw, from_pairs};
     use crate::rules::model::RuleSet;
@@ -753,7 +725,7 @@ mod tests {
     }
 
     fn leaf(name: &str, test: Test) -> Node {
-        Node::Leaf(crate::rules::model::Leaf {
+        Node::Leaf(Leaf {
             field: field(name),
             test,
             span: 0..0,

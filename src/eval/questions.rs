@@ -10,10 +10,11 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::Verdict;
-use super::logic::{Env, Tri, eval, reads};
+use super::logic::{Env, Tri, eval};
+use crate::condition::{Condition, ConditionQuestion, Reach};
 use crate::profile::{self, FieldId, Kind, Profile, Value};
 use crate::referentiel::Referentiel;
-use crate::rules::model::{Aide, Condition, ConditionQuestion, Node, Operand, Statut, Test};
+use crate::rules::model::{Aide, Statut};
 
 /// One question, and the à-confirmer aids it would help decide.
 #[derive(Debug, Clone)]
@@ -218,7 +219,7 @@ fn decides(
         .copied()
         .filter(|c| {
             let mut fields = Vec::new();
-            reads(&c.node, &mut fields);
+            c.node.reads(&mut fields);
             fields.iter().any(|f| champs.contains(f))
         })
         .collect();
@@ -320,38 +321,14 @@ fn candidates(
     }
 }
 
-/// The leaves of a condition tree.
-fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a crate::rules::model::Leaf>) {
-    match node {
-        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().for_each(|n| leaves(n, out)),
-        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => leaves(n, out),
-        Node::UnknownIf { guard, inner } => {
-            leaves(guard, out);
-            leaves(inner, out);
-        }
-        Node::Reference(..) => {}
-        Node::Leaf(l) => out.push(l),
-    }
-}
-
 /// The numbers a field is compared with.
 fn thresholds(field: FieldId, conditions: &[&Condition]) -> Vec<f64> {
     let mut out = Vec::new();
     for c in conditions {
-        let mut all = Vec::new();
-        leaves(&c.node, &mut all);
-        for leaf in all.into_iter().filter(|l| l.field == field) {
-            let operands: Vec<Operand> = match &leaf.test {
-                Test::Cmp(_, o) => vec![*o],
-                Test::Between(a, b) => vec![*a, *b],
-                Test::Eq(crate::rules::model::Scalar::Num(x))
-                | Test::Ne(crate::rules::model::Scalar::Num(x)) => vec![Operand::Num(*x)],
-                _ => Vec::new(),
-            };
-            out.extend(operands.into_iter().filter_map(|o| match o {
-                Operand::Num(x) => Some(x),
-                _ => None,
-            }));
+        for leaf in c.node.leaves(Reach::All) {
+            if leaf.field == field {
+                out.extend(leaf.test.numbers());
+            }
         }
     }
     out
@@ -361,35 +338,21 @@ fn thresholds(field: FieldId, conditions: &[&Condition]) -> Vec<f64> {
 fn date_thresholds(field: FieldId, conditions: &[&Condition], env: &Env<'_>) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for c in conditions {
-        let mut all = Vec::new();
-        leaves(&c.node, &mut all);
-        for leaf in all {
-            let operands: Vec<Operand> = match &leaf.test {
-                Test::Cmp(_, o) => vec![*o],
-                Test::Between(a, b) => vec![*a, *b],
-                _ => Vec::new(),
-            };
-            for o in operands {
-                match o {
-                    Operand::Date(d) if leaf.field == field => out.push(d),
-                    // `leaf.field` compared with `field + months`: the date of `field` that meets it.
-                    Operand::Rel {
-                        field: base,
-                        months,
-                    } if base == field => {
+        for leaf in c.node.leaves(Reach::All) {
+            for o in leaf.test.operands() {
+                if let Some((base, months)) = o.relative() {
+                    if base == field {
+                        // `leaf.field` compared with `field + months`: the date of `field` that meets it.
                         if let Some(d) = env.date(leaf.field) {
                             out.extend(d.checked_sub_months(Months::new(months)));
                         }
+                    } else if leaf.field == field
+                        && let Some(d) = env.date(base)
+                    {
+                        out.extend(d.checked_add_months(Months::new(months)));
                     }
-                    Operand::Rel {
-                        field: base,
-                        months,
-                    } if leaf.field == field => {
-                        if let Some(d) = env.date(base) {
-                            out.extend(d.checked_add_months(Months::new(months)));
-                        }
-                    }
-                    _ => {}
+                } else if leaf.field == field {
+                    out.extend(o.date());
                 }
             }
         }

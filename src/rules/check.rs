@@ -102,21 +102,7 @@ pub fn run_example(aide: &Aide, ex: &Exemple) -> Option<Diagnostic> {
     )
 }
 
-/// How the examples of one aid exercise one condition.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConditionCoverage {
-    pub libelle: String,
-    pub vrai: usize,
-    pub faux: usize,
-    pub inconnu: usize,
-}
-
-impl ConditionCoverage {
-    #[must_use]
-    pub fn both_ways(&self) -> bool {
-        self.vrai > 0 && self.faux > 0
-    }
-}
+pub use crate::condition::check::ConditionCoverage;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AideCoverage {
@@ -132,29 +118,11 @@ pub fn coverage(rules: &RuleSet) -> Vec<AideCoverage> {
         .aides
         .iter()
         .map(|aide| {
-            let mut conditions: Vec<ConditionCoverage> = aide
-                .conditions
-                .iter()
-                .map(|c| ConditionCoverage {
-                    libelle: c.libelle.clone(),
-                    vrai: 0,
-                    faux: 0,
-                    inconnu: 0,
-                })
-                .collect();
-            for ex in &aide.exemples {
-                let env = Env {
-                    profile: &ex.profil,
-                    date_ref: ex.date,
-                };
-                for (c, cov) in aide.conditions.iter().zip(conditions.iter_mut()) {
-                    match crate::eval::logic::eval(&c.node, &env) {
-                        Tri::Vrai => cov.vrai += 1,
-                        Tri::Faux => cov.faux += 1,
-                        Tri::Inconnu => cov.inconnu += 1,
-                    }
-                }
-            }
+            let envs = aide.exemples.iter().map(|ex| Env {
+                profile: &ex.profil,
+                date_ref: ex.date,
+            });
+            let conditions = crate::condition::check::coverage(&aide.conditions, envs);
             AideCoverage {
                 id: aide.id.clone(),
                 exemples: aide.exemples.len(),
@@ -249,7 +217,11 @@ pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnos
 pub fn unreachable(rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for aide in &rules.aides {
-        out.extend(super::reach::check(aide, &rules.refs));
+        out.extend(crate::condition::check::contradictions(
+            &aide.conditions,
+            &aide.file,
+            &rules.refs,
+        ));
     }
     out
 }

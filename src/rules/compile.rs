@@ -5,17 +5,21 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use toml::de::DeValue;
 
 use super::model::{
-    Aide, Categorie, CmpOp, Condition, EcheanceDef, Financeur, Leaf, Montant, MontantKind, Node,
-    Operand, Periode, Quand, Reference, Scalar, SharedConditions, Test, Versement,
+    Aide, Categorie, EcheanceDef, Financeur, Montant, MontantKind, Periode, Quand, Reference,
+    Versement,
 };
+use super::read::req_text;
+use crate::condition::field::date_plus_duree;
+// `to_raw` is public API here (the contract tests read profiles through it).
+pub use crate::condition::field::to_raw;
+use crate::condition::{CmpOp, Condition, Leaf, Node, Operand, Scalar, SharedConditions, Test};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::fr;
-use crate::profile::{self, FieldError, FieldId, Kind, Raw, Value, ids};
+use crate::profile::{self, FieldId, ids};
 use crate::referentiel::{Referentiel, RegionId};
-use crate::toml_read::{Ctx, Table, as_date, as_num};
+use crate::toml_read::{Ctx, Table};
 
 /// Where a rule file sits, from its path.
 pub struct Placement<'a> {
@@ -152,7 +156,7 @@ fn read(
     }
     let mut notes = top.strings(ctx, "notes");
     for (t, span) in top.tables(ctx, "conditions") {
-        if let Some(c) = super::conditions::top(ctx, t, span, refs, shared) {
+        if let Some(c) = crate::condition::read::top(ctx, t, span, refs, shared) {
             if let Some(used) = t
                 .get("partagee")
                 .and_then(|v| v.get_ref().as_str())
@@ -210,12 +214,6 @@ fn read(
         file: ctx.file.to_owned(),
         id_span,
     })
-}
-
-pub(super) fn req_text(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> String {
-    t.req_str(ctx, key)
-        .map(|(s, _)| s.to_owned())
-        .unwrap_or_default()
 }
 
 fn region(
@@ -391,73 +389,6 @@ fn periode_conditions(p: &Periode, span: Range<usize>) -> Vec<Condition> {
     out
 }
 
-/// Converts a TOML value to the raw form the profile vocabulary checks.
-#[must_use]
-pub fn to_raw<'a>(v: &'a DeValue<'_>) -> Raw<'a> {
-    match v {
-        DeValue::String(s) => Raw::Str(s.as_ref()),
-        DeValue::Integer(_) => {
-            crate::toml_read::as_int(v).map_or(Raw::Other("un entier trop grand"), Raw::Int)
-        }
-        DeValue::Float(_) => as_num(v).map_or(Raw::Other("un nombre non fini"), Raw::Float),
-        DeValue::Boolean(b) => Raw::Bool(*b),
-        DeValue::Datetime(_) => as_date(v).map_or(Raw::Other("une date-heure"), Raw::Date),
-        DeValue::Array(items) => Raw::List(items.iter().map(|i| to_raw(i.get_ref())).collect()),
-        DeValue::Table(_) => Raw::Other("une table"),
-    }
-}
-
-pub(super) fn field_error(ctx: &mut Ctx<'_>, span: Range<usize>, e: FieldError) {
-    let code = if e.wrong_type {
-        Code::TypeMismatch
-    } else {
-        Code::ValueOutOfDomain
-    };
-    ctx.error(
-        code,
-        span,
-        format!("« {} » : {}", e.field, e.message),
-        e.help,
-    );
-}
-
-pub(super) fn to_scalar(v: &Value) -> Option<Scalar> {
-    Some(match v {
-        Value::Bool(b) => Scalar::Bool(*b),
-        Value::Num(x) => Scalar::Num(*x),
-        Value::Date(d) => Scalar::Date(*d),
-        Value::Choice(c) => Scalar::Choice(*c),
-        Value::Set(s) => Scalar::Set(*s),
-        Value::Text(_) => return None,
-    })
-}
-
-/// Resolves `champ = "…"`: the field, or an `unknown-field` diagnostic with the closest name.
-pub(super) fn champ(
-    ctx: &mut Ctx<'_>,
-    t: &Table<'_, '_>,
-    key: &'static str,
-) -> Option<(FieldId, Range<usize>)> {
-    let (name, span) = t.str(ctx, key)?;
-    if let Some(f) = profile::field_id(name) {
-        Some((f, span))
-    } else {
-        let help = did_you_mean(name, profile::field_names()).unwrap_or_else(|| {
-            format!(
-                "champs du profil : {}",
-                profile::field_names().collect::<Vec<_>>().join(", ")
-            )
-        });
-        ctx.error(
-            Code::UnknownField,
-            span,
-            format!("champ « {name} » inconnu du profil"),
-            Some(help),
-        );
-        None
-    }
-}
-
 fn versements(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Versement> {
     let mut out = Vec::new();
     let mut total = 0.0;
@@ -522,68 +453,6 @@ fn relative(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, span: Range<usize>) -> Option<
         return None;
     }
     date_plus_duree(ctx, t, "depuis", span)
-}
-
-/// `<key> = "<date field>"` with `mois = N` or `ans = N` (exactly one): the field and the months.
-pub(super) fn date_plus_duree(
-    ctx: &mut Ctx<'_>,
-    t: &Table<'_, '_>,
-    key: &'static str,
-    span: Range<usize>,
-) -> Option<(FieldId, u32)> {
-    let Some((f, fspan)) = champ(ctx, t, key) else {
-        if t.get(key).is_none() {
-            ctx.error(
-                Code::MissingKey,
-                span,
-                format!("date relative sans « {key} »"),
-                Some(format!("{key} = \"date_installation\", mois = 6")),
-            );
-        }
-        return None;
-    };
-    if f.def().kind != Kind::Date {
-        ctx.error(
-            Code::TypeMismatch,
-            fspan,
-            format!("« {} » n'est pas un champ date", f.name()),
-            Some("champs date : date_installation, date_demande, date_derniere_aide".into()),
-        );
-        return None;
-    }
-    let months = match (t.int(ctx, "mois"), t.int(ctx, "ans")) {
-        (Some((m, s)), None) => (m, s),
-        (None, Some((y, s))) => (y.saturating_mul(12), s),
-        (None, None) => {
-            ctx.error(
-                Code::MissingKey,
-                span,
-                "date relative sans durée".into(),
-                Some("ajoutez mois = N ou ans = N".into()),
-            );
-            return None;
-        }
-        (Some(_), Some((_, s))) => {
-            ctx.error(
-                Code::UnknownKey,
-                s,
-                "« mois » et « ans » ensemble".into(),
-                Some("gardez l'un des deux".into()),
-            );
-            return None;
-        }
-    };
-    if let Ok(m) = u32::try_from(months.0) {
-        Some((f, m))
-    } else {
-        ctx.error(
-            Code::ValueOutOfDomain,
-            months.1,
-            "durée négative ou trop grande".into(),
-            Some("une durée positive : mois = 6".into()),
-        );
-        None
-    }
 }
 
 fn echeances(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<EcheanceDef> {

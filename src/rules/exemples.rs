@@ -5,8 +5,9 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::compile::{field_error, req_text, to_raw};
 use super::model::{Exemple, Statut};
+use super::read::req_text;
+use crate::condition::field::{field_error, to_raw};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::profile::{self, Profile};
 use crate::referentiel::Referentiel;

@@ -4,12 +4,11 @@
 
 pub mod check;
 pub mod compile;
-mod conditions;
 pub mod embedded;
 mod exemples;
 pub mod model;
 mod montant;
-pub mod reach;
+mod read;
 
 use self::compile::Placement;
 use self::model::{Categorie, RuleSet, SharedConditions, SourceText};
@@ -127,7 +126,7 @@ fn referentiel(
             0 => crate::referentiel::read_regions(&mut ctx, &f.text, &mut refs),
             1 => crate::referentiel::read_departements(&mut ctx, &f.text, &mut refs),
             2 => crate::referentiel::read_contacts(&mut ctx, &f.text, &mut refs),
-            3 => shared = conditions::shared(&mut ctx, &f.text, &refs),
+            3 => shared = crate::condition::read::shared(&mut ctx, &f.text, &refs),
             _ => crate::referentiel::read_synonymes(&mut ctx, &f.text, &mut refs),
         }
         diags.extend(ctx.diags);

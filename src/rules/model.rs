@@ -10,6 +10,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::profile::{FieldId, Profile};
+// The condition language, where the rest of the rule model has long found it.
+pub use crate::condition::{
+    CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, SharedCondition,
+    SharedConditions, Test,
+};
 use crate::referentiel::{ContactRef, Referentiel, RegionId};
 
 /// A loaded rule set: the aids in catalogue order (national, regional, closed), the reference data,
@@ -135,131 +140,6 @@ pub struct Aide {
     /// Display name of the file.
     pub file: String,
     pub id_span: Range<usize>,
-}
-
-/// A top-level condition with the label a physician reads.
-#[derive(Debug, Clone)]
-pub struct Condition {
-    pub libelle: String,
-    pub node: Node,
-    pub span: Range<usize>,
-    /// The question to ask when `inconnue_si` makes the condition unknown (no profile field decides it).
-    pub question: Option<ConditionQuestion>,
-}
-
-/// The conditions several rules share (`referentiel/conditions.toml`), by key.
-#[derive(Debug, Clone, Default)]
-pub struct SharedConditions(pub Vec<SharedCondition>);
-
-impl SharedConditions {
-    #[must_use]
-    pub fn get(&self, key: &str) -> Option<&SharedCondition> {
-        self.0.iter().find(|c| c.key == key)
-    }
-
-    /// The help for an unknown key: the closest key, else every key.
-    #[must_use]
-    pub fn help(&self, key: &str) -> String {
-        let keys = self.0.iter().map(|c| c.key.as_str());
-        crate::diagnostic::did_you_mean(key, keys.clone()).unwrap_or_else(|| {
-            format!(
-                "conditions partagées (rules/referentiel/conditions.toml) : {}",
-                keys.collect::<Vec<_>>().join(", ")
-            )
-        })
-    }
-}
-
-/// A condition written once in `referentiel/conditions.toml` and used by several rules.
-#[derive(Debug, Clone)]
-pub struct SharedCondition {
-    pub key: String,
-    pub condition: Condition,
-    /// Shown with every aid that uses the condition.
-    pub notes: Vec<String>,
-}
-
-/// A question that no profile field answers: the condition is unknown because the fields given describe
-/// something else (`inconnue_si`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionQuestion {
-    pub texte: String,
-    /// What to type or do to answer it.
-    pub option: Option<String>,
-}
-
-/// A node of the condition tree.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    All(Vec<Node>),
-    Any(Vec<Node>),
-    Not(Box<Node>),
-    /// The first child that is not unknown decides.
-    FirstKnown(Vec<Node>),
-    /// True when the inner condition is unknown: it applies only once its fields are known.
-    IfKnown(Box<Node>),
-    /// Compares the reference date (always known) with a fixed date.
-    Reference(CmpOp, NaiveDate),
-    /// A rule in force from a date: true for a request (`date_demande`) dated before it, else the inner
-    /// condition.
-    AppliesFrom(NaiveDate, Box<Node>),
-    /// Unknown while `guard` holds (the fields describe another place than the one the condition is
-    /// about); otherwise the inner condition.
-    UnknownIf {
-        guard: Box<Node>,
-        inner: Box<Node>,
-    },
-    Leaf(Leaf),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Leaf {
-    pub field: FieldId,
-    pub test: Test,
-    pub span: Range<usize>,
-}
-
-/// A known value in the form conditions compare (a `Value` without text).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Scalar {
-    Bool(bool),
-    Num(f64),
-    Date(NaiveDate),
-    Choice(u16),
-    Set(u32),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    Ge,
-    Le,
-    Gt,
-    Lt,
-}
-
-/// The right-hand side of an ordering comparison.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Operand {
-    Num(f64),
-    Date(NaiveDate),
-    /// Another date field plus a number of months (end-of-month clamped).
-    Rel {
-        field: FieldId,
-        months: u32,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Test {
-    Eq(Scalar),
-    Ne(Scalar),
-    /// Closed-set membership, as a bit mask of domain indices.
-    In(u128),
-    NotIn(u128),
-    Cmp(CmpOp, Operand),
-    Between(Operand, Operand),
-    /// A list field holds at least one of these (bit mask).
-    ContainsAny(u32),
 }
 
 /// How much an aid pays.

@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use toml::de::DeValue;
 
-use super::compile::{champ, field_error};
 use super::model::{Cell, Montant, MontantKind, Palier, Periodicite};
+use crate::condition::field::{champ, field_error};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::profile::{self, FieldId, Kind, Raw, Value};
 use crate::referentiel::Referentiel;

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::compile::{champ, date_plus_duree, field_error, to_raw, to_scalar};
+use super::field::{champ, date_plus_duree, field_error, to_raw};
 use super::model::{
     CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, SharedCondition,
     SharedConditions, Test,
@@ -201,7 +201,7 @@ fn combinators_help() -> String {
 
 /// Reads one `[[conditions]]` table: a shared condition (`partagee = "…"`), or a label, a form, and the
 /// optional `applicable_du` (in force from a date) and `inconnue_si` (with its `question`).
-pub(super) fn top(
+pub fn top(
     ctx: &mut Ctx<'_>,
     table: &DeTable<'_>,
     span: Range<usize>,
@@ -234,11 +234,7 @@ pub(super) fn top(
 
 /// A condition with its label: the form of `node`, plus `applicable_du`, `inconnue_si` and `question`.
 /// The caller finishes the table (it may read more keys of it).
-pub(super) fn condition(
-    ctx: &mut Ctx<'_>,
-    t: &Table<'_, '_>,
-    refs: &Referentiel,
-) -> Option<Condition> {
+fn condition(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Condition> {
     let libelle = t.req_str(ctx, "libelle").map(|(s, _)| s.to_owned());
     let applicable_du = t.date(ctx, "applicable_du");
     let guard = match t.get("inconnue_si") {
@@ -556,7 +552,7 @@ fn between(ctx: &mut Ctx<'_>, field: FieldId, val: &Val<'_>, refs: &Referentiel)
 
 fn scalar(ctx: &mut Ctx<'_>, field: FieldId, val: &Val<'_>, refs: &Referentiel) -> Option<Scalar> {
     match profile::parse_value(field, &to_raw(val.get_ref()), refs) {
-        Ok(v) => to_scalar(&v),
+        Ok(v) => Scalar::from_value(&v),
         Err(e) => {
             field_error(ctx, val.span(), e);
             None
@@ -598,7 +594,7 @@ fn operand(
 
 /// Reads `referentiel/conditions.toml`: conditions that several rules share (`partagee = "<clé>"`), each
 /// with its label, form and the notes that go with it, written once.
-pub(super) fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> SharedConditions {
+pub fn shared(ctx: &mut Ctx<'_>, text: &str, refs: &Referentiel) -> SharedConditions {
     let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => {

@@ -3,13 +3,18 @@
 //! before a condition's start date, more than 7 days a week), and `un_de` branches that contradict the
 //! aid's other conditions. Only what every eligible profile must satisfy is used: the leaves of the
 //! top-level conditions and of their `tous`; `un_de`, `non` and `premier_connu` add no requirement.
+//! And the coverage of conditions by examples: how many profiles make each true, false and unknown.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::model::{Aide, CmpOp, Leaf, Node, Operand, Scalar, Test};
+use serde::Serialize;
+
+use super::logic::{Env, Tri, eval};
+use super::model::{CmpOp, Condition, Leaf, Node, Operand, Scalar, Test};
+use super::walk::Reach;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::profile::{FieldId, Kind};
 use crate::referentiel::Referentiel;
@@ -153,7 +158,7 @@ fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
     let bit = |s: Scalar| match s {
         Scalar::Choice(i) => Some(1u128 << i),
         Scalar::Bool(b) => Some(1u128 << u8::from(b)),
-        _ => None,
+        Scalar::Num(_) | Scalar::Date(_) | Scalar::Set(_) => None,
     };
     let range = |lo: f64, lo_in: bool, hi: f64, hi_in: bool| {
         Some(Allowed::Range {
@@ -164,14 +169,21 @@ fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
         })
     };
     let inf = f64::INFINITY;
-    match (&leaf.test, all) {
-        (Test::Eq(s), Allowed::Mask(_)) => bit(*s).map(Allowed::Mask),
-        (Test::Ne(s), Allowed::Mask(m)) => bit(*s).map(|b| Allowed::Mask(m & !b)),
-        (Test::In(x), Allowed::Mask(_)) => Some(Allowed::Mask(*x)),
-        (Test::NotIn(x), Allowed::Mask(m)) => Some(Allowed::Mask(m & !x)),
-        (Test::Eq(Scalar::Num(x)), Allowed::Range { .. }) => range(*x, true, *x, true),
-        (Test::Eq(Scalar::Date(d)), Allowed::Range { .. }) => range(day(*d), true, day(*d), true),
-        (Test::Cmp(op, o), Allowed::Range { .. }) => {
+    let mask = match all {
+        Allowed::Mask(m) => Some(m),
+        Allowed::Range { .. } => None,
+    };
+    match (&leaf.test, mask) {
+        (Test::Eq(s), Some(_)) => bit(*s).map(Allowed::Mask),
+        (Test::Ne(s), Some(m)) => bit(*s).map(|b| Allowed::Mask(m & !b)),
+        (Test::In(x), Some(_)) => Some(Allowed::Mask(*x)),
+        (Test::NotIn(x), Some(m)) => Some(Allowed::Mask(m & !x)),
+        (Test::Eq(s), None) => match *s {
+            Scalar::Num(x) => range(x, true, x, true),
+            Scalar::Date(d) => range(day(d), true, day(d), true),
+            Scalar::Bool(_) | Scalar::Choice(_) | Scalar::Set(_) => None,
+        },
+        (Test::Cmp(op, o), None) => {
             let x = point(*o)?;
             match op {
                 CmpOp::Ge => range(x, true, inf, true),
@@ -180,8 +192,10 @@ fn requirement(leaf: &Leaf, refs: &Referentiel) -> Option<Allowed> {
                 CmpOp::Lt => range(-inf, true, x, false),
             }
         }
-        (Test::Between(a, b), Allowed::Range { .. }) => range(point(*a)?, true, point(*b)?, true),
-        _ => None,
+        (Test::Between(a, b), None) => range(point(*a)?, true, point(*b)?, true),
+        // A test that says nothing this check can meet with the field's domain.
+        (Test::Cmp(..) | Test::Between(..) | Test::ContainsAny(_), Some(_))
+        | (Test::Ne(_) | Test::In(_) | Test::NotIn(_) | Test::ContainsAny(_), None) => None,
     }
     .map(|r| all.meet(r))
 }
@@ -191,17 +205,38 @@ fn required<'a>(node: &'a Node, out: &mut Vec<&'a Leaf>) {
     match node {
         Node::Leaf(l) => out.push(l),
         Node::All(children) => children.iter().for_each(|c| required(c, out)),
-        _ => {}
+        // No requirement every true profile meets: a choice, a negation, a condition that may hold
+        // while unknown or before it applies, a date the profile does not hold.
+        Node::Any(_)
+        | Node::Not(_)
+        | Node::FirstKnown(_)
+        | Node::IfKnown(_)
+        | Node::Reference(..)
+        | Node::AppliesFrom(..)
+        | Node::UnknownIf { .. } => {}
     }
 }
 
 fn first_span(node: &Node) -> Option<Range<usize>> {
+    node.leaves(Reach::Operands).first().map(|l| l.span.clone())
+}
+
+/// The branches of a condition that is an `un_de`, possibly in force from a date or unknown under a
+/// guard (`outer`: one such wrapper may still be taken off).
+fn branches(node: &Node, outer: bool) -> Option<&[Node]> {
     match node {
-        Node::Leaf(l) => Some(l.span.clone()),
-        Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().find_map(first_span),
-        Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => first_span(n),
-        Node::UnknownIf { inner, .. } => first_span(inner),
-        Node::Reference(..) => None,
+        Node::Any(b) => Some(b),
+        Node::AppliesFrom(_, inner) | Node::UnknownIf { inner, .. } if outer => {
+            branches(inner, false)
+        }
+        Node::AppliesFrom(..)
+        | Node::UnknownIf { .. }
+        | Node::All(_)
+        | Node::Not(_)
+        | Node::FirstKnown(_)
+        | Node::IfKnown(_)
+        | Node::Reference(..)
+        | Node::Leaf(_) => None,
     }
 }
 
@@ -233,12 +268,12 @@ fn require<'a>(
     None
 }
 
-/// The contradictions of one aid.
+/// The contradictions among the conditions of one aid (`id`, read from `file`).
 #[must_use]
-pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
+pub fn contradictions(conditions: &[Condition], file: &str, refs: &Referentiel) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut state = Requirements::new();
-    for c in &aide.conditions {
+    for c in conditions {
         if let Some((field, by)) = require(&mut state, &c.node, &c.libelle, refs) {
             let against = if by == c.libelle {
                 "une autre de ses propres exigences".to_owned()
@@ -248,7 +283,7 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     Code::UnreachableCondition,
-                    &aide.file,
+                    file,
                     Some(c.span.clone()),
                     format!(
                         "l'aide ne peut jamais être éligible : la condition « {} » contredit {against} sur le champ « {} »",
@@ -262,16 +297,12 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
         }
     }
     // Each `un_de` branch against everything the other conditions require.
-    for (i, c) in aide.conditions.iter().enumerate() {
-        let node = match &c.node {
-            Node::AppliesFrom(_, inner) | Node::UnknownIf { inner, .. } => inner.as_ref(),
-            other => other,
-        };
-        let Node::Any(branches) = node else {
+    for (i, c) in conditions.iter().enumerate() {
+        let Some(branches) = branches(&c.node, true) else {
             continue;
         };
         let mut others = Requirements::new();
-        for (j, o) in aide.conditions.iter().enumerate() {
+        for (j, o) in conditions.iter().enumerate() {
             if i != j {
                 require(&mut others, &o.node, &o.libelle, refs);
             }
@@ -282,7 +313,7 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::warning(
                         Code::UnreachableCondition,
-                        &aide.file,
+                        file,
                         first_span(b).or(Some(c.span.clone())),
                         format!(
                             "branche jamais vraie dans « {} » : elle contredit « {by} » sur le champ « {} »",
@@ -292,6 +323,49 @@ pub fn check(aide: &Aide, refs: &Referentiel) -> Vec<Diagnostic> {
                     )
                     .with_help("retirez cette branche, ou corrigez la condition qu'elle contredit"),
                 );
+            }
+        }
+    }
+    out
+}
+
+/// How the examples of one aid exercise one condition.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionCoverage {
+    pub libelle: String,
+    pub vrai: usize,
+    pub faux: usize,
+    pub inconnu: usize,
+}
+
+impl ConditionCoverage {
+    #[must_use]
+    pub fn both_ways(&self) -> bool {
+        self.vrai > 0 && self.faux > 0
+    }
+}
+
+/// How many of the profiles (each at its reference date) make each condition true, false and unknown.
+#[must_use]
+pub fn coverage<'p>(
+    conditions: &[Condition],
+    envs: impl IntoIterator<Item = Env<'p>>,
+) -> Vec<ConditionCoverage> {
+    let mut out: Vec<ConditionCoverage> = conditions
+        .iter()
+        .map(|c| ConditionCoverage {
+            libelle: c.libelle.clone(),
+            vrai: 0,
+            faux: 0,
+            inconnu: 0,
+        })
+        .collect();
+    for env in envs {
+        for (c, cov) in conditions.iter().zip(out.iter_mut()) {
+            match eval(&c.node, &env) {
+                Tri::Vrai => cov.vrai += 1,
+                Tri::Faux => cov.faux += 1,
+                Tri::Inconnu => cov.inconnu += 1,
             }
         }
     }

@@ -5,8 +5,8 @@ use chrono::{Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::model::{CmpOp, Leaf, Node, Operand, Scalar, Test};
 use crate::profile::{FieldId, Profile, Value, ids};
-use crate::rules::model::{CmpOp, Leaf, Node, Operand, Scalar, Test};
 
 /// A condition's truth: true, false, or unknown for lack of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -174,7 +174,13 @@ pub fn unknown_by_guard(node: &Node, env: &Env<'_>) -> bool {
     match node {
         Node::AppliesFrom(from, inner) => applies(*from, env) && unknown_by_guard(inner, env),
         Node::UnknownIf { guard, .. } => eval(guard, env) == Tri::Vrai,
-        _ => false,
+        Node::All(_)
+        | Node::Any(_)
+        | Node::Not(_)
+        | Node::FirstKnown(_)
+        | Node::IfKnown(_)
+        | Node::Reference(..)
+        | Node::Leaf(_) => false,
     }
 }
 
@@ -261,55 +267,8 @@ pub fn missing(node: &Node, env: &Env<'_>, out: &mut Vec<FieldId>) {
                 }
             };
             push(leaf.field);
-            for operand in operands(&leaf.test) {
-                if let Operand::Rel { field, .. } = operand {
-                    push(field);
-                }
-            }
+            leaf.test.relative_fields().for_each(push);
         }
-    }
-}
-
-/// Every field a condition reads (its leaves' fields and the date fields of relative operands), in
-/// order, once each.
-pub fn reads(node: &Node, out: &mut Vec<FieldId>) {
-    let mut push = |f: FieldId| {
-        if !out.contains(&f) {
-            out.push(f);
-        }
-    };
-    match node {
-        Node::All(children) | Node::Any(children) | Node::FirstKnown(children) => {
-            for c in children {
-                reads(c, out);
-            }
-        }
-        Node::Not(inner) | Node::IfKnown(inner) => reads(inner, out),
-        Node::AppliesFrom(_, inner) => {
-            push(ids::DATE_DEMANDE);
-            reads(inner, out);
-        }
-        Node::UnknownIf { guard, inner } => {
-            reads(guard, out);
-            reads(inner, out);
-        }
-        Node::Reference(..) => {}
-        Node::Leaf(leaf) => {
-            push(leaf.field);
-            for operand in operands(&leaf.test) {
-                if let Operand::Rel { field, .. } = operand {
-                    push(field);
-                }
-            }
-        }
-    }
-}
-
-pub(crate) fn operands(test: &Test) -> Vec<Operand> {
-    match test {
-        Test::Cmp(_, o) => vec![*o],
-        Test::Between(a, b) => vec![*a, *b],
-        _ => Vec::new(),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use chrono::NaiveDate;
 
-use super::logic::{Env, Tri, applies, eval, reads};
+use super::logic::{Env, Tri, add_months, applies, eval};
+use super::model::{CmpOp, Condition, Node};
 use crate::profile::{FieldId, Value, ids};
-use crate::rules::model::{CmpOp, Condition, Node, Operand, Test};
 
 /// A date computed from another date of the profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum Calcul {
 #[must_use]
 pub fn lire(c: &Condition, env: &Env<'_>) -> (Vec<(FieldId, Option<Value>)>, Vec<Calcul>) {
     let mut fields = Vec::new();
-    reads(&c.node, &mut fields);
+    c.node.reads(&mut fields);
     let valeurs = fields
         .into_iter()
         .map(|f| {
@@ -64,7 +64,7 @@ fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
         Node::FirstKnown(c) => {
             if let Some(decisive) = c.iter().find(|n| eval(n, env) != Tri::Inconnu) {
                 let mut fields = Vec::new();
-                reads(decisive, &mut fields);
+                decisive.reads(&mut fields);
                 if c.len() > 1 {
                     out.push(Calcul::Decide(fields));
                 }
@@ -90,9 +90,9 @@ fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
         Node::UnknownIf { inner, .. } => calculer(inner, env, out),
         Node::Reference(..) => {}
         Node::Leaf(l) => {
-            if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
+            if let Some((op, field, months)) = l.test.relative_bound()
                 && let Some(base_date) = env.date(field)
-                && let Some(date) = super::logic::add_months(base_date, months)
+                && let Some(date) = add_months(base_date, months)
             {
                 out.push(Calcul::Date(DateCalculee {
                     champ: l.field,
