@@ -3,7 +3,9 @@
 //!
 //! The core is pure (no I/O, no clock, no printing), by lint (`clippy.toml`, `print_*` denied below):
 //! `profile` (the vocabulary and profiles), `referentiel` (départements, regions, contacts) and
-//! `communes`, `rules` (loading and checking rule files), `eval` (three-valued evaluation), `report`
+//! `communes`, `condition` (the condition language whole: its model and one traversal, its reading from
+//! rule files, its three-valued evaluation, its description in French, its contradiction and coverage
+//! checks), `rules` (loading and checking rule files), `eval` (the verdict of each aid), `report`
 //! (the JSON contract, built from eval's verdicts) and `schema` (its JSON Schemas), `questionnaire`
 //! (the guide's answers and command line), `input` (reading JSON profiles from a stream), `fr` (French
 //! formatting), `text` (control characters made visible).

@@ -89,18 +89,12 @@ impl Env<'_> {
 
     #[must_use]
     pub fn date(&self, field: FieldId) -> Option<NaiveDate> {
-        match self.scalar(field) {
-            Some(Scalar::Date(d)) => Some(d),
-            _ => None,
-        }
+        self.scalar(field).and_then(Scalar::date)
     }
 
     #[must_use]
     pub fn num(&self, field: FieldId) -> Option<f64> {
-        match self.scalar(field) {
-            Some(Scalar::Num(x)) => Some(x),
-            _ => None,
-        }
+        self.scalar(field).and_then(Scalar::number)
     }
 }
 

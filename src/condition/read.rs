@@ -467,10 +467,7 @@ fn leaf(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Referentiel) -> Option<Leaf
         Op::Different => Test::Ne(scalar(ctx, field, val, refs)?),
         Op::Dans => Test::In(mask(ctx, field, name, val, refs)?),
         Op::Hors => Test::NotIn(mask(ctx, field, name, val, refs)?),
-        Op::ContientUnDe => match scalar(ctx, field, val, refs)? {
-            Scalar::Set(s) => Test::ContainsAny(s),
-            _ => return None,
-        },
+        Op::ContientUnDe => Test::ContainsAny(scalar(ctx, field, val, refs)?.set()?),
         Op::Entre => between(ctx, field, val, refs)?,
         Op::Min => Test::Cmp(CmpOp::Ge, operand(ctx, field, name, val, refs)?),
         Op::Max => Test::Cmp(CmpOp::Le, operand(ctx, field, name, val, refs)?),
@@ -534,9 +531,10 @@ fn between(ctx: &mut Ctx<'_>, field: FieldId, val: &Val<'_>, refs: &Referentiel)
     let (Some(a), Some(b)) = bounds else {
         return None;
     };
-    let inverted = match (a, b) {
-        (Operand::Num(a), Operand::Num(b)) => b < a,
-        (Operand::Date(a), Operand::Date(b)) => b < a,
+    let inverted = match (a.number(), b.number(), a.date(), b.date()) {
+        (Some(a), Some(b), _, _) => b < a,
+        (_, _, Some(a), Some(b)) => b < a,
+        // A bound relative to another date field is known only with a profile.
         _ => false,
     };
     if inverted {
@@ -585,11 +583,7 @@ fn operand(
         let (field, months) = relative?;
         return Some(Operand::Rel { field, months });
     }
-    match scalar(ctx, field, val, refs)? {
-        Scalar::Num(x) => Some(Operand::Num(x)),
-        Scalar::Date(d) => Some(Operand::Date(d)),
-        _ => None,
-    }
+    scalar(ctx, field, val, refs)?.operand()
 }
 
 /// Reads `referentiel/conditions.toml`: conditions that several rules share (`partagee = "<clé>"`), each

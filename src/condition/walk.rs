@@ -239,6 +239,43 @@ impl Scalar {
             Scalar::Bool(_) | Scalar::Date(_) | Scalar::Choice(_) | Scalar::Set(_) => None,
         }
     }
+
+    /// A date.
+    #[must_use]
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Scalar::Date(d) => Some(d),
+            Scalar::Bool(_) | Scalar::Num(_) | Scalar::Choice(_) | Scalar::Set(_) => None,
+        }
+    }
+
+    /// A value of a closed set (its index in the domain).
+    #[must_use]
+    pub fn choice(self) -> Option<u16> {
+        match self {
+            Scalar::Choice(c) => Some(c),
+            Scalar::Bool(_) | Scalar::Num(_) | Scalar::Date(_) | Scalar::Set(_) => None,
+        }
+    }
+
+    /// A set of values of a list field (bit mask).
+    #[must_use]
+    pub fn set(self) -> Option<u32> {
+        match self {
+            Scalar::Set(s) => Some(s),
+            Scalar::Bool(_) | Scalar::Num(_) | Scalar::Date(_) | Scalar::Choice(_) => None,
+        }
+    }
+
+    /// A fixed operand of an ordering comparison: a number or a date.
+    #[must_use]
+    pub fn operand(self) -> Option<Operand> {
+        match self {
+            Scalar::Num(x) => Some(Operand::Num(x)),
+            Scalar::Date(d) => Some(Operand::Date(d)),
+            Scalar::Bool(_) | Scalar::Choice(_) | Scalar::Set(_) => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -117,10 +117,7 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             paliers,
         } => {
             let x = par.and_then(|f| env.num(f));
-            let col = colonne.and_then(|f| match env.scalar(f) {
-                Some(Scalar::Choice(c)) => Some(c),
-                _ => None,
-            });
+            let col = colonne.and_then(|f| env.scalar(f).and_then(Scalar::choice));
             // The cells that may apply: (step, index of the cell in the step).
             let in_step = |p: &Palier| {
                 x.is_none_or(|x| p.de.is_none_or(|de| x >= de) && p.jusqu_a.is_none_or(|j| x < j))
