@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 
 use self::amount::Somme;
-use self::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
+use crate::condition::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
 use crate::profile::{FieldId, Profile, Value};
 use serde::Serialize;
 

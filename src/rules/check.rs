@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::model::{Aide, Exemple, RuleSet};
+use crate::condition::logic::{Env, Tri};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::logic::{Env, Tri};
 use crate::eval::verdict;
 
 /// Runs every example of every aid; a mismatch is an `example-mismatch` error.

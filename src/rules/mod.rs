@@ -11,7 +11,8 @@ mod montant;
 mod read;
 
 use self::compile::Placement;
-use self::model::{Categorie, RuleSet, SharedConditions, SourceText};
+use self::model::{Categorie, RuleSet, SourceText};
+use crate::condition::SharedConditions;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::referentiel::Referentiel;
 use crate::toml_read::Ctx;

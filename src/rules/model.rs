@@ -9,12 +9,10 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::condition::Condition;
 use crate::profile::{FieldId, Profile};
-// The condition language, where the rest of the rule model has long found it.
-pub use crate::condition::{
-    CmpOp, Condition, ConditionQuestion, Leaf, Node, Operand, Scalar, SharedCondition,
-    SharedConditions, Test,
-};
+// The comparison operator at the path the report has long imported it from.
+pub use crate::condition::CmpOp;
 use crate::referentiel::{ContactRef, Referentiel, RegionId};
 
 /// A loaded rule set: the aids in catalogue order (national, regional, closed), the reference data,
