@@ -498,7 +498,7 @@ fn versements(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Versement> {
             top.key_span("versements").unwrap_or(top.span.clone()),
             format!(
                 "les versements font {} % au total, pas 100 %",
-                profile::fmt_num(total)
+                crate::fr::fmt_num(total)
             ),
             Some("vérifiez les parts (part_pct) dans la source".into()),
         );

@@ -1,14 +1,15 @@
 //! Checks that need a whole, loaded rule set: running the embedded examples, example coverage of each
-//! condition, freshness (`verifie_le`), and conditions that can never hold. Pure: the caller gives the
-//! date of today for the freshness check.
+//! condition, freshness (`verifie_le`), conditions that can never hold, and typography. Pure: the caller
+//! gives the date of today for the freshness check. It sits above `rules` and `eval`, since running the
+//! examples evaluates them.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Aide, Exemple, RuleSet};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::logic::{Env, Tri};
 use crate::eval::verdict;
+use crate::rules::model::{Aide, Exemple, RuleSet};
 
 /// Runs every example of every aid; a mismatch is an `example-mismatch` error.
 #[must_use]
@@ -249,7 +250,7 @@ pub fn freshness(rules: &RuleSet, today: NaiveDate, max_age: u32) -> Vec<Diagnos
 pub fn unreachable(rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for aide in &rules.aides {
-        out.extend(super::reach::check(aide, &rules.refs));
+        out.extend(crate::rules::reach::check(aide, &rules.refs));
     }
     out
 }
@@ -315,10 +316,10 @@ pub fn breakable_punctuation(rules: &RuleSet) -> Vec<Diagnostic> {
         for line in source.text.split_inclusive('\n') {
             if !line.trim_start().starts_with('#') {
                 for (start, text) in string_literals(line) {
-                    let fautes = crate::output::wrap::typographie_fautes(text);
+                    let fautes = crate::text::wrap::typographie_fautes(text);
                     if let Some(first) = fautes.first() {
                         // The first place the fix changes: the space (or the mark) to point at.
-                        let fixed = crate::output::wrap::typographie(text);
+                        let fixed = crate::text::wrap::typographie(text);
                         let same = text
                             .char_indices()
                             .zip(fixed.chars())
