@@ -626,6 +626,21 @@ impl std::fmt::Display for UsageError {
     }
 }
 
+/// For a stray `oui`/`non`, how to write the yes/no flag typed just before it.
+fn yes_no_help(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
+    crate::profile::parse_oui_non(arg)?;
+    let before = args
+        .iter()
+        .position(|a| a.to_str() == Some(arg))
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| args[i].to_str())
+        .filter(|a| a.starts_with("--") && !a.contains('='));
+    let flag = before.unwrap_or("--pdsa");
+    Some(format!(
+        "une option oui/non s'écrit avec un signe égal : {flag}={arg} (ou {flag} seule pour oui)"
+    ))
+}
+
 /// The usage error of a clap error, `None` for the kinds clap says best (help, version).
 fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<UsageError> {
     use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
@@ -693,25 +708,12 @@ fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<UsageErro
         }
         ErrorKind::UnknownArgument => {
             let m = UsageError::new(format!("option ou argument inattendu « {arg} »"));
-            if let Some(s) = closest(K::SuggestedArg, &arg) {
-                m.did_you_mean(Some(s))
-            } else if crate::profile::parse_oui_non(&arg).is_some() {
-                // The yes/no flag typed just before the stray word, to show how to write it.
-                let before = args
-                    .iter()
-                    .position(|a| a.to_str() == Some(arg.as_str()))
-                    .and_then(|i| i.checked_sub(1))
-                    .and_then(|i| args[i].to_str())
-                    .filter(|a| a.starts_with("--") && !a.contains('='));
-                let flag = before.unwrap_or("--pdsa");
-                UsageError {
-                    suggestion: Some(format!(
-                        "une option oui/non s'écrit avec un signe égal : {flag}={arg} (ou {flag} seule pour oui)"
-                    )),
+            match closest(K::SuggestedArg, &arg) {
+                Some(s) => m.did_you_mean(Some(s)),
+                None => UsageError {
+                    suggestion: yes_no_help(&arg, args),
                     ..m
-                }
-            } else {
-                m
+                },
             }
         }
         ErrorKind::InvalidSubcommand => {
