@@ -173,3 +173,45 @@ pub fn fr_io(e: &io::Error) -> String {
         _ => format!("erreur du système ({e})"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_is_written_once_context_place_message_then_its_suggestion() {
+        let f = Fault {
+            place: Some("ligne 3".into()),
+            ..Fault::new(Some(Context::Input), "champ « zonne » : champ inconnu")
+                .suggest("vouliez-vous dire « zone » ?")
+        };
+        assert_eq!(
+            f.to_string(),
+            "--input : ligne 3 : champ « zonne » : champ inconnu\n  aide : vouliez-vous dire « zone » ?"
+        );
+        assert_eq!(f.placed(), "ligne 3 : champ « zonne » : champ inconnu");
+        let bare = Fault::new(
+            Some(Context::Arg("option --region".into())),
+            "région « x » inconnue",
+        );
+        assert_eq!(bare.to_string(), "option --region : région « x » inconnue");
+        assert_eq!(
+            Fault::new(None, "m").suggest("s").to_string(),
+            "m\n  aide : s"
+        );
+    }
+
+    #[test]
+    fn usage_and_input_errors_keep_their_fault_as_data() {
+        let e = Error::usage(None, "aucune commande", "aides --help");
+        assert_eq!(e.to_string(), "aucune commande\n  aide : aides --help");
+        let f = e.fault().expect("a usage error has a fault");
+        assert_eq!(f.suggestion.as_deref(), Some("aides --help"));
+        assert_eq!(f.kind, Kind::Invalid);
+        let e = Error::input(Some(Context::Input), "entrée vide", "un objet JSON");
+        assert!(matches!(e, Error::Input(ref f) if f.context == Some(Context::Input)));
+        assert!(Error::Interrupted.fault().is_none());
+        let io = Error::stdout(io::ErrorKind::BrokenPipe.into());
+        assert!(io.is_broken_pipe() && io.fault().is_none());
+    }
+}

@@ -35,3 +35,27 @@ impl ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Fault;
+
+    #[test]
+    fn each_error_has_its_code() {
+        assert_eq!(
+            ExitCode::of(&Error::Usage(Fault::new(None, "m"))),
+            ExitCode::Usage
+        );
+        assert_eq!(
+            ExitCode::of(&Error::Input(Fault::new(None, "m"))),
+            ExitCode::Failure
+        );
+        assert_eq!(ExitCode::of(&Error::Interrupted), ExitCode::Interrupted);
+        let rules = Error::Rules {
+            rendered: String::new(),
+        };
+        assert_eq!(ExitCode::of(&rules), ExitCode::Failure);
+        assert_eq!(std::process::ExitCode::from(ExitCode::Usage), 2.into());
+    }
+}

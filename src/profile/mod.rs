@@ -419,6 +419,35 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_said_as_written() {
+        let refs = crate::rules::embedded().rules.refs;
+        let flag = |name: &str, text: &str| {
+            let field = field_id(name).expect("a field");
+            parse_value(field, &Raw::Flag(text), &refs)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            flag("jours_par_semaine", "8,5"),
+            "8,5 est hors des valeurs acceptées"
+        );
+        assert_eq!(
+            flag("population_cpts", "2,5"),
+            "2,5 n'est pas un nombre entier"
+        );
+        assert_eq!(flag("population_cpts", "-3,0"), "-3,0 est trop petit");
+        let json = |name: &str, text: &str| {
+            let field = field_id(name).expect("a field");
+            parse_value(field, &Raw::Number(text), &refs)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(json("secteur", "3.0"), "valeur 3.0 non acceptée");
+        assert_eq!(json("population_cpts", "-1e0"), "-1e0 est trop petit");
+        assert_eq!(json("secteur", "3"), "valeur 3 non acceptée");
+    }
+
+    #[test]
     fn oui_non_spellings() {
         assert_eq!(parse_oui_non("Oui"), Some(true));
         assert_eq!(parse_oui_non("false"), Some(false));
