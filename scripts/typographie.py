@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """French typography in the rule files' texts: a no-break space (U+00A0) before « : ; ? ! » and
 inside « ». Rewrites the string literals of rules/**/*.toml in place (comments and keys are left
-alone); the same rule as `output::wrap::typographie`, so `aides validate` finds nothing to say about
+alone); the same rule as `text::wrap::typographie`, so `aides validate` finds nothing to say about
 them afterwards (code `breakable-punctuation`). Re-run it after a merge:
 
     python3 scripts/typographie.py [RULES_DIR]

@@ -577,6 +577,72 @@ pub const COMMANDES: &[&str] = &[
 /// accepted values and the closest one.
 #[must_use]
 pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
+    usage_error(e, args).map_or_else(|| e.render().to_string(), |u| u.to_string())
+}
+
+/// A command-line usage error as data: what is wrong, the accepted values, what to type instead, and
+/// whether to list the commands; rendered once, by `Display`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    pub message: String,
+    /// The values the option accepts.
+    pub accepted: Option<String>,
+    pub suggestion: Option<String>,
+    /// The commands are listed (after a mistyped one).
+    pub commands: bool,
+}
+
+impl UsageError {
+    fn new(message: String) -> Self {
+        UsageError {
+            message,
+            accepted: None,
+            suggestion: None,
+            commands: false,
+        }
+    }
+
+    fn did_you_mean(self, closest: Option<String>) -> Self {
+        UsageError {
+            suggestion: closest.map(|s| format!("vouliez-vous dire « {s} » ?")),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "erreur : {}", self.message)?;
+        if let Some(accepted) = &self.accepted {
+            write!(f, "\n  valeurs acceptées : {accepted}")?;
+        }
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, "\n  aide : {suggestion}")?;
+        }
+        if self.commands {
+            write!(f, "\n  commandes : {}", COMMANDES.join(", "))?;
+        }
+        write!(f, "\n\nPour plus d'informations : aides --help")
+    }
+}
+
+/// For a stray `oui`/`non`, how to write the yes/no flag typed just before it.
+fn yes_no_help(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
+    crate::profile::parse_oui_non(arg)?;
+    let before = args
+        .iter()
+        .position(|a| a.to_str() == Some(arg))
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| args[i].to_str())
+        .filter(|a| a.starts_with("--") && !a.contains('='));
+    let flag = before.unwrap_or("--pdsa");
+    Some(format!(
+        "une option oui/non s'écrit avec un signe égal : {flag}={arg} (ou {flag} seule pour oui)"
+    ))
+}
+
+/// The usage error of a clap error, `None` for the kinds clap says best (help, version).
+fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<UsageError> {
     use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
     let get = |k| match e.get(k) {
         Some(V::String(s)) => Some(s.clone()),
@@ -595,26 +661,31 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
             .cloned(),
         _ => None,
     };
-    let mut msg = match e.kind() {
+    Some(match e.kind() {
         ErrorKind::InvalidValue => {
             let value = get(K::InvalidValue).unwrap_or_default();
+            // An empty value for --rules that was not typed came from AIDES_RULES (clap's `env`).
             let from_env = arg.starts_with("--rules")
-                && !args.iter().any(|a| a.to_string_lossy().starts_with("--rules"))
-                && crate::app::rules_env_empty();
-            let mut m = if value.is_empty() && from_env {
-                "la variable d'environnement AIDES_RULES est vide\n  aide : retirez-la (unset AIDES_RULES) pour les règles intégrées, ou donnez-lui un dossier de règles".to_owned()
+                && !args.iter().any(|a| a.to_string_lossy().starts_with("--rules"));
+            let message = if value.is_empty() && from_env {
+                "la variable d'environnement AIDES_RULES est vide".to_owned()
             } else if value.is_empty() {
                 format!("{arg} attend une valeur")
             } else {
                 format!("valeur « {value} » invalide pour {arg}")
             };
-            if let Some(valid) = get(K::ValidValue) {
-                m.push_str(&format!("\n  valeurs acceptées : {valid}"));
+            let u = UsageError {
+                accepted: get(K::ValidValue),
+                ..UsageError::new(message).did_you_mean(get(K::SuggestedValue))
+            };
+            if value.is_empty() && from_env {
+                UsageError {
+                    suggestion: Some("retirez-la (unset AIDES_RULES) pour les règles intégrées, ou donnez-lui un dossier de règles".to_owned()),
+                    ..u
+                }
+            } else {
+                u
             }
-            if let Some(s) = get(K::SuggestedValue) {
-                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
-            }
-            m
         }
         ErrorKind::ValueValidation => {
             let value = get(K::InvalidValue).unwrap_or_default();
@@ -628,53 +699,45 @@ pub fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
                     format!(" : {s}")
                 }
             });
-            format!("valeur « {value} » invalide pour {arg}{why}")
+            UsageError::new(format!("valeur « {value} » invalide pour {arg}{why}"))
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
-            format!(
+            UsageError::new(format!(
                 "{arg} ne prend pas cette valeur ; pour un interrupteur comme --all, écrivez-le seul"
-            )
+            ))
         }
         ErrorKind::UnknownArgument => {
-            let mut m = format!("option ou argument inattendu « {arg} »");
-            if let Some(s) = closest(K::SuggestedArg, &arg) {
-                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
-            } else if crate::profile::parse_oui_non(&arg).is_some() {
-                // The yes/no flag typed just before the stray word, to show how to write it.
-                let before = args
-                    .iter()
-                    .position(|a| a.to_str() == Some(arg.as_str()))
-                    .and_then(|i| i.checked_sub(1))
-                    .and_then(|i| args[i].to_str())
-                    .filter(|a| a.starts_with("--") && !a.contains('='));
-                let flag = before.unwrap_or("--pdsa");
-                m.push_str(&format!(
-                    "\n  aide : une option oui/non s'écrit avec un signe égal : {flag}={arg} (ou {flag} seule pour oui)"
-                ));
+            let m = UsageError::new(format!("option ou argument inattendu « {arg} »"));
+            match closest(K::SuggestedArg, &arg) {
+                Some(s) => m.did_you_mean(Some(s)),
+                None => UsageError {
+                    suggestion: yes_no_help(&arg, args),
+                    ..m
+                },
             }
-            m
         }
         ErrorKind::InvalidSubcommand => {
             let cmd = get(K::InvalidSubcommand).unwrap_or_default();
-            let mut m = format!("commande inconnue « {cmd} »");
-            if let Some(s) = closest(K::SuggestedSubcommand, &cmd) {
-                m.push_str(&format!("\n  aide : vouliez-vous dire « {s} » ?"));
+            UsageError {
+                commands: true,
+                ..UsageError::new(format!("commande inconnue « {cmd} »"))
+                    .did_you_mean(closest(K::SuggestedSubcommand, &cmd))
             }
-            m.push_str(&format!("\n  commandes : {}", COMMANDES.join(", ")));
-            m
         }
-        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
+        ErrorKind::MissingRequiredArgument => {
+            UsageError::new(format!("argument obligatoire manquant : {arg}"))
+        }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            format!("commande manquante : {}", COMMANDES.join(", "))
+            UsageError::new(format!("commande manquante : {}", COMMANDES.join(", ")))
         }
-        ErrorKind::ArgumentConflict => format!("{arg} ne peut pas être utilisé ici"),
-        ErrorKind::NoEquals => format!("{arg} s'écrit avec un signe égal : --qpv=non"),
-        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte valide (UTF-8)\n  aide : retapez-le sans caractère accentué copié d'un autre encodage ; un fichier se lit aussi par l'entrée standard (--input -)".to_owned(),
-        _ => return e.render().to_string(),
-    };
-    msg.insert_str(0, "erreur : ");
-    msg.push_str("\n\nPour plus d'informations : aides --help");
-    msg
+        ErrorKind::ArgumentConflict => UsageError::new(format!("{arg} ne peut pas être utilisé ici")),
+        ErrorKind::NoEquals => UsageError::new(format!("{arg} s'écrit avec un signe égal : --qpv=non")),
+        ErrorKind::InvalidUtf8 => UsageError {
+            suggestion: Some("retapez-le sans caractère accentué copié d'un autre encodage ; un fichier se lit aussi par l'entrée standard (--input -)".to_owned()),
+            ..UsageError::new("un argument n'est pas du texte valide (UTF-8)".to_owned())
+        },
+        _ => return None,
+    })
 }
 
 /// The command line with its help texts in French typography (a no-break space before « : ; ? ! »
@@ -686,7 +749,7 @@ pub fn command() -> clap::Command {
 }
 
 fn typographie(cmd: clap::Command) -> clap::Command {
-    use crate::output::wrap::typographie as t;
+    use crate::text::wrap::typographie as t;
     let styled = |s: Option<&clap::builder::StyledStr>| s.map(|s| t(&s.to_string()));
     let about = styled(cmd.get_about());
     let long_about = styled(cmd.get_long_about());

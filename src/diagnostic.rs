@@ -173,7 +173,7 @@ pub fn render_text(diag: &Diagnostic, source: Option<&str>) -> String {
 #[must_use]
 pub fn render_text_width(diag: &Diagnostic, source: Option<&str>, columns: usize) -> String {
     let text = render_lines(diag, source, columns);
-    let fitted = crate::output::wrap::fit(text.trim_end_matches('\n'), columns);
+    let fitted = crate::text::wrap::fit(text.trim_end_matches('\n'), columns);
     unforged(&fitted) + "\n"
 }
 

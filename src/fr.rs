@@ -1,10 +1,7 @@
 //! French formatting of what people read: dates (`30/06/2026`), euros (`10 000 €`, never split across
-//! lines), numbers (`2,5`), and the labels of amounts. Every human output formats through here.
+//! lines), and numbers (`2,5`). Every human output formats through here.
 
 use chrono::NaiveDate;
-
-use crate::profile::fmt_num;
-use crate::rules::model::{Cell, MontantKind, Periodicite};
 
 /// Formats a date the French way (`30/06/2026`).
 #[must_use]
@@ -101,68 +98,20 @@ pub fn entier(n: impl Into<u64>) -> String {
     out
 }
 
+/// Formats a number the French-neutral way used in messages (`2.5`, `4`).
+#[must_use]
+pub fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// `2.5` → `2,5` for French labels.
 #[must_use]
 pub fn number(x: f64) -> String {
     fmt_num(x).replace('.', ",")
-}
-
-/// The label of an amount independent of any profile (`aides list`, `show`, and unknown fields).
-#[must_use]
-pub fn static_label(kind: &MontantKind) -> String {
-    match kind {
-        MontantKind::Fixe(n) => euros(*n),
-        MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
-        MontantKind::SansMontant => "pas de montant en euros".into(),
-        MontantKind::ParUnite {
-            eur_par_unite,
-            unites_max,
-            unite,
-            periode,
-            ..
-        } => par_unite_label(*eur_par_unite, *unites_max, unite, *periode),
-        MontantKind::Bareme { paliers, .. } => {
-            let cells = || paliers.iter().flat_map(|p| p.cells.iter()).map(|(_, c)| *c);
-            let value = |c: Cell| match c {
-                Cell::Eur(n) | Cell::Max(n) => n,
-            };
-            let min = cells().map(value).min().unwrap_or(0);
-            let max = cells().map(value).max().unwrap_or(0);
-            if cells().all(|c| matches!(c, Cell::Max(_))) {
-                format!("jusqu'à {}", euros(max))
-            } else if min == max {
-                euros(min)
-            } else {
-                format!("de {} à {} (barème)", euros(min), euros(max))
-            }
-        }
-    }
-}
-
-/// The label of one scale cell, with its step's own label when it has one.
-#[must_use]
-pub fn cell_label(cell: Cell, step: Option<&str>) -> String {
-    let amount = match cell {
-        Cell::Eur(n) => euros(n),
-        Cell::Max(n) => format!("jusqu'à {}", euros(n)),
-    };
-    match step {
-        Some(step) => format!("{amount} ({step})"),
-        None => amount,
-    }
-}
-
-/// "200 € par demi-journée, au plus 6 par mois".
-#[must_use]
-pub fn par_unite_label(
-    eur_par_unite: i64,
-    unites_max: Option<i64>,
-    unite: &str,
-    periode: Option<Periodicite>,
-) -> String {
-    let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
-    let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
-    format!("{} par {unite}{cap}", euros(eur_par_unite))
 }
 
 #[cfg(test)]

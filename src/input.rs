@@ -64,6 +64,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// Line and column of a JSON syntax error (the item's place says where the item starts).
     pub at: Option<(usize, usize)>,
+    /// The item is longer than a profile may be (`MAX_ITEM_BYTES`): the server answers 413.
+    pub too_long: bool,
 }
 
 impl Problem {
@@ -73,6 +75,7 @@ impl Problem {
             message,
             help: Some(help.to_owned()),
             at: None,
+            too_long: false,
         }
     }
 }
@@ -84,6 +87,7 @@ impl From<FieldError> for Problem {
             message: e.message,
             help: e.help,
             at: None,
+            too_long: false,
         }
     }
 }
@@ -207,6 +211,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     message: "donné deux fois dans le même profil".into(),
                     help: Some("gardez une seule valeur pour ce champ".into()),
                     at: None,
+                    too_long: false,
                 });
                 continue;
             }
@@ -427,13 +432,16 @@ fn syntax_problem(line: usize, column: usize, message: &str) -> Problem {
 }
 
 fn too_long() -> Problem {
-    Problem::whole(
-        format!(
-            "profil trop long : plus de {} Mio sans fin de ligne ou de valeur",
-            MAX_ITEM_BYTES >> 20
-        ),
-        "un profil tient sur une ligne de moins de 1 Mio ; vérifiez que le fichier est bien du JSON ou du NDJSON",
-    )
+    Problem {
+        too_long: true,
+        ..Problem::whole(
+            format!(
+                "profil trop long : plus de {} Mio sans fin de ligne ou de valeur",
+                MAX_ITEM_BYTES >> 20
+            ),
+            "un profil tient sur une ligne de moins de 1 Mio ; vérifiez que le fichier est bien du JSON ou du NDJSON",
+        )
+    }
 }
 
 fn bad_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Problem {

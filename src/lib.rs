@@ -5,13 +5,15 @@
 //! `profile` (the vocabulary and profiles), `referentiel` (départements, regions, contacts) and
 //! `communes`, `condition` (the condition language whole: its model and one traversal, its reading from
 //! rule files, its three-valued evaluation, its description in French, its contradiction and coverage
-//! checks), `rules` (loading and checking rule files), `eval` (the verdict of each aid), `report`
-//! (the JSON contract, built from eval's verdicts) and `schema` (its JSON Schemas), `questionnaire`
-//! (the guide's answers and command line), `input` (reading JSON profiles from a stream), `fr` (French
-//! formatting), `text` (control characters made visible).
-//! The shell is `app` (all I/O) with `cli` (argument structs), `output` (rendering) and `exit` (exit
-//! codes and the text that ends a command); `serve` is the web page and the HTTP API over the same
-//! functions, reached only by `aides serve`.
+//! checks), `rules` (loading rule files), `eval` (the verdict of each aid), `validate` (the checks of a
+//! loaded rule set), `report` (the JSON contract, built from eval's verdicts) and `schema` (its JSON
+//! Schemas), `questionnaire` (the guide's answers and command line), `input` (reading JSON profiles
+//! from a stream), `fr` (French formatting), `text` (control characters made visible, and wrapping),
+//! `error` (fatal errors as data) and `exit` (exit codes).
+//! The shell is `app` (all I/O, and the text that ends a command) with `cli` (argument structs) and
+//! `output` (rendering); `serve` is the web page and the HTTP API over the same functions, reached only
+//! by `aides serve`. Which module may import which: README, « Architecture » (`tests/architecture.rs`
+//! checks it).
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -35,6 +37,7 @@ pub mod schema;
 pub mod serve;
 pub mod text;
 pub mod toml_read;
+pub mod validate;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -53,7 +56,7 @@ where
 {
     let matches = cli::command().try_get_matches_from(args)?;
     let cli = <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
-    Ok(app::run(cli, out))
+    Ok(app::run(cli, out, serve::run))
 }
 
 /// The whole program: runs the command line, then writes its error (or help) and returns the exit code.
@@ -65,5 +68,5 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let result = run(args.clone(), out);
     let flushed = out.flush();
-    exit::finish(&args, result, flushed, out, err)
+    app::finish(&args, result, flushed, out, err)
 }

@@ -9,9 +9,10 @@ fn main() -> std::process::ExitCode {
     if stdout_closed() {
         // Writes to a closed descriptor would vanish without an error (the standard library ignores
         // them), and a file opened later would take its number.
-        eprintln!(
-            "erreur : sortie standard fermée : rien ne pourrait être écrit\n  aide : redirigez-la vers un fichier ou vers /dev/null"
-        );
+        let fault =
+            aides::error::Fault::new(None, "sortie standard fermée : rien ne pourrait être écrit")
+                .suggest("redirigez-la vers un fichier ou vers /dev/null");
+        eprintln!("erreur : {fault}");
         return std::process::ExitCode::FAILURE;
     }
     let stdout = std::io::stdout();

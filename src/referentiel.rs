@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::profile::FieldId;
+use crate::profile::vocabulary::{FieldId, Kind, field_id, unknown_field_help};
 use crate::toml_read::{Ctx, Table};
 
 /// A region, by its place in `Referentiel::regions`.
@@ -514,17 +514,16 @@ pub fn read_synonymes(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
     };
     // Field names are the keys: each is checked against the vocabulary.
     for (name, val) in doc.get_ref() {
-        let Some(field) = crate::profile::field_id(name.get_ref()) else {
-            let e = crate::profile::unknown_key(name.get_ref());
+        let Some(field) = field_id(name.get_ref()) else {
             ctx.error(
                 Code::UnknownField,
                 name.span(),
                 format!("champ « {} » inconnu du profil", name.get_ref()),
-                e.help,
+                Some(unknown_field_help(name.get_ref())),
             );
             continue;
         };
-        let crate::profile::Kind::Choice(domain) = field.def().kind else {
+        let Kind::Choice(domain) = field.def().kind else {
             ctx.error(
                 Code::TypeMismatch,
                 name.span(),

@@ -8,7 +8,8 @@
 
 use std::io::Cursor;
 
-use aides::rules::{self, SourceFile, check};
+use aides::rules::{self, SourceFile};
+use aides::validate as check;
 
 /// A small deterministic generator (xorshift), enough to pick positions and bytes.
 struct Rng(u64);

@@ -6,7 +6,8 @@
 #![allow(clippy::disallowed_methods)]
 
 use aides::diagnostic::{Code, Severity};
-use aides::rules::{self, SourceFile, check};
+use aides::rules::{self, SourceFile};
+use aides::validate as check;
 
 const CATALOGUE: &[&str] = &[
     "primo-installation-zip",

@@ -4,7 +4,8 @@
 
 #![no_main]
 
-use aides::rules::{SourceFile, check, from_sources};
+use aides::rules::{SourceFile, from_sources};
+use aides::validate as check;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

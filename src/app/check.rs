@@ -18,7 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Shell, flag_error, flags_profile, load, open_source};
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::exit::ExitCode;
 use crate::input::{self, Event, Item, Problem, Shape};
 use crate::output;
@@ -67,11 +67,13 @@ fn jobs(args: &CheckArgs) -> Result<usize> {
     if let Some(n) = args.jobs
         && n.get() > MAX_JOBS
     {
-        return Err(Error::Usage {
-            message: format!(
-                "--jobs {n} : au plus {MAX_JOBS} fils de calcul\n  aide : donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
+        return Err(Error::usage(
+            Some(Context::Arg(format!("--jobs {n}"))),
+            format!("au plus {MAX_JOBS} fils de calcul"),
+            &format!(
+                "donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
             ),
-        });
+        ));
     }
     if args.format == CheckFormat::Table {
         return Ok(1);
@@ -161,9 +163,11 @@ pub(super) fn batch(
     };
     // Nothing read is the same error whatever the source: stdin, a .json or a .ndjson file.
     if shape.is_none() && batch.sink.profiles == 0 && batch.sink.errors == 0 {
-        return Err(Error::Input {
-            message: "--input : entrée vide, aucun profil\n  aide : un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)".into(),
-        });
+        return Err(Error::input(
+            Some(Context::Input),
+            "entrée vide, aucun profil",
+            "un objet JSON, un tableau d'objets, ou un objet par ligne (NDJSON)",
+        ));
     }
     if shape == Some(Shape::Array) && matches!(batch.seen, Seen::Nothing) {
         // An empty array is an empty batch: `[]` in JSON.
@@ -491,9 +495,10 @@ impl Batch<'_, '_> {
         match std::mem::replace(&mut self.seen, Seen::Nothing) {
             Seen::One(only) => {
                 let place = only.place;
-                let p = self.ctx.profile(*only).map_err(|problem| Error::Input {
-                    message: format!("--input : {}", output::problem_text(place, &problem)),
-                })?;
+                let p = self
+                    .ctx
+                    .profile(*only)
+                    .map_err(|problem| Error::Input(output::problem_fault(place, &problem)))?;
                 self.ctx
                     .writer
                     .single(self.sink.out, self.ctx.rules, &p)
@@ -555,12 +560,14 @@ impl Batch<'_, '_> {
                 for worker in workers {
                     let _ = worker.join();
                 }
-                return Err(Error::Input {
-                    message: format!(
-                        "--jobs {jobs} : le système refuse un fil de calcul de plus ({})\n  aide : donnez un --jobs plus petit",
+                return Err(Error::input(
+                    Some(Context::Arg(format!("--jobs {jobs}"))),
+                    format!(
+                        "le système refuse un fil de calcul de plus ({})",
                         crate::error::fr_io(&e)
                     ),
-                });
+                    "donnez un --jobs plus petit",
+                ));
             }
             let mut pool = Pool {
                 work,

@@ -15,7 +15,7 @@ use inquire::{CustomUserError, InquireError, Text};
 
 use super::{Shell, load};
 use crate::cli::GuideArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Fault, Result};
 use crate::exit::ExitCode;
 use crate::fr::cle;
 use crate::output;
@@ -127,9 +127,9 @@ fn read_answer(
 /// The question, wrapped so that its last line leaves room for the answer typed after it.
 fn fit_question(question: &str, width: usize) -> String {
     let width = width.saturating_sub(2).max(20);
-    let mut lines = output::wrap::wrap(question, width, "", "");
+    let mut lines = crate::text::wrap::wrap(question, width, "", "");
     if let Some(last) = lines.pop() {
-        lines.extend(output::wrap::wrap(
+        lines.extend(crate::text::wrap::wrap(
             &last,
             width.saturating_sub(ANSWER_ROOM).max(20),
             "",
@@ -144,7 +144,7 @@ const ANSWER_ROOM: usize = 24;
 
 /// A text for the prompt, wrapped to the terminal (inquire cuts a long line anywhere).
 fn fit(text: &str, width: usize) -> String {
-    output::wrap::wrap(text, width.saturating_sub(2).max(20), "", "").join("\n")
+    crate::text::wrap::wrap(text, width.saturating_sub(2).max(20), "", "").join("\n")
 }
 
 /// Why the questionnaire ended.
@@ -161,10 +161,11 @@ enum Fin {
 /// Not a terminal (a usage error), unusable rules, a failed write.
 pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     if !io::stdin().is_terminal() {
-        return Err(Error::Usage {
-            message: "aides guide pose ses questions dans un terminal, et l'entrée standard n'en est pas un\n  aide : pour un profil écrit d'avance, utilisez aides check avec ses options, ou --input FICHIER"
-                .into(),
-        });
+        return Err(Error::usage(
+            None,
+            "aides guide pose ses questions dans un terminal, et l'entrée standard n'en est pas un",
+            "pour un profil écrit d'avance, utilisez aides check avec ses options, ou --input FICHIER",
+        ));
     }
     let loaded = load(&args.rules)?;
     let rules = &loaded.rules;
@@ -205,9 +206,7 @@ pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result
         }
         profile
             .resolve_region(&rules.refs)
-            .map_err(|e| Error::Input {
-                message: e.to_string(),
-            })?;
+            .map_err(|e| Error::Input(Fault::new(None, e.to_string())))?;
         // A yes calls the date asked with it (the date of the last aid after « oui »).
         if yes && let Some(follow) = questionnaire::follow_up(field) {
             asked.push(follow);
@@ -241,7 +240,7 @@ fn intro(out: &mut dyn Write, date: chrono::NaiveDate, width: usize) -> io::Resu
     let mut text = String::new();
     for line in intro
         .iter()
-        .flat_map(|p| output::wrap::wrap(p, width, "", ""))
+        .flat_map(|p| crate::text::wrap::wrap(p, width, "", ""))
     {
         text.push_str(&line);
         text.push('\n');
@@ -335,9 +334,10 @@ fn ask(
             path: "terminal".into(),
             source: e,
         }),
-        Err(e) => Err(Error::Input {
-            message: format!("questionnaire interrompu : {e}"),
-        }),
+        Err(e) => Err(Error::Input(Fault::new(
+            None,
+            format!("questionnaire interrompu : {e}"),
+        ))),
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::cli::ManArgs;
 use crate::diagnostic::did_you_mean;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::exit::ExitCode;
 
 /// Runs `aides man`.
@@ -39,12 +39,11 @@ pub(super) fn run(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode> {
             let Some(sub) = root.find_subcommand(name) else {
                 let help = did_you_mean(name, names.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("commandes : {}", names.join(", ")));
-                return Err(Error::Usage {
-                    message: format!(
-                        "aides man : commande « {} » inconnue\n  aide : {help}",
-                        crate::diagnostic::echo(name)
-                    ),
-                });
+                return Err(Error::usage(
+                    Some(Context::Arg("aides man".into())),
+                    format!("commande « {} » inconnue", crate::diagnostic::echo(name)),
+                    &help,
+                ));
             };
             page(&root, Some(sub))
         }

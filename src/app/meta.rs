@@ -6,7 +6,7 @@ use std::io::Write;
 use super::load;
 use crate::cli::{CompletionsArgs, HelpArgs, RulesArg, SchemaArgs, SchemaNom};
 use crate::diagnostic::did_you_mean;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::exit::ExitCode;
 use crate::report::Provenance;
 use crate::schema::Schema;
@@ -28,9 +28,11 @@ pub(super) fn schema(args: &SchemaArgs, out: &mut dyn Write) -> Result<ExitCode>
     let schema = match args.nom {
         SchemaNom::Profil if args.canonique => Schema::ProfilCanonique,
         _ if args.canonique => {
-            return Err(Error::Usage {
-                message: "--canonique ne vaut que pour le schéma du profil\n  aide : aides schema profil --canonique".into(),
-            });
+            return Err(Error::usage(
+                None,
+                "--canonique ne vaut que pour le schéma du profil",
+                "aides schema profil --canonique",
+            ));
         }
         SchemaNom::Profil => Schema::Profil,
         SchemaNom::Rapport => Schema::Rapport,
@@ -168,12 +170,11 @@ pub(super) fn help(args: &HelpArgs, out: &mut dyn Write) -> Result<ExitCode> {
             let Some(sub) = cmd.find_subcommand_mut(name) else {
                 let help = did_you_mean(name, names.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("commandes : {}", names.join(", ")));
-                return Err(Error::Usage {
-                    message: format!(
-                        "aides help : commande « {} » inconnue\n  aide : {help}",
-                        crate::diagnostic::echo(name)
-                    ),
-                });
+                return Err(Error::usage(
+                    Some(Context::Arg("aides help".into())),
+                    format!("commande « {} » inconnue", crate::diagnostic::echo(name)),
+                    &help,
+                ));
             };
             sub.render_long_help()
         }

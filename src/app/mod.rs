@@ -1,34 +1,34 @@
-//! The shell: one function per subcommand. The only code that reads files, stdin, the environment and
+//! The shell: one module per subcommand. The only code that reads files, stdin, the environment and
 //! the clock (for the default reference date). It turns CLI structs into a `Profile` and options, calls
-//! the pure core, and hands the results to `output`.
+//! the pure core, hands the results to `output`, and writes what ends the command (`finish`).
 
 // The shell: files, streams, the environment and the clock are its job (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
 mod check;
+mod explain;
+mod finish;
 mod guide;
+mod list;
 mod man;
 mod meta;
 pub mod rules_dir;
+mod show;
 mod validate;
 
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::cli::{
-    Cli, Color, Command, ExplainArgs, ListArgs, ListFormat, ProfileArgs, RulesArg, ShowArgs,
-};
+pub use self::finish::finish;
+use crate::cli::{Cli, Color, Command, ProfileArgs, RulesArg, ServeArgs};
 use crate::diagnostic::{self, Diagnostic, did_you_mean};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Fault, Result};
 use crate::exit::ExitCode;
-use crate::input::{Problem, stream_profiles};
-use crate::output::{self, Style};
+use crate::output::Style;
 use crate::profile::{self, FieldError, Profile, Raw};
-use crate::referentiel::{Referentiel, RegionId};
-use crate::report::catalogue::{self, Fiche, Liste};
-use crate::report::{self};
+use crate::referentiel::Referentiel;
 use crate::rules::model::RuleSet;
 use crate::rules::{self, Loaded};
 
@@ -77,9 +77,10 @@ impl Shell {
     /// profile flag says what to evaluate: the profiles were most likely meant to be read.
     pub(crate) fn stdin_ignored(self, input: Option<&Path>, flags: &ProfileArgs, command: &str) {
         if input.is_none() && flags.values.is_empty() && stdin_is_pipe() {
-            self.warn(&format!(
-                "l'entrée standard n'est pas lue sans --input\n  aide : pour lire les profils qu'elle apporte : aides {command} --input -"
-            ));
+            let fault = Fault::new(None, "l'entrée standard n'est pas lue sans --input").suggest(
+                format!("pour lire les profils qu'elle apporte : aides {command} --input -"),
+            );
+            self.warn(&fault.to_string());
         }
     }
 }
@@ -95,17 +96,16 @@ fn stdin_is_pipe() -> bool {
     false
 }
 
-/// Whether `AIDES_RULES` is set and empty (clap then blames `--rules` for a value nobody typed).
-#[must_use]
-pub fn rules_env_empty() -> bool {
-    std::env::var_os("AIDES_RULES").is_some_and(|v| v.is_empty())
-}
-
-/// Runs a parsed command line; returns the exit code.
+/// Runs a parsed command line; returns the exit code. `serve` runs `aides serve`: the server is built
+/// on the commands of this module, so the crate's root hands it in rather than this module importing it.
 ///
 /// # Errors
 /// A fatal error (bad input, unusable rules, I/O).
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(
+    cli: Cli,
+    out: &mut dyn Write,
+    serve: fn(&ServeArgs) -> Result<ExitCode>,
+) -> Result<ExitCode> {
     let shell = Shell {
         today: chrono::Local::now().date_naive(),
         color: cli.color,
@@ -118,19 +118,21 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         None if io::stdin().is_terminal() && io::stdout().is_terminal() => {
             guide::run(&crate::cli::GuideArgs::default(), shell, out)
         }
-        None => Err(Error::Usage {
-            message: "aucune commande, et pas de terminal où poser les questions\n  aide : aides check --zone zip --secteur 1 … évalue un profil ; aides --help liste les commandes".into(),
-        }),
+        None => Err(Error::usage(
+            None,
+            "aucune commande, et pas de terminal où poser les questions",
+            "aides check --zone zip --secteur 1 … évalue un profil ; aides --help liste les commandes",
+        )),
         Some(Command::Guide(args)) => guide::run(&args, shell, out),
         Some(Command::Check(args)) => check::run(&args, shell, out),
-        Some(Command::List(args)) => list_cmd(&args, shell, out),
-        Some(Command::Show(args)) => show_cmd(&args, shell, out),
-        Some(Command::Explain(args)) => explain_cmd(&args, shell, out),
+        Some(Command::List(args)) => list::run(&args, shell, out),
+        Some(Command::Show(args)) => show::run(&args, shell, out),
+        Some(Command::Explain(args)) => explain::run(&args, shell, out),
         Some(Command::Validate(args)) => validate::run(&args, shell, out),
         Some(Command::Schema(args)) => meta::schema(&args, out),
         Some(Command::Completions(args)) => meta::completions(&args, out),
         Some(Command::Man(args)) => man::run(&args, out),
-        Some(Command::Serve(args)) => crate::serve::run(&args),
+        Some(Command::Serve(args)) => serve(&args),
         Some(Command::Help(args)) => meta::help(&args, out),
     }
 }
@@ -198,7 +200,7 @@ pub(crate) fn load(rules: &RulesArg) -> Result<Loaded> {
             .cloned()
             .collect();
         let mut rendered = render_all(&errors, &loaded.rules);
-        rendered.push_str(&output::wrap::fit(&format!(
+        rendered.push_str(&crate::text::wrap::fit(&format!(
             "\nla base de règles contient {} erreur(s) : corrigez-les (aides validate {}) avant de l'utiliser",
             errors.len(),
             rules.dir.as_ref().map_or_else(|| "rules/".to_owned(), |p| p.display().to_string())
@@ -209,11 +211,16 @@ pub(crate) fn load(rules: &RulesArg) -> Result<Loaded> {
 }
 
 fn flag_error(e: &FieldError) -> Error {
-    let mut message = format!("option --{} : {}", e.field.replace('_', "-"), e.message);
-    if let Some(h) = &e.help {
-        message.push_str(&format!("\n  aide : {h}"));
-    }
-    Error::Usage { message }
+    Error::Usage(Fault {
+        suggestion: e.help.clone(),
+        ..Fault::new(
+            Some(Context::Arg(format!(
+                "option --{}",
+                e.field.replace('_', "-")
+            ))),
+            e.message.clone(),
+        )
+    })
 }
 
 /// The profile given by flags.
@@ -227,25 +234,18 @@ fn flags_profile(args: &ProfileArgs, refs: &Referentiel) -> Result<Profile> {
     Ok(p)
 }
 
-fn open_input(path: &Path) -> Result<Box<dyn BufRead>> {
-    if path == Path::new("-") {
-        return Ok(Box::new(BufReader::new(io::stdin().lock())));
-    }
-    Ok(Box::new(BufReader::new(open_source(path)?.0)))
-}
-
 /// The input named by `--input` (`-`: standard input), unbuffered, and whether it is a regular file
 /// (which never waits for a writer).
 fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, bool)> {
     if path == Path::new("-") {
         return Ok((Box::new(io::stdin()), stdin_is_file()));
     }
-    let file = std::fs::File::open(path).map_err(|source| Error::Input {
-        message: format!(
-            "--input : {} : {}\n  aide : indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
-            path.display(),
-            crate::error::fr_io(&source)
-        ),
+    let file = std::fs::File::open(path).map_err(|source| {
+        Error::input(
+            Some(Context::Input),
+            format!("{} : {}", path.display(), crate::error::fr_io(&source)),
+            "indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
+        )
     })?;
     let regular = file.metadata().is_ok_and(|m| m.is_file());
     Ok((Box::new(file), regular))
@@ -268,136 +268,15 @@ fn stdin_is_file() -> bool {
     false
 }
 
-fn region_arg(region: &str, refs: &Referentiel) -> Result<RegionId> {
-    refs.region_id(region).ok_or_else(|| Error::Usage {
-        message: format!(
-            "option --region : région « {region} » inconnue\n  aide : {}",
-            refs.region_help(region)
-        ),
-    })
-}
-
-fn list_cmd(args: &ListArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
-    let loaded = load(&args.rules)?;
-    let rules = &loaded.rules;
-    let region = args
-        .region
-        .as_deref()
-        .map(|r| region_arg(r, &rules.refs))
-        .transpose()?;
-    let liste = Liste {
-        aides: catalogue::list_items(rules, region, shell.today),
-        couverture: region.and_then(|r| report::region_sans_aide(rules, r)),
-    };
-    match args.format {
-        ListFormat::Table => output::list_text(out, &liste.aides, shell.style()).and_then(|()| {
-            match &liste.couverture {
-                Some(n) => writeln!(
-                    out,
-                    "\n{}",
-                    output::wrap::fit(n, usize::from(shell.style().width.unwrap_or(100)))
-                ),
-                None => Ok(()),
-            }
-        }),
-        ListFormat::Json => output::json(out, &liste),
-    }
-    .map_err(Error::stdout)?;
-    Ok(ExitCode::Success)
-}
-
 /// The aid named on the command line, or an error with the closest id.
 pub(crate) fn aide_arg<'r>(rules: &'r RuleSet, id: &str) -> Result<&'r crate::rules::model::Aide> {
     rules.aide(id).ok_or_else(|| {
         let help = did_you_mean(id, rules.aides.iter().map(|a| a.id.as_str()))
             .unwrap_or_else(|| "« aides list » donne la liste des aides".into());
-        Error::Input {
-            message: format!(
-                "aide « {} » inconnue\n  aide : {help}",
-                crate::diagnostic::echo(id)
-            ),
-        }
+        Error::input(
+            None,
+            format!("aide « {} » inconnue", crate::diagnostic::echo(id)),
+            &help,
+        )
     })
-}
-
-/// One profile: the flags, laid over the one JSON profile of `--input` when given.
-fn one_profile(flags: &ProfileArgs, input: Option<&Path>, refs: &Referentiel) -> Result<Profile> {
-    let flags = flags_profile(flags, refs)?;
-    let Some(path) = input else {
-        let mut p = flags;
-        p.resolve_region(refs).map_err(|e| flag_error(&e))?;
-        return Ok(p);
-    };
-    let mut reader = open_input(path)?;
-    // Reading stops at the second profile: nothing after it could make the input right.
-    let mut first = None;
-    let shape = stream_profiles(&mut *reader, refs, &mut |item| {
-        if first.is_some() {
-            return Err(Error::Input {
-                message: format!(
-                    "--input : un seul profil attendu ici, et un deuxième commence ligne {}\n  aide : pour un lot de profils, utilisez aides check --input",
-                    item.place.line()
-                ),
-            });
-        }
-        first = Some(item);
-        Ok(())
-    })?;
-    let Some(item) = first else {
-        let message = if shape.is_some() {
-            "--input : tableau vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
-        } else {
-            "--input : entrée vide, aucun profil\n  aide : donnez un objet JSON, le profil à expliquer"
-        };
-        return Err(Error::Input {
-            message: message.into(),
-        });
-    };
-    let place = item.place;
-    let mut p = item.profile.map_err(|problem| Error::Input {
-        message: format!("--input : {}", output::problem_text(place, &problem)),
-    })?;
-    p.overlay(&flags);
-    p.resolve_region(refs).map_err(|e| Error::Input {
-        message: format!(
-            "--input : {}",
-            output::problem_text(place, &Problem::from(e))
-        ),
-    })?;
-    Ok(*p)
-}
-
-fn explain_cmd(args: &ExplainArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
-    shell.stdin_ignored(
-        args.input.as_deref(),
-        &args.profil,
-        &format!("explain {}", args.id),
-    );
-    let loaded = load(&args.rules)?;
-    let rules = &loaded.rules;
-    let aide = aide_arg(rules, &args.id)?;
-    let profile = one_profile(&args.profil, args.input.as_deref(), &rules.refs)?;
-    let date = args.date.unwrap_or(shell.today);
-    let rapport = report::evaluate(rules, &profile, date);
-    let explication = report::Explication::new(&rapport, aide);
-    match args.format {
-        ListFormat::Table => {
-            output::explain::write(out, &explication, &profile, rules, shell.style())
-        }
-        ListFormat::Json => output::json(out, &explication),
-    }
-    .map_err(Error::stdout)?;
-    Ok(ExitCode::Success)
-}
-
-fn show_cmd(args: &ShowArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
-    let loaded = load(&args.rules)?;
-    let rules = &loaded.rules;
-    let aide = aide_arg(rules, &args.id)?;
-    match args.format {
-        ListFormat::Table => output::show_text(out, aide, &rules.refs, shell.style()),
-        ListFormat::Json => output::json(out, &Fiche::new(aide, &rules.refs)),
-    }
-    .map_err(Error::stdout)?;
-    Ok(ExitCode::Success)
 }

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::output;
 use crate::report::validation::{DiagnosticJson, LigneCouverture, LigneResume, Resume};
-use crate::rules::{self, check};
+use crate::rules;
+use crate::validate as check;
 
 pub(super) fn run(args: &ValidateArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     let loaded = if args.paths.is_empty() {
@@ -63,7 +64,9 @@ pub(super) fn run(args: &ValidateArgs, shell: Shell, out: &mut dyn Write) -> Res
             _ => {}
         }
         match args.format {
-            ValidateFormat::Text => writeln!(w, "{}", output::wrap::fit(&resume.text(), width)),
+            ValidateFormat::Text => {
+                writeln!(w, "{}", crate::text::wrap::fit(&resume.text(), width))
+            }
             ValidateFormat::Json => output::json_line(w, &LigneResume { resume }),
             ValidateFormat::Github => Ok(()),
         }

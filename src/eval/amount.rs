@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::logic::Env;
 use crate::condition::Scalar;
-use crate::fr::{euros, par_unite_label};
+use crate::fr::euros;
 use crate::rules::model::{Cell, Montant, MontantKind, Palier};
+use crate::rules::montant::par_unite_label;
 
 /// An amount as reported: `eur` when fixed by the known fields, else bounds; all `None` when the aid
 /// has no euro amount (the label says what it is).

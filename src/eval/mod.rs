@@ -216,7 +216,7 @@ pub fn echeances<'r>(aide: &'r Aide, env: &Env<'_>) -> Vec<Echeance<'r>> {
             out.push(Echeance {
                 libelle: format!(
                     "Versement ({} %) : {}",
-                    crate::profile::fmt_num(v.part_pct),
+                    crate::fr::fmt_num(v.part_pct),
                     v.quand
                 )
                 .into(),

@@ -7,10 +7,10 @@
 use std::io::{self, Write};
 
 use super::Style;
-use super::wrap::wrap;
 use crate::fr::{self, euros};
 use crate::report::{AideRapport, Rapport, flag};
 use crate::rules::model::{MontantKind, Statut};
+use crate::text::wrap::wrap;
 
 /// What the answer shows.
 #[derive(Debug, Clone, Copy)]
@@ -214,10 +214,9 @@ fn aid(
             let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
                 continue;
             };
-            let amount = v.eur.map_or_else(
-                || format!("{} %", crate::profile::fmt_num(v.part_pct)),
-                euros,
-            );
+            let amount = v
+                .eur
+                .map_or_else(|| format!("{} %", crate::fr::fmt_num(v.part_pct)), euros);
             out.para(
                 &format!(
                     "Versement de {amount} au plus tard le {}",

@@ -183,7 +183,7 @@ impl Writer for Table {
         });
         let text = format!("erreur : {profil}{}", super::problem_text(place, problem));
         let width = usize::from(self.opts.style.width.unwrap_or(100));
-        writeln!(err, "{}", super::wrap::fit(&text, width))?;
+        writeln!(err, "{}", crate::text::wrap::fit(&text, width))?;
         Ok(false)
     }
 }

@@ -5,12 +5,12 @@
 use std::io::{self, Write};
 
 use super::Style;
-use super::wrap::wrap;
 use crate::eval::logic::Tri;
 use crate::fr;
 use crate::profile::Profile;
 use crate::report::{AideRapport, Explication, flag, value_label};
 use crate::rules::model::{MontantKind, RuleSet, Statut};
+use crate::text::wrap::wrap;
 
 /// A value read by a condition, as the answer writes it.
 fn shown(v: &serde_json::Value) -> String {
@@ -98,7 +98,7 @@ fn montant(
     }
     for v in &a.versements {
         let amount = v.eur.map_or_else(
-            || format!("{} %", crate::profile::fmt_num(v.part_pct)),
+            || format!("{} %", crate::fr::fmt_num(v.part_pct)),
             fr::euros,
         );
         para(

@@ -9,14 +9,15 @@ use serde::Serialize;
 pub mod answer;
 pub mod check;
 pub mod explain;
-pub mod wrap;
 
+use crate::error::{Context, Fault, Kind};
 use crate::fr;
+use crate::fr::fmt_num;
 use crate::input::{Place, Problem};
-use crate::profile::fmt_num;
 use crate::referentiel::Referentiel;
 use crate::report::catalogue::{ListItem, contact_ref_text, describe, montant_text, periode_text};
 use crate::rules::model::Aide;
+use crate::text::wrap;
 
 /// How to draw human output.
 #[derive(Debug, Clone, Copy)]
@@ -49,17 +50,34 @@ pub fn problem_line(place: Place, p: &Problem) -> String {
 /// A problem of an input item with its place, the help on its own line (for stderr).
 #[must_use]
 pub fn problem_text(place: Place, p: &Problem) -> String {
-    let p = &visible_problem(p);
-    let mut text = match (&p.field, p.at) {
-        (Some(f), _) => format!("{place} : champ « {f} » : {}", p.message),
-        (None, Some((line, col))) => format!("ligne {line}, colonne {col} : {}", p.message),
-        (None, None) => format!("{place} : {}", p.message),
-    };
-    if let Some(h) = &p.help {
-        text.push_str("\n  aide : ");
-        text.push_str(h);
+    Fault {
+        context: None,
+        ..problem_fault(place, p)
     }
-    text
+    .to_string()
+}
+
+/// A problem of the one profile of `--input`, as a fatal error: its place, its field and message, and
+/// its help, with control characters escaped.
+#[must_use]
+pub fn problem_fault(place: Place, p: &Problem) -> Fault {
+    let p = &visible_problem(p);
+    let (place, message) = match (&p.field, p.at) {
+        (Some(f), _) => (place.to_string(), format!("champ « {f} » : {}", p.message)),
+        (None, Some((line, col))) => (format!("ligne {line}, colonne {col}"), p.message.clone()),
+        (None, None) => (place.to_string(), p.message.clone()),
+    };
+    Fault {
+        kind: if p.too_long {
+            Kind::TooLong
+        } else {
+            Kind::Invalid
+        },
+        context: Some(Context::Input),
+        place: Some(place),
+        message,
+        suggestion: p.help.clone(),
+    }
 }
 
 /// A problem as people read it: its field, message and help with control characters escaped.
@@ -218,7 +236,7 @@ fn show_lines(w: &mut dyn Write, aide: &Aide, refs: &Referentiel) -> io::Result<
 /// When writing fails.
 pub fn coverage_table(
     w: &mut dyn Write,
-    cov: &[crate::rules::check::AideCoverage],
+    cov: &[crate::validate::AideCoverage],
     style: Style,
 ) -> io::Result<()> {
     let width = usize::from(style.width.unwrap_or(100)).max(40);

@@ -7,142 +7,15 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::did_you_mean;
 use crate::referentiel::{DepartementId, Referentiel, RegionId};
 
 mod parse;
-mod vocabulary;
+pub mod vocabulary;
 pub use parse::*;
-pub use vocabulary::{FIELDS, Field, Groupe, Levier, LevierQuand, SPECIALITES, SelonDef};
-
-/// A field's type and accepted values.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// Free text (only `id`); cannot be used in conditions.
-    Text,
-    /// A commune of the communes table, by INSEE code or name; it gives the département.
-    Commune,
-    /// A postal code; it gives the département when all its communes share one.
-    CodePostal,
-    /// A département code of the reference data.
-    Departement,
-    /// A region slug of the reference data.
-    Region,
-    /// One of a closed list of strings.
-    Choice(&'static [&'static str]),
-    /// One of a closed list of integers (the sector).
-    IntChoice(&'static [i64]),
-    Bool,
-    /// A number in `[min, max]` (`min` excluded when `min_exclusive`), a multiple of `step` when set.
-    Number {
-        min: f64,
-        max: f64,
-        min_exclusive: bool,
-        step: Option<f64>,
-    },
-    /// A whole number `>= min`.
-    Integer {
-        min: i64,
-    },
-    Date,
-    /// A list of values of a closed set (`[]` means none).
-    List(&'static [&'static str]),
-}
-
-/// Index of a field in `FIELDS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FieldId(pub u8);
-
-impl FieldId {
-    #[must_use]
-    pub fn def(self) -> &'static Field {
-        &FIELDS[usize::from(self.0)]
-    }
-
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        self.def().name
-    }
-
-    /// `date_installation` → `date-installation`.
-    #[must_use]
-    pub fn flag(self) -> String {
-        self.name().replace('_', "-")
-    }
-}
-
-/// Number of fields; a profile is an array of this many slots.
-pub const FIELD_COUNT: usize = 33;
-const _: () = assert!(FIELDS.len() == FIELD_COUNT);
-const _: () = assert!(FIELD_COUNT <= u8::MAX as usize, "a FieldId is a u8");
-
-// The capacity of the compact forms, checked when the vocabulary changes: a list's values are the bits of
-// a `Value::Set(u32)`; `dans` / `hors` conditions hold a closed set's values as the bits of a `u128`.
-const _: () = {
-    let mut i = 0;
-    while i < FIELDS.len() {
-        match FIELDS[i].kind {
-            Kind::List(values) => assert!(values.len() <= 32, "a list field has at most 32 values"),
-            Kind::Choice(values) => assert!(values.len() <= 128, "a choice has at most 128 values"),
-            Kind::IntChoice(values) => {
-                assert!(values.len() <= 128, "a choice has at most 128 values");
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+pub use vocabulary::{
+    FIELD_COUNT, FIELDS, Field, FieldId, Groupe, Kind, Levier, LevierQuand, SPECIALITES, SelonDef,
+    field_id, field_names, ids,
 };
-
-/// Looks a field up by its JSON name.
-#[must_use]
-pub fn field_id(name: &str) -> Option<FieldId> {
-    FIELDS
-        .iter()
-        .position(|f| f.name == name)
-        .and_then(|i| u8::try_from(i).ok())
-        .map(FieldId)
-}
-
-/// Every field name (for suggestions).
-pub fn field_names() -> impl Iterator<Item = &'static str> {
-    FIELDS.iter().map(|f| f.name)
-}
-
-/// The id of the field named `name`, found at compile time (a name not in `FIELDS` fails the build).
-const fn const_id(name: &str) -> FieldId {
-    let mut i = 0;
-    while i < FIELDS.len() {
-        let a = FIELDS[i].name.as_bytes();
-        let b = name.as_bytes();
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                #[allow(clippy::cast_possible_truncation)]
-                // FIELD_COUNT <= u8::MAX, asserted above
-                return FieldId(i as u8);
-            }
-        }
-        i += 1;
-    }
-    panic!("no such field")
-}
-
-/// The ids of fields used by the core directly, looked up by name so that the vocabulary's order can
-/// change.
-pub mod ids {
-    use super::{FieldId, const_id};
-    pub const ID: FieldId = const_id("id");
-    pub const DEPARTEMENT: FieldId = const_id("departement");
-    pub const REGION: FieldId = const_id("region");
-    pub const PROJET: FieldId = const_id("projet");
-    pub const DATE_INSTALLATION: FieldId = const_id("date_installation");
-    pub const DATE_DEMANDE: FieldId = const_id("date_demande");
-    pub const COMMUNE: FieldId = const_id("commune");
-    pub const CODE_POSTAL: FieldId = const_id("code_postal");
-}
 
 /// A known value. Closed-set values are stored as their index in the domain, lists as a bit set.
 #[derive(Debug, Clone, PartialEq)]
@@ -453,12 +326,7 @@ pub fn unknown_key(key: &str) -> FieldError {
     FieldError {
         field: crate::diagnostic::echo(key).into_owned(),
         message: "champ inconnu".into(),
-        help: Some(did_you_mean(key, field_names()).unwrap_or_else(|| {
-            format!(
-                "champs acceptés : {}",
-                field_names().collect::<Vec<_>>().join(", ")
-            )
-        })),
+        help: Some(vocabulary::unknown_field_help(key)),
         wrong_type: false,
     }
 }
@@ -548,6 +416,35 @@ mod tests {
         assert!(h.contains("JJ/MM/AAAA"), "{h}");
         let (m, _) = parse_date("2026-13-01").unwrap_err();
         assert!(m.contains("mois 13"), "{m}");
+    }
+
+    #[test]
+    fn numbers_are_said_as_written() {
+        let refs = crate::rules::embedded().rules.refs;
+        let flag = |name: &str, text: &str| {
+            let field = field_id(name).expect("a field");
+            parse_value(field, &Raw::Flag(text), &refs)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            flag("jours_par_semaine", "8,5"),
+            "8,5 est hors des valeurs acceptées"
+        );
+        assert_eq!(
+            flag("population_cpts", "2,5"),
+            "2,5 n'est pas un nombre entier"
+        );
+        assert_eq!(flag("population_cpts", "-3,0"), "-3,0 est trop petit");
+        let json = |name: &str, text: &str| {
+            let field = field_id(name).expect("a field");
+            parse_value(field, &Raw::Number(text), &refs)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(json("secteur", "3.0"), "valeur 3.0 non acceptée");
+        assert_eq!(json("population_cpts", "-1e0"), "-1e0 est trop petit");
+        assert_eq!(json("secteur", "3"), "valeur 3 non acceptée");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::{FieldError, FieldId, Kind, Value};
 use crate::diagnostic::{did_you_mean, echo};
+use crate::fr::fmt_num;
 use crate::referentiel::Referentiel;
 
 /// A raw value as read from JSON, TOML or a flag, before it is checked against the vocabulary.
@@ -119,22 +120,21 @@ fn quoted<'a>(values: impl Iterator<Item = &'a str>) -> String {
     v.join(", ")
 }
 
-/// Formats a number the French-neutral way used in messages (`2.5`, `4`).
-#[must_use]
-pub fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
 /// Parses a date `AAAA-MM-JJ`, telling an impossible date from a malformed one.
 ///
 /// # Errors
 /// A French message and a help line.
 pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
-    let help = || "format attendu AAAA-MM-JJ, par exemple 2026-03-01".to_owned();
+    parse_ymd(
+        text,
+        text,
+        "format attendu AAAA-MM-JJ, par exemple 2026-03-01",
+    )
+}
+
+/// Parses `AAAA-MM-JJ`; the messages show the date as the person wrote it (`shown`) and `help`.
+fn parse_ymd(text: &str, shown: &str, help: &str) -> Result<NaiveDate, (String, String)> {
+    let help = || help.to_owned();
     let parts: Vec<&str> = text.trim().split('-').collect();
     let nums: Option<Vec<u32>> =
         if parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2 {
@@ -143,21 +143,23 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
             None
         };
     let Some(n) = nums else {
-        return Err((format!("« {} » n'est pas une date", echo(text)), help()));
+        return Err((format!("« {} » n'est pas une date", echo(shown)), help()));
     };
     let year = i32::try_from(n[0]).unwrap_or(0);
     NaiveDate::from_ymd_opt(year, n[1], n[2]).ok_or_else(|| {
         let msg = if (1..=12).contains(&n[1]) {
             format!(
-                "la date {text} n'existe pas (ce mois n'a pas de {}e jour)",
+                "la date {shown} n'existe pas (ce mois n'a pas de {}e jour)",
                 n[2]
             )
         } else {
-            format!("la date {text} n'existe pas (mois {} invalide)", n[1])
+            format!("la date {shown} n'existe pas (mois {} invalide)", n[1])
         };
         (msg, help())
     })
 }
+
+const TYPED_DATE_HELP: &str = "format attendu JJ/MM/AAAA (ou AAAA-MM-JJ), par exemple 02/03/2026";
 
 /// Parses a date typed by a person: `JJ/MM/AAAA` (the form the tool prints) or `AAAA-MM-JJ`.
 ///
@@ -171,19 +173,9 @@ pub fn parse_date_typed(text: &str) -> Result<NaiveDate, (String, String)> {
         && (1..=2).contains(&d.len())
         && (1..=2).contains(&m.len())
     {
-        return parse_date(&format!("{y}-{m:0>2}-{d:0>2}")).map_err(|(message, _)| {
-            (
-                message.replace(&format!("{y}-{m:0>2}-{d:0>2}"), t),
-                "format attendu JJ/MM/AAAA (ou AAAA-MM-JJ), par exemple 02/03/2026".to_owned(),
-            )
-        });
+        return parse_ymd(&format!("{y}-{m:0>2}-{d:0>2}"), t, TYPED_DATE_HELP);
     }
-    parse_date(t).map_err(|(message, _)| {
-        (
-            message,
-            "format attendu JJ/MM/AAAA (ou AAAA-MM-JJ), par exemple 02/03/2026".to_owned(),
-        )
-    })
+    parse_ymd(t, t, TYPED_DATE_HELP)
 }
 
 /// Checks a raw value against a field's type and domain.
@@ -261,35 +253,10 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             )
         }),
         (Kind::Choice(values), Raw::Str(s)) => choice(field, values, s, refs),
-        (Kind::Number { .. }, Raw::Number(t)) => match t.parse::<f64>() {
-            Ok(x) => check_number(field, x, Some(t), refs),
-            Err(_) => Err(err(format!("« {} » n'est pas un nombre", echo(t)), Some(expected(field, refs)))),
-        },
-        (Kind::Integer { .. } | Kind::IntChoice(_), Raw::Number(t)) => match whole(t) {
-            Some(n) => parse_value(field, &Raw::Int(n), refs).map_err(|mut e| {
-                // Echo the number as written, not as converted.
-                e.message = e.message.replace(&n.to_string(), &echo(t));
-                e
-            }),
-            None if t.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) => Err(err(
-                format!(
-                    "{} est trop {}",
-                    echo(t),
-                    if t.starts_with('-') { "petit" } else { "grand" }
-                ),
-                Some(expected(field, refs)),
-            )),
-            None => Err(err(
-                format!("{} n'est pas un nombre entier", echo(t)),
-                Some(expected(field, refs)),
-            )),
-        },
-        (Kind::IntChoice(values), Raw::Int(n)) => values
-            .iter()
-            .position(|v| v == n)
-            .and_then(|i| u16::try_from(i).ok())
-            .map(Value::Choice)
-            .ok_or_else(|| err(format!("valeur {n} non acceptée"), Some(expected(field, refs)))),
+        (Kind::Number { .. } | Kind::Integer { .. } | Kind::IntChoice(_), Raw::Number(t)) => {
+            number_text(field, t, t, refs)
+        }
+        (Kind::IntChoice(_) | Kind::Integer { .. }, Raw::Int(n)) => int_value(field, *n, &n.to_string(), refs),
         (Kind::IntChoice(values), Raw::Flag(s)) => match s.trim().parse::<i64>() {
             Ok(n) if values.contains(&n) => parse_value(field, &Raw::Int(n), refs),
             _ => Err(err(format!("valeur « {} » non acceptée", echo(s)), Some(expected(field, refs)))),
@@ -304,14 +271,6 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
             check_number(field, x, None, refs)
         }
         (Kind::Number { .. }, Raw::Float(x)) => check_number(field, *x, None, refs),
-        (Kind::Integer { min }, Raw::Int(n)) => {
-            if *n >= min {
-                #[allow(clippy::cast_precision_loss)]
-                Ok(Value::Num(*n as f64))
-            } else {
-                Err(err(format!("{n} est trop petit"), Some(expected(field, refs))))
-            }
-        }
         (Kind::Integer { .. }, Raw::Float(x)) if x.fract() == 0.0 && x.abs() < 1e15 => {
             #[allow(clippy::cast_possible_truncation)]
             parse_value(field, &Raw::Int(*x as i64), refs)
@@ -319,10 +278,7 @@ pub fn parse_value(field: FieldId, raw: &Raw<'_>, refs: &Referentiel) -> Result<
         (Kind::Number { .. } | Kind::Integer { .. }, Raw::Flag(s)) => {
             let t = s.trim().replace(',', ".");
             if t.parse::<f64>().is_ok() {
-                parse_value(field, &Raw::Number(&t), refs).map_err(|mut e| {
-                    e.message = e.message.replace(&t, s.trim());
-                    e
-                })
+                number_text(field, &t, s.trim(), refs)
             } else {
                 Err(err(format!("« {} » n'est pas un nombre", echo(s)), Some(expected(field, refs))))
             }
@@ -436,6 +392,71 @@ fn choice_index(values: &[&str], s: &str) -> Option<u16> {
 }
 
 /// A whole number written as an integer (`4`) or a float with no fraction (`4.0`, `4e0`).
+/// A number of a numeric field, from its JSON text `t` (`2.5`); the messages say it as the person
+/// wrote it (`written`: `2,5` on the command line).
+fn number_text(
+    field: FieldId,
+    t: &str,
+    written: &str,
+    refs: &Referentiel,
+) -> Result<Value, FieldError> {
+    let err = |message: String| FieldError {
+        field: field.name().to_owned(),
+        message,
+        help: Some(expected(field, refs)),
+        wrong_type: false,
+    };
+    if let Kind::Number { .. } = field.def().kind {
+        return match t.parse::<f64>() {
+            Ok(x) => check_number(field, x, Some(written), refs),
+            Err(_) => Err(err(format!("« {} » n'est pas un nombre", echo(written)))),
+        };
+    }
+    match whole(t) {
+        Some(n) => int_value(field, n, &echo(written), refs),
+        None if t
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit()) =>
+        {
+            Err(err(format!(
+                "{} est trop {}",
+                echo(written),
+                if t.starts_with('-') { "petit" } else { "grand" }
+            )))
+        }
+        None => Err(err(format!("{} n'est pas un nombre entier", echo(written)))),
+    }
+}
+
+/// A whole number of an `Integer` or `IntChoice` field; the messages say it as `written`.
+fn int_value(
+    field: FieldId,
+    n: i64,
+    written: &str,
+    refs: &Referentiel,
+) -> Result<Value, FieldError> {
+    let err = |message: String| FieldError {
+        field: field.name().to_owned(),
+        message,
+        help: Some(expected(field, refs)),
+        wrong_type: false,
+    };
+    match field.def().kind {
+        Kind::IntChoice(values) => values
+            .iter()
+            .position(|v| *v == n)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Value::Choice)
+            .ok_or_else(|| err(format!("valeur {written} non acceptée"))),
+        #[allow(clippy::cast_precision_loss)]
+        Kind::Integer { min } if n >= min => Ok(Value::Num(n as f64)),
+        Kind::Integer { .. } => Err(err(format!("{written} est trop petit"))),
+        // Only the whole-number kinds come here.
+        _ => Err(err(format!("valeur {written} non acceptée"))),
+    }
+}
+
 fn whole(t: &str) -> Option<i64> {
     if let Ok(n) = t.parse::<i64>() {
         return Some(n);

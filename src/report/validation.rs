@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity, locate};
-use crate::rules::check::AideCoverage;
 use crate::rules::model::RuleSet;
+use crate::validate::AideCoverage;
 
 /// One diagnostic.
 #[derive(Debug, Serialize)]

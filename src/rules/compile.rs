@@ -17,7 +17,7 @@ pub use crate::condition::field::to_raw;
 use crate::condition::{CmpOp, Condition, Leaf, Node, Operand, Scalar, SharedConditions, Test};
 use crate::diagnostic::{Code, did_you_mean};
 use crate::fr;
-use crate::profile::{self, FieldId, ids};
+use crate::profile::{FieldId, ids};
 use crate::referentiel::{Referentiel, RegionId};
 use crate::toml_read::{Ctx, Table};
 
@@ -429,7 +429,7 @@ fn versements(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Versement> {
             top.key_span("versements").unwrap_or(top.span.clone()),
             format!(
                 "les versements font {} % au total, pas 100 %",
-                profile::fmt_num(total)
+                crate::fr::fmt_num(total)
             ),
             Some("vérifiez les parts (part_pct) dans la source".into()),
         );

@@ -1,13 +1,13 @@
 //! Loading a rule set: the same pure loader reads the embedded rules and the files of a directory on
 //! disk (read by the shell, `app::rules_dir`), so both get the same checks and the same diagnostics,
 //! located by file, line and column. Nothing here touches the file system.
+//! The checks that need a loaded rule set and its evaluation (examples, coverage) are in `validate`.
 
-pub mod check;
 pub mod compile;
 pub mod embedded;
 mod exemples;
 pub mod model;
-mod montant;
+pub mod montant;
 mod read;
 
 use self::compile::Placement;

@@ -157,7 +157,7 @@ impl Montant {
     pub fn new(kind: MontantKind, libelle: Option<String>) -> Self {
         let label = libelle
             .clone()
-            .unwrap_or_else(|| crate::fr::static_label(&kind));
+            .unwrap_or_else(|| super::montant::static_label(&kind));
         let label_json = serde_json::to_string(&label).unwrap_or_default();
         Montant {
             kind,

@@ -9,6 +9,7 @@ use toml::de::DeValue;
 use super::model::{Cell, Montant, MontantKind, Palier, Periodicite};
 use crate::condition::field::{champ, field_error};
 use crate::diagnostic::{Code, did_you_mean};
+use crate::fr::{euros, fmt_num};
 use crate::profile::{self, FieldId, Kind, Raw, Value};
 use crate::referentiel::Referentiel;
 use crate::toml_read::{Ctx, Table, Val};
@@ -363,8 +364,8 @@ fn palier(
             bspan.clone(),
             format!(
                 "palier vide : jusqu_a = {} n'est pas au-dessus de de = {}",
-                profile::fmt_num(*b),
-                profile::fmt_num(a)
+                fmt_num(*b),
+                fmt_num(a)
             ),
             Some("jusqu_a est la borne haute exclue, supérieure à de".into()),
         );
@@ -412,7 +413,7 @@ fn palier(
     };
     let cell_labels = cells
         .iter()
-        .map(|(_, c)| crate::fr::cell_label(*c, libelle.as_deref()))
+        .map(|(_, c)| cell_label(*c, libelle.as_deref()))
         .collect();
     Some(Palier {
         de,
@@ -422,6 +423,64 @@ fn palier(
         libelle,
         span,
     })
+}
+
+/// The label of an amount independent of any profile (`aides list`, `show`, and unknown fields).
+#[must_use]
+pub fn static_label(kind: &MontantKind) -> String {
+    match kind {
+        MontantKind::Fixe(n) => euros(*n),
+        MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
+        MontantKind::SansMontant => "pas de montant en euros".into(),
+        MontantKind::ParUnite {
+            eur_par_unite,
+            unites_max,
+            unite,
+            periode,
+            ..
+        } => par_unite_label(*eur_par_unite, *unites_max, unite, *periode),
+        MontantKind::Bareme { paliers, .. } => {
+            let cells = || paliers.iter().flat_map(|p| p.cells.iter()).map(|(_, c)| *c);
+            let value = |c: Cell| match c {
+                Cell::Eur(n) | Cell::Max(n) => n,
+            };
+            let min = cells().map(value).min().unwrap_or(0);
+            let max = cells().map(value).max().unwrap_or(0);
+            if cells().all(|c| matches!(c, Cell::Max(_))) {
+                format!("jusqu'à {}", euros(max))
+            } else if min == max {
+                euros(min)
+            } else {
+                format!("de {} à {} (barème)", euros(min), euros(max))
+            }
+        }
+    }
+}
+
+/// The label of one scale cell, with its step's own label when it has one.
+#[must_use]
+pub fn cell_label(cell: Cell, step: Option<&str>) -> String {
+    let amount = match cell {
+        Cell::Eur(n) => euros(n),
+        Cell::Max(n) => format!("jusqu'à {}", euros(n)),
+    };
+    match step {
+        Some(step) => format!("{amount} ({step})"),
+        None => amount,
+    }
+}
+
+/// "200 € par demi-journée, au plus 6 par mois".
+#[must_use]
+pub fn par_unite_label(
+    eur_par_unite: i64,
+    unites_max: Option<i64>,
+    unite: &str,
+    periode: Option<Periodicite>,
+) -> String {
+    let per = periode.map_or(String::new(), |p| format!(" {}", p.par()));
+    let cap = unites_max.map_or(String::new(), |m| format!(", au plus {m}{per}"));
+    format!("{} par {unite}{cap}", euros(eur_par_unite))
 }
 
 /// Steps sorted by `de`; each must end (`jusqu_a`) exactly where the next starts; only the last is open.
@@ -437,7 +496,7 @@ fn check_scale(ctx: &mut Ctx<'_>, paliers: &mut [Palier]) {
         };
         // The messages say the values in French (2,8); the advice is TOML to paste (2.8).
         let fmt = crate::fr::number;
-        let toml = crate::profile::fmt_num;
+        let toml = fmt_num;
         match a.jusqu_a {
             None => ctx.error(
                 Code::ScaleOverlap,

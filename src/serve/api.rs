@@ -16,6 +16,7 @@ use super::body::{self, BodyError, ChannelWriter, Out};
 use super::query::Query;
 use super::{Permit, Shared};
 use crate::cli::{CheckArgs, CheckFormat, ProfileArgs, RulesArg};
+use crate::error::{self, Context};
 use crate::input::{MAX_ITEM_BYTES, Place, Problem, Shape, stream_profiles};
 use crate::output::check::{CheckOptions, Format};
 use crate::output::{self, Style};
@@ -72,20 +73,22 @@ impl ApiError {
         Self::bad(erreur, p.field.clone(), p.help.clone())
     }
 
-    /// An error of a CLI function, its message cut into the error and its help.
-    fn from_error(e: &crate::Error, status: StatusCode) -> Self {
-        let text = e.to_string();
-        let text = text.strip_prefix("--input : ").unwrap_or(&text);
-        let (erreur, aide) = match text.split_once("\n  aide : ") {
-            Some((erreur, aide)) => (erreur, Some(aide.to_owned())),
-            None => (text, None),
+    /// An error of a CLI function: its message (with the option at fault, but not `--input`, which
+    /// is the body here) and its suggestion.
+    pub(crate) fn from_error(e: &crate::Error, status: StatusCode) -> Self {
+        let Some(fault) = e.fault() else {
+            return ApiError::bad(e.to_string(), None, None).with_status(status);
         };
-        ApiError {
-            status,
-            erreur: erreur.to_owned(),
-            champ: None,
-            aide,
-        }
+        let erreur = match &fault.context {
+            None | Some(Context::Input) => fault.placed(),
+            Some(context) => format!("{context} : {}", fault.placed()),
+        };
+        ApiError::bad(erreur, None, fault.suggestion.clone()).with_status(status)
+    }
+
+    /// The same error with another status.
+    pub(crate) fn with_status(self, status: StatusCode) -> Self {
+        ApiError { status, ..self }
     }
 
     fn body_error(e: &BodyError) -> Self {
@@ -279,11 +282,6 @@ fn one_profile(bytes: &[u8], app: &Shared) -> Option<Result<Box<Profile>, Proble
 /// What is read and dropped of a body refused as too large, so that the client reads the answer.
 const DRAIN_BYTES: usize = 16 << 20;
 
-/// Whether a problem is the reader's « too long » (an item over `MAX_ITEM_BYTES`).
-fn is_too_long(message: &str) -> bool {
-    message.contains("profil trop long")
-}
-
 /// The body too large for one profile: the reader's own words when its first item is too long.
 fn too_large(head: &[u8], app: &Shared) -> ApiError {
     first_too_long(head, app).unwrap_or_else(|| {
@@ -305,7 +303,7 @@ fn first_too_long(head: &[u8], app: &Shared) -> Option<ApiError> {
         Ok::<(), std::convert::Infallible>(())
     });
     match first.flatten() {
-        Some(p) if is_too_long(&p.message) => Some(ApiError {
+        Some(p) if p.too_long => Some(ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             ..ApiError::problem(&p)
         }),
@@ -414,15 +412,14 @@ async fn stream_check(
     match rx.recv().await {
         Some(Out::Data(first)) => typed(body::rest_body(first, rx), content_type),
         Some(Out::Done(Err(e), read)) => {
-            if read > MAX_ITEM_BYTES && is_too_long(&e.to_string()) {
-                let mut err = ApiError::from_error(&e, StatusCode::PAYLOAD_TOO_LARGE);
-                err.erreur = err
-                    .erreur
-                    .split_once(" : ")
-                    .map_or(err.erreur.clone(), |(_, m)| m.to_owned());
-                err.into_response()
-            } else {
-                ApiError::from_error(&e, StatusCode::BAD_REQUEST).into_response()
+            match e.fault() {
+                // The one profile of the body is too long: said without its place, as a 413.
+                Some(fault) if read > MAX_ITEM_BYTES && fault.kind == error::Kind::TooLong => {
+                    ApiError::bad(fault.message.clone(), None, fault.suggestion.clone())
+                        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+                        .into_response()
+                }
+                _ => ApiError::from_error(&e, StatusCode::BAD_REQUEST).into_response(),
             }
         }
         Some(Out::Done(Ok(()), _)) | None => typed(Vec::new(), content_type),

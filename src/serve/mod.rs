@@ -32,7 +32,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
 use crate::cli::ServeArgs;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::exit::ExitCode;
 use crate::rules::Loaded;
 use crate::rules::model::RuleSet;
@@ -96,11 +96,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 }
 
 fn address(listen: &str) -> Result<SocketAddr> {
-    let bad = || Error::Usage {
-        message: format!(
-            "option --listen : adresse « {} » illisible\n  aide : une adresse IP et un port, par exemple 127.0.0.1:8080 (port 0 : un port libre)",
-            crate::diagnostic::echo(listen)
-        ),
+    let bad = || {
+        Error::usage(
+            Some(Context::Arg("option --listen".into())),
+            format!("adresse « {} » illisible", crate::diagnostic::echo(listen)),
+            "une adresse IP et un port, par exemple 127.0.0.1:8080 (port 0 : un port libre)",
+        )
     };
     listen
         .to_socket_addrs()

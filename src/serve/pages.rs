@@ -534,15 +534,7 @@ pub(crate) async fn aide(
     let rules = app.rules();
     let aide = match crate::app::aide_arg(rules, &id) {
         Ok(aide) => aide,
-        Err(e) => {
-            let mut e = ApiError::bad(e.to_string(), None, None);
-            e.status = StatusCode::NOT_FOUND;
-            if let Some((m, h)) = e.erreur.clone().split_once("\n  aide : ") {
-                m.clone_into(&mut e.erreur);
-                e.aide = Some(h.to_owned());
-            }
-            return error_page(&e);
-        }
+        Err(e) => return error_page(&ApiError::from_error(&e, StatusCode::NOT_FOUND)),
     };
     let a = match asked(&app, raw.as_deref(), &[]) {
         Ok(a) => a,

@@ -1,14 +1,15 @@
 //! Checks that need a whole, loaded rule set: running the embedded examples, example coverage of each
-//! condition, freshness (`verifie_le`), and conditions that can never hold. Pure: the caller gives the
-//! date of today for the freshness check.
+//! condition, freshness (`verifie_le`), conditions that can never hold, and typography. Pure: the caller
+//! gives the date of today for the freshness check. It sits above `rules` and `eval`, since running the
+//! examples evaluates them.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Aide, Exemple, RuleSet};
 use crate::condition::logic::{Env, Tri};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::verdict;
+use crate::rules::model::{Aide, Exemple, RuleSet};
 
 /// Runs every example of every aid; a mismatch is an `example-mismatch` error.
 #[must_use]
@@ -287,10 +288,10 @@ pub fn breakable_punctuation(rules: &RuleSet) -> Vec<Diagnostic> {
         for line in source.text.split_inclusive('\n') {
             if !line.trim_start().starts_with('#') {
                 for (start, text) in string_literals(line) {
-                    let fautes = crate::output::wrap::typographie_fautes(text);
+                    let fautes = crate::text::wrap::typographie_fautes(text);
                     if let Some(first) = fautes.first() {
                         // The first place the fix changes: the space (or the mark) to point at.
-                        let fixed = crate::output::wrap::typographie(text);
+                        let fixed = crate::text::wrap::typographie(text);
                         let same = text
                             .char_indices()
                             .zip(fixed.chars())

@@ -4,6 +4,8 @@
 //! (`::error::…` at the start of a line). Every renderer of text for people goes through here; JSON and
 //! GitHub annotations keep their own escaping.
 
+pub mod wrap;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
