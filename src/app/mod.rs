@@ -155,7 +155,8 @@ pub fn check_batch(
     };
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    check::batch(rules, &flags, args, shell, reader, None, out)
+    let opts = check::Options::new(args, shell)?;
+    check::batch(rules, &flags, &opts, reader, None, out)
 }
 
 /// The width to wrap error messages at: the terminal's (of stderr), else `COLUMNS`, else 100.
