@@ -23,6 +23,21 @@ pub fn is_hidden(c: char) -> bool {
         )
 }
 
+/// The first character of `text` that `is_hidden`, looked for by its first byte: every hidden
+/// character begins with a control byte or with 0xC2, 0xD8 or 0xE2, so the letters, accents and
+/// no-break spaces of a French text are passed over without decoding them.
+#[must_use]
+pub fn first_hidden(text: &str) -> Option<char> {
+    text.bytes().enumerate().find_map(|(i, b)| {
+        if b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2 {
+            // A byte below 0x80 or a leading byte: `i` is on a character boundary.
+            text[i..].chars().next().filter(|&c| is_hidden(c))
+        } else {
+            None
+        }
+    })
+}
+
 /// One character as shown: itself, or its escape (`\n`, `\t`, `\r`, `\u{1b}`).
 fn push_escaped(out: &mut String, c: char) {
     match c {
@@ -87,6 +102,21 @@ pub fn visible_width(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-led search finds what decoding every character finds, for every character of the
+    /// planes in use, alone and after French text.
+    #[test]
+    fn first_hidden_agrees_with_a_search_of_every_character() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("É\u{a0}« {c} »")] {
+                assert_eq!(
+                    first_hidden(&text),
+                    text.chars().find(|&c| is_hidden(c)),
+                    "{c:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn controls_and_bidi_overrides_become_escapes() {
