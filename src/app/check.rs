@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Shell, flag_error, flags_profile, load, open_source};
+use super::{Shell, flag_error, flags_profile, load_for_evaluation, open_source};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -112,7 +112,7 @@ impl Options {
 
 pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     shell.stdin_ignored(args.input.as_deref(), &args.profil, "check");
-    let loaded = load(&args.rules)?;
+    let loaded = load_for_evaluation(&args.rules)?;
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
     let Some(input) = &args.input else {

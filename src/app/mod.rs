@@ -209,6 +209,18 @@ pub(crate) fn load(rules: &RulesArg) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// `load` for a command that only evaluates profiles (`check`): the embedded rules are read without
+/// their examples, which only `validate` runs.
+pub(crate) fn load_for_evaluation(rules: &RulesArg) -> Result<Loaded> {
+    if rules.dir.is_none() {
+        let loaded = rules::embedded_for_evaluation();
+        if !loaded.has_errors() {
+            return Ok(loaded);
+        }
+    }
+    load(rules)
+}
+
 fn flag_error(e: &FieldError) -> Error {
     let mut message = format!("option --{} : {}", e.field.replace('_', "-"), e.message);
     if let Some(h) = &e.help {
