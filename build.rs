@@ -1,6 +1,6 @@
 //! Lists `rules/**/*.toml` (sorted) into `$OUT_DIR/embedded_rules.rs` as `(relative path, text)` pairs,
-//! so that the binary carries its rule set. Parses nothing: the loader checks embedded and on-disk rules
-//! the same way.
+//! so that the binary carries its rule set, with where each file's trailing examples begin. Parses
+//! nothing: the loader checks embedded and on-disk rules the same way.
 
 // Build scripts read the rules directory (clippy.toml).
 #![allow(clippy::disallowed_methods)]
@@ -22,6 +22,28 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Where the examples (`[exemples_commun]`, `[[exemples]]` and their sub-tables) begin when they end
+/// the file, found by its table headers; else the file's length. Evaluating a profile reads each file
+/// up to there (`rules::embedded_for_evaluation`, tested to give the same rules); `validate` reads it
+/// all.
+fn examples_at(text: &str) -> usize {
+    let mut cut = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let header = line.trim_start();
+        if let Some(name) = header.strip_prefix('[') {
+            let name = name.trim_start_matches('[').trim_start();
+            if name.starts_with("exemples") {
+                cut.get_or_insert(offset);
+            } else {
+                cut = None;
+            }
+        }
+        offset += line.len();
+    }
+    cut.unwrap_or(text.len())
+}
+
 fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("rules");
@@ -32,7 +54,12 @@ fn main() {
     let mut code = String::from(
         "/// The rule files embedded at build time: (path relative to `rules/`, text).\npub static FILES: &[(&str, &str)] = &[\n",
     );
+    let mut cuts = String::from(
+        "/// For each of `FILES`, the byte where its trailing examples begin (its length without).\npub static EXAMPLES_AT: &[usize] = &[\n",
+    );
     for path in &files {
+        let text = std::fs::read_to_string(path).expect("a rule file is UTF-8 text");
+        let _ = writeln!(cuts, "    {},", examples_at(&text));
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path
             .strip_prefix(&root)
@@ -45,6 +72,8 @@ fn main() {
             path.display().to_string()
         );
     }
+    code.push_str("];\n");
+    code.push_str(&cuts);
     code.push_str("];\n");
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("embedded_rules.rs");

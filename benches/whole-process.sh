@@ -17,9 +17,12 @@
 #   4. hyperfine (-N: no shell in between), side by side in one run, on each batch size:
 #        floor FILE
 #        aides check --input FILE --format ndjson --date 2026-03-01 [--rules BENCH] [-j 1]
-#      and the cold start of one check (embedded rules) against the floor on a one-line file;
+#      and the cold start against the floor on a one-line file: one check of that file
+#      (--format ndjson, embedded rules), and one validate of the embedded rules (every check and
+#      example);
 #   5. peak RSS (/usr/bin/time -v) of every command on the big batch;
-#   6. prints the ratio table: aides / floor for each rule set, --jobs 1 and the default (every core).
+#   6. prints the ratio table: aides / floor for each rule set, --jobs 1 and the default (every core),
+#      then the cold-start ratios (aides / floor).
 # Batch commands exit 1 because of the invalid lines (by design): hyperfine runs them with -i.
 # When run as root, missing tools (hyperfine, GNU time) are installed with apt-get.
 # Numbers depend on the machine and its load: the ratios, measured side by side, are what to compare;
@@ -129,7 +132,8 @@ done
 echo "== hyperfine: cold start" >&2
 hyperfine -N --style basic --warmup 5 --min-runs 40 --export-json "$TMP/cold.json" \
     -n floor "$FLOOR $TMP/one.ndjson" \
-    -n check "$BIN check --zone ZIP --secteur 1 --date $DATE" >&2
+    -n check "$BIN check --input $TMP/one.ndjson --format ndjson --date $DATE -q" \
+    -n validate "$BIN validate -q --today $DATE" >&2
 
 echo "== peak RSS on the big batch" >&2
 for name in "${NAMES[@]}"; do
@@ -158,6 +162,10 @@ for key, label in rows:
     mb = int(rss.get(key, "0")) / 1024
     print(f"{label:<24} {cells[0]:>20} {cells[1]:>20} {mb:>7.1f} MB")
 print()
-print(f"cold start, one check (embedded rules): {cold['check'] * 1e3:.1f} ms; floor on one line: "
-      f"{cold['floor'] * 1e3:.1f} ms ({cold['check'] / cold['floor']:.1f}×)")
+print("Cold start (median, embedded rules), ratio to the floor on the same one-line file:")
+print(f"{'serde_json floor':<42} {cold['floor'] * 1e3:7.1f} ms")
+print(f"{'check --input one.ndjson --format ndjson':<42} {cold['check'] * 1e3:7.1f} ms"
+      f"   cold start: aides / floor = {cold['check'] / cold['floor']:.2f}×")
+print(f"{'validate (every check and example)':<42} {cold['validate'] * 1e3:7.1f} ms"
+      f"   validate / floor = {cold['validate'] / cold['floor']:.2f}×")
 PY

@@ -54,7 +54,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = cli::command().try_get_matches_from(args)?;
+    // The help texts' French typography costs more than the rest of a start: it is applied only
+    // when clap has something to show (help, version, an error), by reading the line again.
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let plain = <cli::Cli as clap::CommandFactory>::command().try_get_matches_from(&args);
+    let matches = match plain {
+        Ok(matches) => matches,
+        Err(_) => cli::command().try_get_matches_from(args)?,
+    };
     let cli = <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     Ok(app::run(cli, out, serve::run))
 }

@@ -48,7 +48,7 @@ impl<'f> Ctx<'f> {
     /// Reports a text that carries a control character or a bidi override: shown to people, it could
     /// clear a screen, overwrite a line or forge a CI annotation.
     pub fn hidden_chars(&mut self, key: &str, text: &str, span: Range<usize>) {
-        if let Some(c) = text.chars().find(|&c| crate::text::is_hidden(c)) {
+        if let Some(c) = crate::text::first_hidden(text) {
             self.error(
                 Code::ValueOutOfDomain,
                 span,

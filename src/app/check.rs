@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Shell, flag_error, flags_profile, load, open_source};
+use super::{Shell, flag_error, flags_profile, load_for_evaluation, open_source};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::{Context, Error, Result};
 use crate::exit::ExitCode;
@@ -31,8 +31,8 @@ use crate::rules::model::RuleSet;
 /// number of items, whichever comes first: memory is bounded by the blocks in flight.
 const BLOCK_BYTES: usize = 128 * 1024;
 
-/// The options of `check`, once.
-fn options(args: &CheckArgs, shell: Shell) -> CheckOptions {
+/// What the writer prints, from the command line.
+fn output_options(args: &CheckArgs, shell: Shell) -> CheckOptions {
     CheckOptions {
         format: match args.format {
             CheckFormat::Table => Format::Table,
@@ -61,42 +61,71 @@ pub(super) const MAX_JOBS: usize = 64;
 /// stays under some 30 MB.
 const MAX_IN_FLIGHT: u64 = 24;
 
-/// The worker threads for a batch: `--jobs` (at most `MAX_JOBS`), else the available cores (as many
-/// at most); one for the table, whose bad items go to stderr between the answers.
-fn jobs(args: &CheckArgs) -> Result<usize> {
-    if let Some(n) = args.jobs
-        && n.get() > MAX_JOBS
-    {
-        return Err(Error::usage(
-            Some(Context::Arg(format!("--jobs {n}"))),
-            format!("au plus {MAX_JOBS} fils de calcul"),
-            &format!(
-                "donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
-            ),
-        ));
+/// The options of a batch of `check`, decided once from the command line (as fd's `Opts` become its
+/// `Config`): nothing after `Options::new` reads the clap arguments, and what depends on the format
+/// is what its writer declares.
+pub(super) struct Options {
+    /// The writer of the chosen format.
+    pub(super) writer: Box<dyn Writer>,
+    /// Worker threads for the batch's blocks.
+    pub(super) jobs: usize,
+    /// Neither progress nor summary on stderr (`-q`).
+    pub(super) quiet: bool,
+    /// The input is a batch by its name (`.ndjson`, `.jsonl`), whatever it holds.
+    pub(super) batch_by_name: bool,
+}
+
+impl Options {
+    /// The worker threads are `--jobs` (at most `MAX_JOBS`), else the available cores (as many at
+    /// most); one for a writer that keeps its items on one thread (the table, whose bad items go to
+    /// stderr between the answers).
+    ///
+    /// # Errors
+    /// `--jobs` over `MAX_JOBS`.
+    pub(super) fn new(args: &CheckArgs, shell: Shell) -> Result<Options> {
+        if let Some(n) = args.jobs
+            && n.get() > MAX_JOBS
+        {
+            return Err(Error::usage(
+                Some(Context::Arg(format!("--jobs {n}"))),
+                format!("au plus {MAX_JOBS} fils de calcul"),
+                &format!(
+                    "donnez un nombre de 1 à {MAX_JOBS} (au-delà, les fils attendraient la lecture), ou omettez --jobs pour un fil par cœur"
+                ),
+            ));
+        }
+        let writer = output::check::writer(output_options(args, shell));
+        let jobs = if writer.parallel() {
+            args.jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
+                std::num::NonZeroUsize::get,
+            )
+        } else {
+            1
+        };
+        Ok(Options {
+            writer,
+            jobs,
+            quiet: shell.quiet,
+            batch_by_name: args.input.as_deref().is_some_and(named_batch),
+        })
     }
-    if args.format == CheckFormat::Table {
-        return Ok(1);
-    }
-    Ok(args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
-        std::num::NonZeroUsize::get,
-    ))
 }
 
 pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result<ExitCode> {
     shell.stdin_ignored(args.input.as_deref(), &args.profil, "check");
-    let loaded = load(&args.rules)?;
+    let loaded = load_for_evaluation(&args.rules)?;
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
     let Some(input) = &args.input else {
         let mut p = flags;
         p.resolve_region(&rules.refs).map_err(|e| flag_error(&e))?;
-        let writer = output::check::writer(options(args, shell));
+        let writer = output::check::writer(output_options(args, shell));
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
     let (source, regular) = open_source(input)?;
+    let opts = Options::new(args, shell)?;
     let stall = Stall::spawn(source);
     let mut feed = Feed {
         stall: &stall,
@@ -105,40 +134,53 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
     };
     // A regular file never waits for a writer: its answers go out in blocks.
     let watch = (!regular).then_some(&stall);
-    batch(rules, &flags, args, shell, &mut feed, watch, out)
+    batch(rules, &flags, &opts, &mut feed, watch, out)
 }
 
-/// The profiles of `reader` (the input named by `args.input`, if any), with `flags` laid over each,
-/// through the writer of the chosen format, on `jobs(args)` threads.
+/// The profiles of `reader`, with `flags` laid over each, through the options' writer, on
+/// `opts.jobs` threads.
 pub(super) fn batch(
     rules: &RuleSet,
     flags: &Profile,
-    args: &CheckArgs,
-    shell: Shell,
+    opts: &Options,
     reader: &mut dyn io::BufRead,
     stall: Option<&Stall>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
-    let writer = output::check::writer(options(args, shell));
+    batch_with(rules, flags, opts, reader, stall, out, run_worker)
+}
+
+/// A worker thread's life: its loop, as it is.
+fn run_worker(work: &mut dyn FnMut()) {
+    work();
+}
+
+/// `batch`, each worker thread's loop run through `around` (tests watch the threads from there).
+fn batch_with(
+    rules: &RuleSet,
+    flags: &Profile,
+    opts: &Options,
+    reader: &mut dyn io::BufRead,
+    stall: Option<&Stall>,
+    out: &mut dyn Write,
+    around: fn(&mut dyn FnMut()),
+) -> Result<ExitCode> {
+    let writer = &*opts.writer;
     let ctx = Ctx {
         rules,
         flags,
-        writer: &*writer,
+        writer,
     };
-    let jobs = jobs(args)?;
     let mut batch = Batch {
         ctx,
-        seen: if args.input.as_deref().is_some_and(named_batch) {
+        seen: if opts.batch_by_name {
             Seen::Batch
         } else {
             Seen::Nothing
         },
         block: Block::default(),
         stall,
-        // A compact line or a French answer is the same whether the input is one profile or a batch:
-        // when the input stalls after one, it is answered as the first of a batch (a JSON report would
-        // change shape, from an object to an array: it waits for the next profile or the end).
-        stall_decides: args.format != CheckFormat::Json,
+        stall_decides: writer.same_alone(),
         sink: Sink {
             out,
             separator: writer.separator(),
@@ -146,15 +188,16 @@ pub(super) fn batch(
             any: false,
             profiles: 0,
             errors: 0,
-            progress: Progress::new(shell),
+            progress: Progress::new(opts.quiet),
             spare_blocks: Vec::new(),
             spare_outs: Vec::new(),
         },
     };
-    let shape = if jobs > 1 {
-        batch.parallel(reader, jobs)?
+    let shape = if opts.jobs > 1 {
+        batch.parallel(reader, opts.jobs, around)?
     } else {
-        let raw = args.format != CheckFormat::Table;
+        // A writer that evaluates apart from the reading takes the lines raw, parsed with their block.
+        let raw = writer.parallel();
         let shape = input::stream(reader, &rules.refs, raw, &mut |event| {
             batch.push(event, None)
         })?;
@@ -177,7 +220,7 @@ pub(super) fn batch(
     // The answers reach stdout before the summary reaches stderr, and a failed write is an error.
     batch.sink.out.flush().map_err(Error::stdout)?;
     let sink = &batch.sink;
-    if sink.opened && !shell.quiet {
+    if sink.opened && !opts.quiet {
         let _ = writeln!(io::stderr(), "{}", summary(sink.profiles, sink.errors));
     }
     Ok(if sink.errors > 0 {
@@ -394,7 +437,9 @@ struct Batch<'a, 'o> {
     block: Block,
     /// Tells when the input stalls (then what is evaluated is written); `None` in-process.
     stall: Option<&'a Stall>,
-    /// Whether a stall after the first profile makes the input a batch.
+    /// Whether a stall after the first profile makes the input a batch: when the writer answers one
+    /// profile alone as it answers the first of a batch (a JSON report would change shape, from an
+    /// object to an array: it waits for the next profile or the end).
     stall_decides: bool,
     sink: Sink<'o>,
 }
@@ -516,34 +561,35 @@ impl Batch<'_, '_> {
     }
 
     /// Reads the input here and evaluates its blocks on `jobs` threads.
-    fn parallel(&mut self, reader: &mut dyn io::BufRead, jobs: usize) -> Result<Option<Shape>> {
+    fn parallel(
+        &mut self,
+        reader: &mut dyn io::BufRead,
+        jobs: usize,
+        around: fn(&mut dyn FnMut()),
+    ) -> Result<Option<Shape>> {
         let (work, inbox) = mpsc::sync_channel::<Work>(jobs);
         let (results, done) = mpsc::channel::<Done>();
         let inbox = Mutex::new(inbox);
         let ctx = self.ctx;
-        #[cfg(test)]
-        let probe = tests::probe();
         std::thread::scope(|scope| {
             let mut workers = Vec::with_capacity(jobs);
             let mut spawn_failed = None;
             for _ in 0..jobs {
                 let results = results.clone();
                 let inbox = &inbox;
-                #[cfg(test)]
-                let probe = probe.clone();
                 let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                    #[cfg(test)]
-                    tests::arm(probe);
-                    loop {
-                        let next = inbox.lock().map(|rx| rx.recv());
-                        let Ok(Ok((seq, mut block, mut out))) = next else {
-                            break;
-                        };
-                        let res = ctx.block(&mut block, &mut out, &ctx.rules.refs);
-                        if results.send((seq, res, block, out)).is_err() {
-                            break;
+                    around(&mut || {
+                        loop {
+                            let next = inbox.lock().map(|rx| rx.recv());
+                            let Ok(Ok((seq, mut block, mut out))) = next else {
+                                break;
+                            };
+                            let res = ctx.block(&mut block, &mut out, &ctx.rules.refs);
+                            if results.send((seq, res, block, out)).is_err() {
+                                break;
+                            }
                         }
-                    }
+                    });
                 });
                 match spawned {
                     Ok(worker) => workers.push(worker),
@@ -793,9 +839,9 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(shell: Shell) -> Self {
+    fn new(quiet: bool) -> Self {
         Progress {
-            enabled: !shell.quiet && io::stderr().is_terminal(),
+            enabled: !quiet && io::stderr().is_terminal(),
             start: Instant::now(),
             bar: None,
         }
@@ -887,38 +933,33 @@ mod progress_tests {
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
+    /// Worker threads that have ended, their thread-locals dropped (for one test: the only one
+    /// that counts here).
+    static ENDS: AtomicUsize = AtomicUsize::new(0);
+
     thread_local! {
-        /// Set by a test on its own thread: the workers of the batches it runs count their ends here.
-        static ENDS: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
         /// On a worker: counts the thread's end when its locals are dropped.
         static END: RefCell<Option<OnEnd>> = const { RefCell::new(None) };
     }
 
-    struct OnEnd(Arc<AtomicUsize>);
+    struct OnEnd;
 
     impl Drop for OnEnd {
         fn drop(&mut self) {
             // A thread-local with work to do at the thread's end, as the standard library's own
             // channel contexts have.
             std::thread::sleep(Duration::from_millis(50));
-            self.0.fetch_add(1, Ordering::SeqCst);
+            ENDS.fetch_add(1, Ordering::SeqCst);
         }
     }
 
-    /// The counter of the calling test, to hand to the workers it starts.
-    pub(super) fn probe() -> Option<Arc<AtomicUsize>> {
-        ENDS.with(|e| e.borrow().clone())
-    }
-
-    /// On a worker: count this thread's end in `probe`.
-    pub(super) fn arm(probe: Option<Arc<AtomicUsize>>) {
-        if let Some(probe) = probe {
-            END.with(|e| *e.borrow_mut() = Some(OnEnd(probe)));
-        }
+    /// A worker's life with a thread-local that counts its end, around the loop.
+    fn counted(work: &mut dyn FnMut()) {
+        END.with(|e| *e.borrow_mut() = Some(OnEnd));
+        work();
     }
 
     /// Found by the `pipeline` fuzz target (LeakSanitizer): `check_batch` returned while its workers
@@ -926,17 +967,25 @@ mod tests {
     /// threads not yet gone.
     #[test]
     fn a_batch_returns_once_its_workers_have_ended() {
-        let ends = Arc::new(AtomicUsize::new(0));
-        ENDS.with(|e| *e.borrow_mut() = Some(Arc::clone(&ends)));
         let check =
             crate::cli::check_args("aides check -j 3 --format ndjson --date 2026-06-01".split(' '));
+        let shell = super::Shell {
+            today: chrono::NaiveDate::MIN,
+            color: crate::cli::Color::Never,
+            quiet: true,
+        };
+        let opts = super::Options::new(&check, shell).expect("three jobs are allowed");
+        let loaded = crate::rules::embedded();
         let input = "{\"zone\":\"ZIP\",\"secteur\":1}\n{\"departement\":\"45\"}\n";
         let mut out = Vec::new();
-        let code = super::super::check_batch(
-            &crate::rules::embedded(),
-            &check,
+        let code = super::batch_with(
+            &loaded.rules,
+            &crate::profile::Profile::default(),
+            &opts,
             &mut input.as_bytes(),
+            None,
             &mut out,
+            counted,
         )
         .expect("the batch runs");
         assert_eq!(code, crate::exit::ExitCode::Success);
@@ -946,7 +995,7 @@ mod tests {
             "two answers"
         );
         assert_eq!(
-            ends.load(Ordering::SeqCst),
+            ENDS.load(Ordering::SeqCst),
             3,
             "every worker thread has ended, its thread-locals dropped, when the batch returns"
         );

@@ -157,7 +157,8 @@ pub fn check_batch(
     };
     let rules = &loaded.rules;
     let flags = flags_profile(&args.profil, &rules.refs)?;
-    check::batch(rules, &flags, args, shell, reader, None, out)
+    let opts = check::Options::new(args, shell)?;
+    check::batch(rules, &flags, &opts, reader, None, out)
 }
 
 /// The width to wrap error messages at: the terminal's (of stderr), else `COLUMNS`, else 100.
@@ -208,6 +209,18 @@ pub(crate) fn load(rules: &RulesArg) -> Result<Loaded> {
         return Err(Error::Rules { rendered });
     }
     Ok(loaded)
+}
+
+/// `load` for a command that only evaluates profiles (`check`): the embedded rules are read without
+/// their examples, which only `validate` runs.
+pub(crate) fn load_for_evaluation(rules: &RulesArg) -> Result<Loaded> {
+    if rules.dir.is_none() {
+        let loaded = rules::embedded_for_evaluation();
+        if !loaded.has_errors() {
+            return Ok(loaded);
+        }
+    }
+    load(rules)
 }
 
 fn flag_error(e: &FieldError) -> Error {

@@ -52,6 +52,16 @@ pub trait Writer: Sync {
     /// report is some 70 kB) and, for people, each bad item reaches stderr in its place.
     fn block_items(&self) -> usize;
 
+    /// Whether a batch's blocks may be evaluated apart from the reading, on worker threads, its
+    /// NDJSON lines handed over raw and parsed with their block. The table may not: its bad items
+    /// go to stderr in their place between the answers.
+    fn parallel(&self) -> bool;
+
+    /// Whether one profile alone is answered as the first item of a batch is (a compact line, a
+    /// French answer), so that a pause after it may answer it at once; not a JSON report, which
+    /// becomes an array in a batch.
+    fn same_alone(&self) -> bool;
+
     /// Before the first item of a batch.
     fn begin(&self, out: &mut Vec<u8>);
 
@@ -156,6 +166,14 @@ impl Writer for Table {
         1
     }
 
+    fn parallel(&self) -> bool {
+        false
+    }
+
+    fn same_alone(&self) -> bool {
+        true
+    }
+
     fn begin(&self, _: &mut Vec<u8>) {}
 
     fn end(&self, _: &mut Vec<u8>, _: bool) {}
@@ -200,6 +218,14 @@ impl Writer for Json {
 
     fn block_items(&self) -> usize {
         FULL_REPORTS_PER_BLOCK
+    }
+
+    fn parallel(&self) -> bool {
+        true
+    }
+
+    fn same_alone(&self) -> bool {
+        false
     }
 
     fn begin(&self, out: &mut Vec<u8>) {
@@ -276,6 +302,14 @@ impl Writer for Ndjson {
         } else {
             1024
         }
+    }
+
+    fn parallel(&self) -> bool {
+        true
+    }
+
+    fn same_alone(&self) -> bool {
+        true
     }
 
     fn begin(&self, _: &mut Vec<u8>) {}

@@ -28,6 +28,8 @@ pub struct Placement<'a> {
     pub dossier_region: Option<&'a str>,
     /// The file name without `.toml`.
     pub stem: &'a str,
+    /// Whether the text read holds the examples (not when it was cut before them, to evaluate).
+    pub exemples: bool,
 }
 
 /// Reads one rule file. `None` when the file cannot even be read as a rule (syntax error, no id).
@@ -186,7 +188,11 @@ fn read(
     let versements = versements(ctx, top);
     let echeances = echeances(ctx, top);
     let sources = sources(ctx, top);
-    let exemples = super::exemples::exemples(ctx, top, refs);
+    let exemples = if place.exemples {
+        super::exemples::exemples(ctx, top, refs)
+    } else {
+        Vec::new()
+    };
     let engagements = top.strings(ctx, "engagements");
     let cumul = top.strings(ctx, "cumul");
     let a_retenir = top.strings(ctx, "a_retenir");

@@ -78,6 +78,7 @@ fn placement(rel: &str) -> Placement<'_> {
         categorie,
         dossier_region,
         stem,
+        exemples: true,
     }
 }
 
@@ -98,6 +99,20 @@ pub fn embedded_sources() -> Vec<SourceFile> {
 #[must_use]
 pub fn embedded() -> Loaded {
     from_sources(embedded_sources())
+}
+
+/// The embedded rule set for evaluating profiles: each aid's file read up to its trailing examples
+/// (`embedded::EXAMPLES_AT`), which only `validate` runs; a test checks that this is `embedded()`
+/// less the examples, with the same diagnostics (none).
+#[must_use]
+pub fn embedded_for_evaluation() -> Loaded {
+    load(embedded_sources(), &|rel| {
+        embedded::FILES
+            .iter()
+            .zip(embedded::EXAMPLES_AT)
+            .find(|((r, _), _)| *r == rel)
+            .map(|(_, at)| *at)
+    })
 }
 
 /// Reads reference data and shared conditions from `files`, or from the embedded rules when `files`
@@ -175,16 +190,28 @@ pub(crate) fn fingerprint(sources: &[SourceText], referentiel_integre: bool) -> 
 /// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
 /// their problems are in the diagnostics.
 #[must_use]
-pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
+pub fn from_sources(files: Vec<SourceFile>) -> Loaded {
+    load(files, &|_| None)
+}
+
+/// `from_sources`, each aid's file read up to the byte that `read_up_to` gives for its path, if any.
+fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) -> Loaded {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = Vec::new();
     let (refs, shared) = referentiel(&files, &mut diagnostics);
     let mut aides = Vec::new();
     let mut compiled = Vec::new();
     for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
-        let place = placement(&f.rel);
+        let mut place = placement(&f.rel);
         let mut ctx = Ctx::new(&f.name);
-        let aide = compile::aide(&mut ctx, &f.text, &refs, &shared, &place);
+        let text = match read_up_to(&f.rel).and_then(|at| f.text.get(..at)) {
+            Some(head) => {
+                place.exemples = false;
+                head
+            }
+            None => &f.text,
+        };
+        let aide = compile::aide(&mut ctx, text, &refs, &shared, &place);
         let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
         compiled.push((aide, ctx.diags, stem_matches));
     }
@@ -245,5 +272,33 @@ pub fn from_sources(mut files: Vec<SourceFile>) -> Loaded {
             empreinte: std::sync::OnceLock::new(),
         },
         diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Evaluating reads the embedded aids up to their examples: the same aids, field for field, as
+    /// the whole files give once their examples are set aside, and no diagnostic either way (the
+    /// reference data is read whole both ways).
+    #[test]
+    fn the_rules_for_evaluation_are_the_embedded_rules_less_their_examples() {
+        let whole = super::embedded();
+        let lean = super::embedded_for_evaluation();
+        assert!(whole.diagnostics.is_empty(), "{:?}", whole.diagnostics);
+        assert!(lean.diagnostics.is_empty(), "{:?}", lean.diagnostics);
+        assert_eq!(
+            whole.rules.empreinte(),
+            lean.rules.empreinte(),
+            "the sources are kept whole"
+        );
+        assert_eq!(whole.rules.aides.len(), lean.rules.aides.len());
+        let mut cut = 0;
+        for (mut w, l) in whole.rules.aides.into_iter().zip(&lean.rules.aides) {
+            assert!(l.exemples.is_empty(), "{}", l.id);
+            cut += usize::from(!w.exemples.is_empty());
+            w.exemples.clear();
+            assert_eq!(format!("{w:?}"), format!("{l:?}"), "{}", l.id);
+        }
+        assert!(cut > 10, "the examples of most aids are set aside ({cut})");
     }
 }
