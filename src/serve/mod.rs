@@ -8,6 +8,7 @@
 // The shell of the server: sockets, signals, the clock and stderr are its job (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+mod answer;
 mod api;
 mod body;
 mod openapi;
