@@ -14,6 +14,9 @@ pub enum Error {
     /// A profile, an input file or an argument that cannot be used (exit 1).
     #[error("{message}")]
     Input { message: String },
+    /// A lone profile longer than a profile may be (`input::MAX_ITEM_BYTES`): not read (exit 1).
+    #[error("{message}")]
+    TooLong { message: String },
     /// Reading or writing failed.
     #[error("{path} : {}", fr_io(source))]
     Io {

@@ -64,6 +64,18 @@ pub struct Problem {
     pub help: Option<String>,
     /// Line and column of a JSON syntax error (the item's place says where the item starts).
     pub at: Option<(usize, usize)>,
+    /// What kind of problem, for those who answer it differently (an HTTP status).
+    pub kind: ProblemKind,
+}
+
+/// The kinds of input problem that a caller tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProblemKind {
+    /// What the item says (its syntax, a field, its encoding).
+    #[default]
+    Content,
+    /// The item is longer than `MAX_ITEM_BYTES`: it was not read.
+    TooLong,
 }
 
 impl Problem {
@@ -73,6 +85,7 @@ impl Problem {
             message,
             help: Some(help.to_owned()),
             at: None,
+            kind: ProblemKind::Content,
         }
     }
 }
@@ -84,6 +97,7 @@ impl From<FieldError> for Problem {
             message: e.message,
             help: e.help,
             at: None,
+            kind: ProblemKind::Content,
         }
     }
 }
@@ -207,6 +221,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     message: "donné deux fois dans le même profil".into(),
                     help: Some("gardez une seule valeur pour ce champ".into()),
                     at: None,
+                    kind: ProblemKind::Content,
                 });
                 continue;
             }
@@ -427,13 +442,16 @@ fn syntax_problem(line: usize, column: usize, message: &str) -> Problem {
 }
 
 fn too_long() -> Problem {
-    Problem::whole(
-        format!(
-            "profil trop long : plus de {} Mio sans fin de ligne ou de valeur",
-            MAX_ITEM_BYTES >> 20
-        ),
-        "un profil tient sur une ligne de moins de 1 Mio ; vérifiez que le fichier est bien du JSON ou du NDJSON",
-    )
+    Problem {
+        kind: ProblemKind::TooLong,
+        ..Problem::whole(
+            format!(
+                "profil trop long : plus de {} Mio sans fin de ligne ou de valeur",
+                MAX_ITEM_BYTES >> 20
+            ),
+            "un profil tient sur une ligne de moins de 1 Mio ; vérifiez que le fichier est bien du JSON ou du NDJSON",
+        )
+    }
 }
 
 fn bad_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Problem {

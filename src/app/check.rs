@@ -491,8 +491,12 @@ impl Batch<'_, '_> {
         match std::mem::replace(&mut self.seen, Seen::Nothing) {
             Seen::One(only) => {
                 let place = only.place;
-                let p = self.ctx.profile(*only).map_err(|problem| Error::Input {
-                    message: format!("--input : {}", output::problem_text(place, &problem)),
+                let p = self.ctx.profile(*only).map_err(|problem| {
+                    let message = format!("--input : {}", output::problem_text(place, &problem));
+                    match problem.kind {
+                        crate::input::ProblemKind::TooLong => Error::TooLong { message },
+                        crate::input::ProblemKind::Content => Error::Input { message },
+                    }
                 })?;
                 self.ctx
                     .writer

@@ -4,6 +4,7 @@
 //! examples as worked cases) and its explanation for a profile (`aides explain`). The answers so far
 //! live in the URL. maud escapes every value it writes.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,18 +24,33 @@ use crate::rules::model::Aide;
 
 /// The one style sheet.
 const CSS: &str = include_str!("aides.css");
+/// The icon of the pages (browsers ask for one).
+const ICON: &str = include_str!("aides.svg");
+/// The commune completion: an enhancement, the question works the same without it.
+const COMMUNES_JS: &str = include_str!("communes.js");
 
-pub(crate) async fn css() -> Response {
-    let mut res = CSS.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+/// A file served from the binary, kept an hour by caches.
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
     res
+}
+
+pub(crate) async fn css() -> Response {
+    asset(CSS, "text/css; charset=utf-8")
+}
+
+pub(crate) async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
+}
+
+pub(crate) async fn communes_js() -> Response {
+    asset(COMMUNES_JS, "text/javascript; charset=utf-8")
 }
 
 fn page(title: &str, main: &Markup) -> Markup {
@@ -46,6 +62,7 @@ fn page(title: &str, main: &Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · aides à l'installation des médecins" }
                 link rel="stylesheet" href="/static/aides.css";
+                link rel="icon" href="/static/aides.svg" type="image/svg+xml";
             }
             body {
                 a class="evitement" href="#contenu" { "Aller au contenu" }
@@ -71,7 +88,7 @@ fn html_response(status: StatusCode, markup: &Markup) -> Response {
     res
 }
 
-fn error_page(e: &ApiError) -> Response {
+pub(crate) fn error_page(e: &ApiError) -> Response {
     let main = html! {
         h1 { "Erreur" }
         p role="alert" {
@@ -79,7 +96,7 @@ fn error_page(e: &ApiError) -> Response {
             (e.erreur)
         }
         @if let Some(a) = &e.aide { p { "Aide : " (a) } }
-        p { a href="/" { "Recommencer le questionnaire" } }
+        p { a href="/" { "Recommencer le questionnaire" } " · " a href="/aides" { "les aides" } }
     };
     html_response(e.status, &page("Erreur", &main))
 }
@@ -381,7 +398,8 @@ fn question_page(
             } @else {
                 h1 { label for="r" { (question) } }
                 @if let Some(h) = hint { p id="indice" class="indice" { (h) } }
-                input type="text" id="r" name="r" value=[typed] autocomplete="off"
+                @let communes = field == crate::profile::ids::COMMUNE;
+                input type="text" id="r" name="r" value=[typed] autocomplete="off" data-communes=[communes.then_some("")]
                     aria-describedby={ @if hint.is_some() { "indice" } @if error.is_some() { " " (error_id) } }
                     aria-invalid=[error.map(|_| "true")];
                 div class="boutons" {
@@ -392,6 +410,7 @@ fn question_page(
             @if let Some(w) = &ou { p class="indice" { "Où le savoir : " (w) } }
         }
         p { a href=(Link::new(&others, date).answer(false, false)) { "Voir la réponse maintenant" } }
+        @if field == crate::profile::ids::COMMUNE { script src="/static/communes.js" defer {} }
         (answers_so_far(&others, date, &a.profile, refs))
     };
     let status = if error.is_some() {
@@ -591,9 +610,16 @@ fn region_name<'r>(rules: &'r crate::rules::model::RuleSet, slug: Option<&'r str
 /// `GET /aides/{id}`: the aid in full and its examples; with a profile: its explanation.
 pub(crate) async fn aide(
     State(app): State<Shared>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    let Ok(Path(id)) = id else {
+        return error_page(&ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "adresse illisible : l'identifiant d'une aide s'écrit en lettres, chiffres et tirets",
+            Some("la liste des aides et de leurs adresses est sur /aides"),
+        ));
+    };
     let rules = app.rules();
     let aide = match crate::app::aide_arg(rules, &id) {
         Ok(aide) => aide,
