@@ -214,8 +214,14 @@ fn field_words(name: &str) -> &str {
 }
 
 /// `aides explain` for one aid and one profile.
-pub(crate) fn explanation(e: &Explication<'_, '_>, link: &Link<'_>) -> Markup {
+pub(crate) fn explanation(e: &Explication<'_, '_>, link: &Link<'_>, refs: &Referentiel) -> Markup {
     let a = e.aide;
+    // A value as people read it: a region by its name, the rest as the explanation writes it.
+    let value =
+        |k: &str, v: &serde_json::Value| match (k, v.as_str().and_then(|r| refs.region_id(r))) {
+            ("region", Some(id)) => refs.region(id).nom.clone(),
+            _ => explain::shown(v),
+        };
     html! {
         p class="tete" { (mark(a.statut)) (explain::head_text(e)) }
         section aria-labelledby="conditions" {
@@ -237,7 +243,7 @@ pub(crate) fn explanation(e: &Explication<'_, '_>, link: &Link<'_>) -> Markup {
                                                 " · " a href=(link.ask(f)) { "répondre" span class="invisible" { " : " (f.def().question) } }
                                             }
                                         } @else {
-                                            (explain::shown(v))
+                                            (value(k, v))
                                         }
                                     }
                                 }

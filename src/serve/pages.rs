@@ -645,7 +645,7 @@ pub(crate) async fn aide(
     let link = Link::new(&a.q.fields, a.date_text.as_deref());
     let main = html! {
         h1 { (aide.nom) " : pour ce profil" }
-        (answer::explanation(&explication, &link))
+        (answer::explanation(&explication, &link, &rules.refs))
         p class="ecran" { a href=(link.answer(false, false)) { "Toutes les aides pour ce profil" } " · " a href={"/aides/" (aide.id)} { "L'aide en entier" } }
     };
     private(html_response(StatusCode::OK, &page(&aide.nom, &main)))
