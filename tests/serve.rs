@@ -1192,7 +1192,7 @@ fn the_answer_page_is_html_built_from_the_report_with_links_for_the_flags() {
     assert!(all.contains("Sans les aides non éligibles</a>"));
     let detail = plain(&get(&s.url(&format!("/reponse?{LOIRET_GP_QUERY}&detail=oui"))).text());
     assert!(
-        detail.contains("<span class=\"etat\">[vrai]</span> Exercice libéral"),
+        detail.contains("<span class=\"invisible\">vrai : </span>Exercice libéral"),
         "{detail}"
     );
     no_cli_words(before_command(&detail));

@@ -41,6 +41,16 @@ fn mark(statut: Statut) -> Markup {
     }
 }
 
+/// The mark of a condition's result, with the result in words for those who do not see it.
+fn tri_mark(t: Tri) -> Markup {
+    let statut = match t {
+        Tri::Vrai => Statut::Eligible,
+        Tri::Faux => Statut::NonEligible,
+        Tri::Inconnu => Statut::AConfirmer,
+    };
+    html! { (mark(statut)) span class="invisible" { (t.as_str()) " : " } }
+}
+
 /// One aid: its name (a link to its explanation for this profile), the line under it, its payments,
 /// what to read, and with `detail` its conditions and notes.
 fn aid(a: &AideRapport<'_>, r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> Markup {
@@ -61,7 +71,7 @@ fn aid(a: &AideRapport<'_>, r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> M
             @if shown.detail {
                 ul class="conditions" {
                     @for c in &a.conditions {
-                        li { span class="etat" { "[" (c.resultat.as_str()) "]" } " " (words::condition_text(c)) }
+                        li { (tri_mark(c.resultat)) (words::condition_text(c)) }
                     }
                 }
                 @if !a.notes.is_empty() {
@@ -146,10 +156,11 @@ pub(crate) fn answer(r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> Markup {
                     @for p in &r.pistes {
                         li {
                             (p.libelle)
-                            @if p.statut == Statut::AConfirmer && !p.manquants.is_empty() {
+                            // What would decide it, for an aid still open (a closed one asks nothing).
+                            @if p.statut == Statut::AConfirmer && p.motif.is_none() && !p.manquants.is_empty() {
                                 " " span class="ecran" {
                                     "À préciser : "
-                                    @for (i, m) in p.manquants.iter().enumerate() {
+                                    @for (i, m) in p.manquants.iter().take(QUESTIONS).enumerate() {
                                         @if i > 0 { " · " }
                                         (ask(m, link))
                                     }
@@ -229,9 +240,8 @@ pub(crate) fn explanation(e: &Explication<'_, '_>, link: &Link<'_>, refs: &Refer
             ul class="conditions" {
                 @for c in &a.conditions {
                     li {
-                        (mark(match c.resultat { Tri::Vrai => Statut::Eligible, Tri::Faux => Statut::NonEligible, Tri::Inconnu => Statut::AConfirmer }))
+                        (tri_mark(c.resultat))
                         (c.libelle)
-                        span class="invisible" { " : " (c.resultat.as_str()) }
                         @if !c.valeurs.0.is_empty() {
                             ul class="lu" {
                                 @for (k, v) in &c.valeurs.0 {

@@ -241,6 +241,7 @@ async function pages(base, answerUrl) {
       if (viewport.width === 1280) {
         await page.goto(answerUrl);
         await page.emulateMedia({ media: 'print' });
+        await page.screenshot({ path: join(SHOTS, 'reponse-print.png'), fullPage: true });
         await axeCheck(page, 'reponse (print)');
         const printed = await page.evaluate(() => ({
           profile: getComputedStyle(document.querySelector('#deja').closest('section')).display,
