@@ -444,8 +444,10 @@ fn answers_so_far(
                         li {
                             (f.def().question) " "
                             strong { (label(*f)) }
-                            " · "
-                            a class="ecran" href=(link.ask(*f)) { "changer" span class="invisible" { " : " (f.def().question) } }
+                            span class="ecran" {
+                                " · "
+                                a href=(link.ask(*f)) { "changer" span class="invisible" { " : " (f.def().question) } }
+                            }
                         }
                     }
                 }
