@@ -478,6 +478,7 @@ pub fn step_deadline(s: &crate::report::Etape<'_>, r: &Rapport<'_>) -> Option<St
 }
 
 /// An organisation with its article, then every way to reach it.
+#[must_use]
 pub fn contact(c: &crate::referentiel::Contact<'_>) -> String {
     let ways: Vec<&str> = [c.email, c.telephone, c.adresse, c.url]
         .into_iter()

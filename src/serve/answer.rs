@@ -86,9 +86,62 @@ fn aid(a: &AideRapport<'_>, r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> M
 
 /// A field's question as a link that asks it, or its words when no question asks it.
 fn ask(field: &str, link: &Link<'_>) -> Markup {
-    match profile::field_id(field).filter(|f| !f.def().question.is_empty()) {
-        Some(f) => html! { a href=(link.ask(f)) { (f.def().question) } },
-        None => html! { (field) },
+    if let Some(f) = profile::field_id(field).filter(|f| !f.def().question.is_empty()) {
+        html! { a href=(link.ask(f)) { (f.def().question) } }
+    } else {
+        html! { (field) }
+    }
+}
+
+/// « Que faire maintenant »: one step per organisation, with its mailto link.
+fn steps(r: &Rapport<'_>) -> Markup {
+    html! {
+        @if !r.a_faire.is_empty() {
+            section aria-labelledby="a-faire" {
+                h2 id="a-faire" { "Que faire maintenant" }
+                ol class="etapes" {
+                    @for s in &r.a_faire {
+                        li {
+                            p { (words::step_verb(s)) " " (linked(&words::contact(&s.contact))) }
+                            @if let [one] = s.noms.as_slice() {
+                                p { "pour : " (one) }
+                            } @else {
+                                p { "pour :" }
+                                ul { @for n in &s.noms { li { (n) } } }
+                            }
+                            @if let Some(when) = words::step_deadline(s, r) { p { (when) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What remains to ask, each a link to the page that asks it.
+fn questions(r: &Rapport<'_>, link: &Link<'_>) -> Markup {
+    html! {
+        @if !r.questions.is_empty() {
+            section aria-labelledby="a-preciser" class="questions" {
+                h2 id="a-preciser" { "À préciser" }
+                ul {
+                    @for q in r.questions.iter().take(QUESTIONS) {
+                        li {
+                            @match q.champ {
+                                Some(c) => (ask(c, link)),
+                                None => (q.question),
+                            }
+                            @if let Some(w) = &q.ou_trouver {
+                                br; span class="indice" { "Où le savoir : " (linked(w)) }
+                            }
+                        }
+                    }
+                }
+                @if r.questions.len() > QUESTIONS {
+                    p { a href=(link.questionnaire()) { "Les " (r.questions.len() - QUESTIONS) " autres questions, une à une" } }
+                }
+            }
+        }
     }
 }
 
@@ -130,25 +183,7 @@ pub(crate) fn answer(r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> Markup {
         @if let Some(text) = words::waiting_text(r, "indiquez le département de votre cabinet") {
             p { (text) " " a href=(link.ask(profile::ids::DEPARTEMENT)) { "Indiquer le département" } }
         }
-        @if !r.a_faire.is_empty() {
-            section aria-labelledby="a-faire" {
-                h2 id="a-faire" { "Que faire maintenant" }
-                ol class="etapes" {
-                    @for s in &r.a_faire {
-                        li {
-                            p { (words::step_verb(s)) " " (linked(&words::contact(&s.contact))) }
-                            @if let [one] = s.noms.as_slice() {
-                                p { "pour : " (one) }
-                            } @else {
-                                p { "pour :" }
-                                ul { @for n in &s.noms { li { (n) } } }
-                            }
-                            @if let Some(when) = words::step_deadline(s, r) { p { (when) } }
-                        }
-                    }
-                }
-            }
-        }
+        (steps(r))
         @if !r.pistes.is_empty() {
             section aria-labelledby="pistes" {
                 h2 id="pistes" { "Pistes" }
@@ -171,27 +206,7 @@ pub(crate) fn answer(r: &Rapport<'_>, link: &Link<'_>, shown: Shown) -> Markup {
                 }
             }
         }
-        @if !r.questions.is_empty() {
-            section aria-labelledby="a-preciser" class="questions" {
-                h2 id="a-preciser" { "À préciser" }
-                ul {
-                    @for q in r.questions.iter().take(QUESTIONS) {
-                        li {
-                            @match q.champ {
-                                Some(c) => (ask(c, link)),
-                                None => (q.question),
-                            }
-                            @if let Some(w) = &q.ou_trouver {
-                                br; span class="indice" { "Où le savoir : " (linked(w)) }
-                            }
-                        }
-                    }
-                }
-                @if r.questions.len() > QUESTIONS {
-                    p { a href=(link.questionnaire()) { "Les " (r.questions.len() - QUESTIONS) " autres questions, une à une" } }
-                }
-            }
-        }
+        (questions(r, link))
         @if shown.all && !refused.is_empty() {
             section aria-labelledby="non-eligibles" {
                 h2 id="non-eligibles" { "Non éligibles" }

@@ -147,15 +147,15 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 async fn not_found(req: Request) -> Response {
-    if !for_browser(req.uri().path()) {
+    if for_browser(req.uri().path()) {
+        pages::not_found()
+    } else {
         api::ApiError::new(
             StatusCode::NOT_FOUND,
             "adresse inconnue de l'API",
             Some("les adresses de l'API sont décrites par /api/openapi.json"),
         )
         .into_response()
-    } else {
-        pages::not_found()
     }
 }
 

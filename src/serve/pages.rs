@@ -304,6 +304,22 @@ pub(crate) async fn questionnaire(State(app): State<Shared>, RawQuery(raw): RawQ
     }
 }
 
+/// What the first page says before its question: the guide's intro, that nothing is stored, and when
+/// the rules were checked.
+fn intro(app: &Shared, date: NaiveDate) -> Markup {
+    let verifiees = app.rules().verifiees_le().map(crate::fr::date);
+    html! {
+        section class="intro" aria-label="Présentation" {
+            p { strong { (questionnaire::intro(date)) } }
+            p { "Chaque question accepte « " (questionnaire::INCONNU) " », et la réponse s'affiche dès que plus rien ne la changerait. "
+                "Rien n'est enregistré : vos réponses restent dans l'adresse de la page, que vous pouvez garder ou partager." }
+            @if let Some(v) = &verifiees {
+                p class="indice" { "Règles vérifiées contre leurs sources le " (v) " · " a href="/aides" { "les aides de la base" } }
+            }
+        }
+    }
+}
+
 /// One question, with the answers so far kept in hidden fields.
 fn question_page(
     app: &Shared,
@@ -342,18 +358,8 @@ fn question_page(
     };
     let hint = questionnaire::hint(field);
     let error_id = "erreur-reponse";
-    let verifiees = app.rules().verifiees_le().map(crate::fr::date);
     let main = html! {
-        @if others.is_empty() {
-            section class="intro" aria-label="Présentation" {
-                p { strong { (questionnaire::intro(a.date)) } }
-                p { "Chaque question accepte « " (questionnaire::INCONNU) " », et la réponse s'affiche dès que plus rien ne la changerait. "
-                    "Rien n'est enregistré : vos réponses restent dans l'adresse de la page, que vous pouvez garder ou partager." }
-                @if let Some(v) = &verifiees {
-                    p class="indice" { "Règles vérifiées contre leurs sources le " (v) " · " a href="/aides" { "les aides de la base" } }
-                }
-            }
-        }
+        @if others.is_empty() { (intro(app, a.date)) }
         p class="etape" { "Question " (n) @if left == 0 { ", la dernière" } @else { ", encore " (left) " au plus" } }
         form method="get" action="/" {
             @for (f, v) in &others {
@@ -537,7 +543,7 @@ pub(crate) async fn reponse(State(app): State<Shared>, RawQuery(raw): RawQuery) 
     let date = a.date_text.as_deref();
     let rapport = report::evaluate(app.rules(), &a.profile, a.date);
     let link = Link::new(&a.q.fields, date);
-    let line = questionnaire::command_line(&a.profile, a.date, refs);
+    let command = questionnaire::command_line(&a.profile, a.date, refs);
     let json_query = {
         let mut fields = profile_fields(&a.profile, refs);
         fields.retain(|(f, _)| a.q.fields.iter().any(|(g, _)| g == f));
@@ -557,7 +563,7 @@ pub(crate) async fn reponse(State(app): State<Shared>, RawQuery(raw): RawQuery) 
         section aria-labelledby="commande" class="ecran" {
             h2 id="commande" { "La même réponse ailleurs" }
             p { "En ligne de commande :" }
-            pre { code { (line) } }
+            pre { code { (command) } }
             p { a href={"/api/check?" (json_query)} { "La réponse en JSON" } " (pour un logiciel)" }
         }
     };
