@@ -69,7 +69,7 @@ fn letters_apart(a: &Letters, b: &Letters) -> usize {
 }
 
 /// The key a commune is looked up by: `fr::cle`, with « St » and « Ste » as « Saint » and « Sainte ».
-fn key(name: &str) -> String {
+pub(crate) fn key(name: &str) -> String {
     let k = cle(name);
     if !k.split('-').any(|w| w == "st" || w == "ste") {
         return k;

@@ -116,6 +116,15 @@ pub enum Reponse {
 /// What « je ne sais pas » is offered as.
 pub const INCONNU: &str = "je ne sais pas";
 
+/// What the questionnaire is: its first sentence, at the reference date.
+#[must_use]
+pub fn intro(date: NaiveDate) -> String {
+    format!(
+        "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au {}).",
+        crate::fr::date(date)
+    )
+}
+
 /// The answers offered for a field, as the physician reads them (typing one, or choosing it with the
 /// arrow keys, answers the question).
 #[must_use]

@@ -1085,3 +1085,301 @@ fn a_large_batch_streams_in_order_in_flat_memory() {
         "memory stays flat: peak {before} kB → {after} kB for {bytes} bytes answered"
     );
 }
+
+/// The Loiret GP's answers as the page's query keeps them.
+const LOIRET_GP_QUERY: &str = "departement=45&zone=ZIP&secteur=1&exercice=liberal&specialite=medecine-generale&projet=installation&primo_installation=oui&aide_installation_10_ans=non&date_installation=2026-03-02";
+
+/// A page's text with its no-break spaces as spaces.
+fn plain(html: &str) -> String {
+    html.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// Asserts that a page speaks no command line: no flag the CLI's text names, no « lu : » (the
+/// rule texts' own notes may name a flag).
+fn no_cli_words(html: &str) {
+    for word in [
+        "--all",
+        "--detail",
+        "--exercice",
+        "--projet",
+        "--zone",
+        "--departement",
+        "--format",
+        "aides explain",
+        "aides guide",
+        "lu : ",
+        "<pre",
+    ] {
+        assert!(!html.contains(word), "« {word} » on the page: {html}");
+    }
+}
+
+/// What the page says before its « same answer elsewhere » section (the command line has flags).
+fn before_command(html: &str) -> &str {
+    html.split("id=\"commande\"").next().unwrap_or(html)
+}
+
+#[test]
+fn the_answer_page_is_html_built_from_the_report_with_links_for_the_flags() {
+    let s = Server::start(&["--date", "02/03/2026"]);
+    let r = get(&s.url(&format!("/reponse?{LOIRET_GP_QUERY}")));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(
+        r.header("cache-control"),
+        "no-store",
+        "answers carry a profile"
+    );
+    let html = plain(&r.text());
+    let answer = before_command(&html);
+    no_cli_words(answer);
+    // The eligible aids, as a list with headings, the 10 000 € and the total.
+    let eligibles = answer
+        .split("<h2 id=\"eligibles\">Vos aides éligibles</h2>")
+        .nth(1)
+        .expect("a section of eligible aids");
+    let eligibles = eligibles.split("</section>").next().unwrap_or_default();
+    assert!(
+        eligibles.contains("<li class=\"aide\"><h3>")
+            && eligibles.contains(
+                "Aide à la primo-installation en zone d'intervention prioritaire (ZIP)</a>"
+            )
+            && eligibles.contains("<p>10 000 € · CPAM</p>")
+            && eligibles.contains("<p class=\"total\">Total : 10 000 € en versements uniques"),
+        "{eligibles}"
+    );
+    // « Que faire maintenant »: a numbered step with the CPAM du Loiret's address as a mailto link.
+    let steps = answer
+        .split("<h2 id=\"a-faire\">Que faire maintenant</h2>")
+        .nth(1)
+        .expect("the steps");
+    assert!(
+        steps.starts_with(&format!(
+            "<ol class=\"etapes\"><li><p>Contactez la CPAM du Loiret : <a href=\"mailto:{EMAIL}\">{EMAIL}</a>"
+        )),
+        "{steps}"
+    );
+    // An aid's name leads to its explanation for this profile; --all and --detail are links.
+    assert!(answer.contains(&format!(
+        "<a href=\"/aides/primo-installation-zip?{}\">",
+        LOIRET_GP_QUERY.replace('&', "&amp;")
+    )));
+    let q = LOIRET_GP_QUERY.replace('&', "&amp;");
+    assert!(
+        answer.contains(&format!(
+            "<a href=\"/reponse?{q}&amp;all=oui\">voir aussi les aides non éligibles</a>"
+        )),
+        "{answer}"
+    );
+    assert!(answer.contains(&format!(
+        "<a href=\"/reponse?{q}&amp;detail=oui\">détail</a>"
+    )));
+    // « Vos réponses » with a « changer » link per answer, and no stray `?&`.
+    assert!(html.contains("<h2 id=\"deja\">Vos réponses</h2>"));
+    assert!(
+        html.contains(&format!("href=\"/?{q}&amp;q=zone\"")),
+        "{html}"
+    );
+    assert!(!html.contains("?&amp;") && !html.contains("?&"), "{html}");
+
+    // all=oui lists the aids not eligible, with the condition not met; detail=oui every condition.
+    let all = plain(&get(&s.url(&format!("/reponse?{LOIRET_GP_QUERY}&all=oui"))).text());
+    let refused = all
+        .split("<h2 id=\"non-eligibles\">Non éligibles</h2>")
+        .nth(1)
+        .expect("the aids not eligible");
+    assert!(refused.contains("<p>non rempli : "), "{refused}");
+    assert!(all.contains("Sans les aides non éligibles</a>"));
+    let detail = plain(&get(&s.url(&format!("/reponse?{LOIRET_GP_QUERY}&detail=oui"))).text());
+    assert!(
+        detail.contains("<span class=\"invisible\">vrai : </span>Exercice libéral"),
+        "{detail}"
+    );
+    no_cli_words(before_command(&detail));
+    // An unknown parameter or a bad switch: a French page, 400.
+    for (query, said) in [
+        ("tout=oui", "paramètre « tout » inconnu"),
+        ("all=peut-etre", "valeur « peut-etre » invalide pour all"),
+    ] {
+        let r = get(&s.url(&format!("/reponse?zone=ZIP&{query}")));
+        assert_eq!(r.status, 400, "{query}");
+        assert_eq!(r.header("content-type"), "text/html; charset=utf-8");
+        assert!(r.text().contains(said), "{query}: {}", r.text());
+    }
+}
+
+#[test]
+fn what_remains_to_ask_links_to_the_question_and_the_explanation_has_no_cli_words() {
+    let s = Server::start(&["--date", "02/03/2026"]);
+    let html = plain(&get(&s.url("/reponse?departement=45")).text());
+    let ask = html
+        .split("<h2 id=\"a-preciser\">À préciser</h2>")
+        .nth(1)
+        .expect("questions remain");
+    assert!(
+        ask.contains(
+            "<a href=\"/?departement=45&amp;q=projet\">Quel est l'objet de votre demande ?</a>"
+        ),
+        "{ask}"
+    );
+    assert!(ask.contains("autres questions, une à une</a>"), "{ask}");
+    no_cli_words(before_command(&html));
+    // Without any answer, the links begin with the question, not a stray `&`.
+    let empty = get(&s.url("/reponse")).text();
+    assert!(empty.contains("href=\"/?q=projet\""), "{empty}");
+    assert!(!empty.contains("?&"), "{empty}");
+
+    let explain = get(&s.url("/aides/primo-installation-zip?departement=45")).text();
+    assert_eq!(
+        get(&s.url("/aides/primo-installation-zip?departement=45")).header("cache-control"),
+        "no-store"
+    );
+    no_cli_words(&explain);
+    assert!(
+        explain.contains(
+            "Mode d'exercice : inconnu · <a href=\"/?departement=45&amp;q=exercice\">répondre"
+        ),
+        "{explain}"
+    );
+    let show = get(&s.url("/aides/primo-installation-zip")).text();
+    no_cli_words(&show);
+    assert!(
+        show.contains("<dt>Montant</dt><dd>10\u{a0}000\u{a0}€</dd>")
+            || plain(&show).contains("<dt>Montant</dt><dd>10 000 €</dd>"),
+        "{show}"
+    );
+    assert!(show.contains("<h2 id=\"sources\">Sources</h2>"));
+}
+
+#[test]
+fn the_home_page_introduces_the_tool_and_the_catalogue_names_regions() {
+    let s = Server::start(&["--date", "02/03/2026"]);
+    let home = get(&s.url("/"));
+    let html = home.text();
+    let intro = html.find("class=\"intro\"").expect("an introduction");
+    let question = html.find("<h1>").expect("a question");
+    assert!(
+        intro < question,
+        "the intro comes before the first question"
+    );
+    assert!(html.contains(
+        "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au 02/03/2026)."
+    ));
+    assert!(html.contains("Rien n'est enregistré"));
+    assert!(html.contains("Règles vérifiées contre leurs sources le "));
+    // The intro is for the first page only.
+    let second = get(&s.url("/?projet=installation"));
+    assert!(!second.text().contains("class=\"intro\""));
+    assert_eq!(second.header("cache-control"), "no-store");
+
+    let catalogue = get(&s.url("/aides")).text();
+    assert!(catalogue.contains("<td data-titre=\"Région\">Hauts-de-France</td>"));
+    assert!(!catalogue.contains(">hauts-de-france<") && !catalogue.contains(">occitanie<"));
+
+    // The icon browsers ask for, and the commune completion on the commune question only.
+    let icon = get(&s.url("/favicon.ico"));
+    assert_eq!(
+        (icon.status, icon.header("content-type")),
+        (200, "image/svg+xml")
+    );
+    let js = get(&s.url("/static/communes.js"));
+    assert_eq!(js.status, 200);
+    assert!(js.text().contains("/api/communes?q="));
+    let commune = get(&s.url("/?q=commune")).text();
+    assert!(commune.contains("<script src=\"/static/communes.js\" defer></script>"));
+    assert!(commune.contains("data-communes"));
+    assert!(
+        !html.contains("<script"),
+        "no script on the other questions"
+    );
+}
+
+#[test]
+fn browser_routes_answer_french_html_errors_and_the_api_json() {
+    let s = Server::start(&["--date", "02/03/2026"]);
+    let long = "a".repeat(10 * 1024);
+    let html = |r: &Got, status: u16, said: &str| {
+        assert_eq!(r.status, status, "{}", r.text());
+        assert_eq!(r.header("content-type"), "text/html; charset=utf-8");
+        let text = r.text();
+        assert!(
+            text.contains("<html lang=\"fr\">") && text.contains(said),
+            "{text}"
+        );
+        assert!(text.contains("<a href=\"/\">"), "a link back: {text}");
+    };
+    let json = |r: &Got, status: u16| {
+        assert_eq!(r.status, status, "{}", r.text());
+        assert_eq!(r.header("content-type"), "application/json");
+        assert!(r.json()["erreur"].is_string());
+    };
+    html(&get(&s.url("/nulle-part")), 404, "Page introuvable");
+    json(&get(&s.url("/api/nulle-part")), 404);
+    html(
+        &get(&s.url(&format!("/reponse?zone={long}"))),
+        414,
+        "adresse trop longue",
+    );
+    json(&get(&s.url(&format!("/api/check?zone={long}"))), 414);
+    html(&get(&s.url("/reponse?zone=ZOP")), 400, "zone");
+    json(&get(&s.url("/api/check?zone=ZOP")), 400);
+    html(&get(&s.url("/aides/%FF")), 400, "adresse illisible");
+    json(&get(&s.url("/api/aides/%FF")), 400);
+    html(
+        &post(&s.url("/reponse"), "text/plain", b"x"),
+        405,
+        "méthode POST non acceptée ici",
+    );
+    json(&post(&s.url("/api/aides"), "text/plain", b"x"), 405);
+    html(
+        &get(&s.url("/aides/primo-installation")),
+        404,
+        "primo-installation",
+    );
+}
+
+#[test]
+fn communes_rank_the_exact_name_then_the_names_then_the_codes() {
+    let s = Server::start(&[]);
+    let names = |q: &str| -> Vec<String> {
+        get(&s.url(&format!("/api/communes?q={q}")))
+            .json()
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({})",
+                    c["nom"].as_str().unwrap_or(""),
+                    c["departement"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let orl = names("orl");
+    assert_eq!(
+        orl.first().map(String::as_str),
+        Some("Orléans (45)"),
+        "{orl:?}"
+    );
+    let mut sorted = orl.clone();
+    sorted[1..].sort_by_key(|n| aides::fr::cle(n));
+    assert_eq!(orl, sorted, "then alphabetical: {orl:?}");
+    // Accents typed apart from their letter (not NFC), and « St » for « Saint », as the CLI reads them.
+    assert_eq!(
+        names("orle%CC%81ans").first().map(String::as_str),
+        Some("Orléans (45)")
+    );
+    let st = names("st%20denis");
+    assert!(
+        st.iter().take(2).all(|n| n.starts_with("Saint-Denis (")),
+        "{st:?}"
+    );
+    // A code finds its communes after the names.
+    let code = names("45000");
+    assert_eq!(
+        code.first().map(String::as_str),
+        Some("Orléans (45)"),
+        "{code:?}"
+    );
+}

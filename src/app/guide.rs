@@ -231,10 +231,7 @@ pub(super) fn run(args: &GuideArgs, shell: Shell, out: &mut dyn Write) -> Result
 /// What the questionnaire is, and how to answer.
 fn intro(out: &mut dyn Write, date: chrono::NaiveDate, width: usize) -> io::Result<()> {
     let intro = [
-        format!(
-            "Les aides à l'installation auxquelles vous avez droit, en quelques questions (au {}).",
-            crate::fr::date(date)
-        ),
+        questionnaire::intro(date),
         "Tapez la réponse puis Entrée, ou choisissez-la avec les flèches ; « ? » : je ne sais pas ; Échap : arrêter et voir la réponse.".to_owned(),
     ];
     let mut text = String::new();

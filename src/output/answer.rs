@@ -94,26 +94,11 @@ pub fn write(
         style,
     };
     head(&mut out, r)?;
-    let eligible: Vec<&AideRapport<'_>> = r
-        .aides
-        .iter()
-        .filter(|a| a.statut == Statut::Eligible)
-        .collect();
-    let mut confirm: Vec<&AideRapport<'_>> = r
-        .aides
-        .iter()
-        .filter(|a| a.statut == Statut::AConfirmer && !waits_for_region(a))
-        .filter(|a| !r.groupes.iter().any(|g| g.aides.contains(&a.id)))
-        .collect();
-    // Most relevant first: the aids the profile already meets the most conditions of.
-    confirm.sort_by_key(|a| {
-        std::cmp::Reverse(
-            a.conditions
-                .iter()
-                .filter(|c| c.resultat == crate::eval::logic::Tri::Vrai)
-                .count(),
-        )
-    });
+    let Chosen {
+        eligible,
+        confirm,
+        refused,
+    } = chosen(r);
     if eligible.is_empty() && confirm.is_empty() {
         out.title("Aucune aide éligible ou à confirmer pour ce profil.")?;
     }
@@ -126,14 +111,11 @@ pub fn write(
     }
     if !confirm.is_empty() {
         out.title("À confirmer")?;
-        // The aids a « selon » view stands for are said by it, value by value.
-        let covered = |a: &AideRapport<'_>| r.selon.iter().any(|s| s.couvertes.contains(&a.id));
-        for a in confirm.iter().filter(|a| !covered(a)) {
+        for a in confirm.iter().filter(|a| !said_by_selon(r, a)) {
             aid(&mut out, a, r, opts)?;
         }
         for s in &r.selon {
-            let values: Vec<&str> = s.valeurs.iter().map(|v| v.texte.as_str()).collect();
-            out.para(&format!("{} : {}", s.titre, values.join(" · ")), "? ", "  ")?;
+            out.para(&selon_text(s), "? ", "  ")?;
         }
     }
     if !r.groupes.is_empty() {
@@ -146,29 +128,10 @@ pub fn write(
     steps(&mut out, r)?;
     pistes(&mut out, r, opts)?;
     questions(&mut out, r, opts)?;
-    if opts.all {
-        let mut refused: Vec<&AideRapport<'_>> = r
-            .aides
-            .iter()
-            .filter(|a| a.statut == Statut::NonEligible)
-            .collect();
-        // The aids of the physician's own region (or national) first, then the nearest misses (fewest
-        // conditions failed), then the larger amounts.
-        refused.sort_by_key(|a| {
-            let elsewhere = a.region.is_some() && r.region.is_some() && a.region != r.region;
-            let failed = a
-                .conditions
-                .iter()
-                .filter(|c| c.resultat == crate::eval::logic::Tri::Faux)
-                .count();
-            let eur = a.montant.max_eur.or(a.montant.min_eur).unwrap_or(-1);
-            (elsewhere, failed, std::cmp::Reverse(eur))
-        });
-        if !refused.is_empty() {
-            out.title("Non éligibles")?;
-            for a in refused {
-                aid(&mut out, a, r, opts)?;
-            }
+    if opts.all && !refused.is_empty() {
+        out.title("Non éligibles")?;
+        for a in refused {
+            aid(&mut out, a, r, opts)?;
         }
     }
     if let Some(c) = &r.couverture {
@@ -178,7 +141,83 @@ pub fn write(
     footer(&mut out, r, opts)
 }
 
+/// The aids of an answer, in the order it lists them.
+pub struct Chosen<'a, 'r> {
+    /// Eligible, in the report's order.
+    pub eligible: Vec<&'a AideRapport<'r>>,
+    /// To confirm, most relevant first (the aids the profile already meets the most conditions of);
+    /// without those a regional line or a group stands for (those a « selon » view stands for are
+    /// here: see `said_by_selon`).
+    pub confirm: Vec<&'a AideRapport<'r>>,
+    /// Not eligible (listed with `--all`): the aids of the physician's own region (or national)
+    /// first, then the nearest misses (fewest conditions failed), then the larger amounts.
+    pub refused: Vec<&'a AideRapport<'r>>,
+}
+
+/// Sorts the report's aids as the answer lists them.
+#[must_use]
+pub fn chosen<'a, 'r>(r: &'a Rapport<'r>) -> Chosen<'a, 'r> {
+    let eligible: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::Eligible)
+        .collect();
+    let mut confirm: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::AConfirmer && !waits_for_region(a))
+        .filter(|a| !r.groupes.iter().any(|g| g.aides.contains(&a.id)))
+        .collect();
+    confirm.sort_by_key(|a| {
+        std::cmp::Reverse(
+            a.conditions
+                .iter()
+                .filter(|c| c.resultat == crate::eval::logic::Tri::Vrai)
+                .count(),
+        )
+    });
+    let mut refused: Vec<&AideRapport<'_>> = r
+        .aides
+        .iter()
+        .filter(|a| a.statut == Statut::NonEligible)
+        .collect();
+    refused.sort_by_key(|a| {
+        let elsewhere = a.region.is_some() && r.region.is_some() && a.region != r.region;
+        let failed = a
+            .conditions
+            .iter()
+            .filter(|c| c.resultat == crate::eval::logic::Tri::Faux)
+            .count();
+        let eur = a.montant.max_eur.or(a.montant.min_eur).unwrap_or(-1);
+        (elsewhere, failed, std::cmp::Reverse(eur))
+    });
+    Chosen {
+        eligible,
+        confirm,
+        refused,
+    }
+}
+
+/// Whether a « selon » view stands for the aid: it is said by it, value by value, not listed.
+#[must_use]
+pub fn said_by_selon(r: &Rapport<'_>, a: &AideRapport<'_>) -> bool {
+    r.selon.iter().any(|s| s.couvertes.contains(&a.id))
+}
+
+/// A « selon » view on one line: its title, then each value with what it brings.
+#[must_use]
+pub fn selon_text(s: &crate::report::SelonRapport<'_>) -> String {
+    let values: Vec<&str> = s.valeurs.iter().map(|v| v.texte.as_str()).collect();
+    format!("{} : {}", s.titre, values.join(" · "))
+}
+
 fn head(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+    out.para(&head_text(r), "", "  ")
+}
+
+/// The answer's first line: the reference date, the place, the profile's id.
+#[must_use]
+pub fn head_text(r: &Rapport<'_>) -> String {
     let mut head = format!("Aides à l'installation au {}", fr::date(r.date_reference));
     if let Some(lieu) = &r.lieu {
         head.push_str(&format!(" · {lieu}"));
@@ -186,7 +225,40 @@ fn head(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
     if let Some(id) = r.id {
         head = format!("Profil {} · {head}", crate::text::visible(id));
     }
-    out.para(&head, "", "  ")
+    head
+}
+
+/// The line under an aid's name: its amount and payer, or, not eligible, the condition not met.
+#[must_use]
+pub fn aid_line(a: &AideRapport<'_>) -> String {
+    match a.raison {
+        Some(raison) if a.statut == Statut::NonEligible => format!("non rempli : {raison}"),
+        _ => format!("{} · {}", a.montant.libelle, a.financeur),
+    }
+}
+
+/// The payments still to come at the reference date, each with its last day.
+#[must_use]
+pub fn payments(a: &AideRapport<'_>, r: &Rapport<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for v in &a.versements {
+        let when = a
+            .echeances
+            .iter()
+            .find(|e| e.versement && e.libelle.ends_with(v.quand));
+        let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
+            continue;
+        };
+        let amount = v.eur.map_or_else(
+            || format!("{} %", crate::fr::fmt_num(v.part_pct)),
+            euros,
+        );
+        lines.push(format!(
+            "Versement de {amount} au plus tard le {}",
+            fr::date(when.date)
+        ));
+    }
+    lines
 }
 
 /// One aid: its name, its amount and payer, its next payment, and what to read.
@@ -198,33 +270,10 @@ fn aid(
 ) -> io::Result<()> {
     let mark = out.mark(a.statut);
     out.para(&format!("{mark} {}", a.nom), "", "  ")?;
-    let mut line = format!("{} · {}", a.montant.libelle, a.financeur);
-    if a.statut == Statut::NonEligible
-        && let Some(raison) = a.raison
-    {
-        line = format!("non rempli : {raison}");
-    }
-    out.para(&line, "  ", "  ")?;
+    out.para(&aid_line(a), "  ", "  ")?;
     if a.statut != Statut::NonEligible {
-        for v in &a.versements {
-            let when = a
-                .echeances
-                .iter()
-                .find(|e| e.versement && e.libelle.ends_with(v.quand));
-            let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
-                continue;
-            };
-            let amount = v
-                .eur
-                .map_or_else(|| format!("{} %", crate::fr::fmt_num(v.part_pct)), euros);
-            out.para(
-                &format!(
-                    "Versement de {amount} au plus tard le {}",
-                    fr::date(when.date)
-                ),
-                "  ",
-                "  ",
-            )?;
+        for p in payments(a, r) {
+            out.para(&p, "  ", "  ")?;
         }
         // What to read before acting: for the aids one can act on now.
         if a.statut == Statut::Eligible || opts.detail {
@@ -239,14 +288,23 @@ fn aid(
     Ok(())
 }
 
+/// A condition with what it computed.
+#[must_use]
+pub fn condition_text(c: &crate::report::ConditionRapport<'_>) -> String {
+    match &c.detail {
+        Some(d) => format!("{} — {d}", c.libelle),
+        None => c.libelle.to_owned(),
+    }
+}
+
 /// With `--detail`: every condition with what it read, then the notes.
 fn detail(out: &mut Out<'_>, a: &AideRapport<'_>) -> io::Result<()> {
     for c in &a.conditions {
-        let mut text = format!("[{}] {}", c.resultat.as_str(), c.libelle);
-        if let Some(d) = &c.detail {
-            text.push_str(&format!(" — {d}"));
-        }
-        out.para(&text, "    ", "      ")?;
+        out.para(
+            &format!("[{}] {}", c.resultat.as_str(), condition_text(c)),
+            "    ",
+            "      ",
+        )?;
     }
     for n in a.notes {
         out.para(n, "    - ", "      ")?;
@@ -260,6 +318,13 @@ fn detail(out: &mut Out<'_>, a: &AideRapport<'_>) -> io::Result<()> {
 
 /// What the eligible aids add up to: one-off sums, monthly amounts and percentages apart.
 fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
+    writeln!(out.w)?;
+    out.para(&total_text(eligible), "", "")
+}
+
+/// The total line of the eligible aids (« Total : … »).
+#[must_use]
+pub fn total_text(eligible: &[&AideRapport<'_>]) -> String {
     let monthly: Vec<&&AideRapport<'_>> = eligible
         .iter()
         .filter(|a| {
@@ -314,7 +379,7 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
             format!("{} ({kind})", a.nom)
         })
         .collect();
-    let text = match (parts.is_empty(), what.is_empty()) {
+    match (parts.is_empty(), what.is_empty()) {
         (_, true) => format!("Total : {}.", parts.join(", ")),
         (true, false) => format!(
             "Total : aucune somme en euros à additionner ; sans montant en euros : {}.",
@@ -325,13 +390,24 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
             parts.join(", "),
             what.join(", ")
         ),
+    }
+}
+
+/// Regional aids that wait only for the region, in one line.
+fn waiting(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+    let Some(text) = waiting_text(
+        r,
+        "indiquez le département de votre cabinet (--departement)",
+    ) else {
+        return Ok(());
     };
     writeln!(out.w)?;
     out.para(&text, "", "")
 }
 
-/// Regional aids that wait only for the region, in one line.
-fn waiting(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
+/// The regional aids that wait only for the region, counted by region, and how to decide them.
+#[must_use]
+pub fn waiting_text(r: &Rapport<'_>, how: &str) -> Option<String> {
     let mut regions: Vec<(&str, usize)> = Vec::new();
     for a in r.aides.iter().filter(|a| waits_for_region(a)) {
         let name = a.region_nom.unwrap_or("?");
@@ -341,18 +417,13 @@ fn waiting(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
         }
     }
     if regions.is_empty() {
-        return Ok(());
+        return None;
     }
     let list: Vec<String> = regions.iter().map(|(n, c)| format!("{c} en {n}")).collect();
-    writeln!(out.w)?;
-    out.para(
-        &format!(
-            "La base contient aussi des aides régionales ({}) : indiquez le département de votre cabinet (--departement) pour savoir si elles vous concernent.",
-            list.join(", ")
-        ),
-        "",
-        "",
-    )
+    Some(format!(
+        "La base contient aussi des aides régionales ({}) : {how} pour savoir si elles vous concernent.",
+        list.join(", ")
+    ))
 }
 
 /// « Que faire maintenant »: the report's steps (`a_faire`), one per organisation, with the aids
@@ -365,12 +436,11 @@ fn steps(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
     for (i, s) in r.a_faire.iter().enumerate() {
         let n = format!("{}. ", i + 1);
         let pad = " ".repeat(n.chars().count());
-        let verb = if s.pour == "demander" {
-            "Contactez"
-        } else {
-            "Pour confirmer, contactez"
-        };
-        out.para(&format!("{verb} {}", contact(&s.contact)), &n, &pad)?;
+        out.para(
+            &format!("{} {}", step_verb(s), contact(&s.contact)),
+            &n,
+            &pad,
+        )?;
         if let [one] = s.noms.as_slice() {
             out.para(&format!("pour : {one}"), &pad, &pad)?;
         } else {
@@ -379,19 +449,37 @@ fn steps(out: &mut Out<'_>, r: &Rapport<'_>) -> io::Result<()> {
                 out.para(a, &format!("{pad}– "), &format!("{pad}  "))?;
             }
         }
-        if let (Some(date), Some(what)) = (s.avant_le, &s.echeance) {
-            let mut when = format!("{} : au plus tard le {}", what, fr::date(date));
-            if let Some(f) = flag(date, r.date_reference) {
-                when.push_str(&format!(" ({f})"));
-            }
+        if let Some(when) = step_deadline(s, r) {
             out.para(&when, &pad, &pad)?;
         }
     }
     Ok(())
 }
 
+/// How a step begins: to ask for the aids, or to confirm them.
+#[must_use]
+pub fn step_verb(s: &crate::report::Etape<'_>) -> &'static str {
+    if s.pour == "demander" {
+        "Contactez"
+    } else {
+        "Pour confirmer, contactez"
+    }
+}
+
+/// The date by which to act on a step, and how near it is.
+#[must_use]
+pub fn step_deadline(s: &crate::report::Etape<'_>, r: &Rapport<'_>) -> Option<String> {
+    let (date, what) = (s.avant_le?, s.echeance.as_ref()?);
+    let mut when = format!("{} : au plus tard le {}", what, fr::date(date));
+    if let Some(f) = flag(date, r.date_reference) {
+        when.push_str(&format!(" ({f})"));
+    }
+    Some(when)
+}
+
 /// An organisation with its article, then every way to reach it.
-fn contact(c: &crate::referentiel::Contact<'_>) -> String {
+#[must_use]
+pub fn contact(c: &crate::referentiel::Contact<'_>) -> String {
     let ways: Vec<&str> = [c.email, c.telephone, c.adresse, c.url]
         .into_iter()
         .flatten()

@@ -13,7 +13,8 @@ use crate::rules::model::{MontantKind, RuleSet, Statut};
 use crate::text::wrap::wrap;
 
 /// A value read by a condition, as the answer writes it.
-fn shown(v: &serde_json::Value) -> String {
+#[must_use]
+pub fn shown(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "inconnu".into(),
         serde_json::Value::Bool(b) => if *b { "oui" } else { "non" }.into(),
@@ -111,6 +112,33 @@ fn montant(
     Ok(())
 }
 
+/// A date of the aid, what falls due on it, and how near it is.
+#[must_use]
+pub fn date_text(d: &crate::eval::Echeance<'_>, date_ref: chrono::NaiveDate) -> String {
+    let mut text = format!("{} : {}", fr::date(d.date), d.libelle);
+    match flag(d.date, date_ref) {
+        Some(_) if d.versement && d.date < date_ref => text.push_str(" (passé)"),
+        Some(f) => text.push_str(&format!(" ({f})")),
+        None => {}
+    }
+    text
+}
+
+/// The explanation's second line: the date, the place, the status and the amount.
+#[must_use]
+pub fn head_text(e: &Explication<'_, '_>) -> String {
+    let a = e.aide;
+    let mut head = format!("Au {}", fr::date(e.date_reference));
+    if let Some(lieu) = e.lieu {
+        head.push_str(&format!(" · {lieu}"));
+    }
+    head.push_str(&format!(" : {}", a.statut.label()));
+    if a.statut != Statut::NonEligible {
+        head.push_str(&format!(", {}", a.montant.court()));
+    }
+    head
+}
+
 /// Writes the explanation.
 ///
 /// # Errors
@@ -127,15 +155,7 @@ pub fn write(
         |w: &mut dyn Write, text: &str, first: &str, rest: &str| para.write(w, text, first, rest);
     let a = e.aide;
     para(w, &format!("{} ({})", a.nom, a.id), "", "  ")?;
-    let mut head = format!("Au {}", fr::date(e.date_reference));
-    if let Some(lieu) = e.lieu {
-        head.push_str(&format!(" · {lieu}"));
-    }
-    head.push_str(&format!(" : {}", a.statut.label()));
-    if a.statut != Statut::NonEligible {
-        head.push_str(&format!(", {}", a.montant.court()));
-    }
-    para(w, &head, "", "  ")?;
+    para(w, &head_text(e), "", "  ")?;
 
     conditions(w, &para, a)?;
     montant(w, &para, a, profile, rules)?;
@@ -143,13 +163,7 @@ pub fn write(
     if !a.echeances.is_empty() {
         writeln!(w, "\nDates")?;
         for d in &a.echeances {
-            let mut text = format!("{} : {}", fr::date(d.date), d.libelle);
-            match flag(d.date, e.date_reference) {
-                Some(_) if d.versement && d.date < e.date_reference => text.push_str(" (passé)"),
-                Some(f) => text.push_str(&format!(" ({f})")),
-                None => {}
-            }
-            para(w, &text, "  ", "    ")?;
+            para(w, &date_text(d, e.date_reference), "  ", "    ")?;
         }
     }
 

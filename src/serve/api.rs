@@ -5,6 +5,7 @@
 //! French messages.
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -407,14 +408,14 @@ async fn stream_check(
         let _permit = permit;
         let mut writer = ChannelWriter::new(tx);
         let result = crate::app::check_batch(&app.loaded, &args, &mut reader, &mut writer);
-        writer.finish(result.map(|_| ()), reader.read);
+        writer.finish(result.map(|_| ()));
     });
     match rx.recv().await {
         Some(Out::Data(first)) => typed(body::rest_body(first, rx), content_type),
-        Some(Out::Done(Err(e), read)) => {
+        Some(Out::Done(Err(e))) => {
             match e.fault() {
                 // The one profile of the body is too long: said without its place, as a 413.
-                Some(fault) if read > MAX_ITEM_BYTES && fault.kind == error::Kind::TooLong => {
+                Some(fault) if fault.kind == error::Kind::TooLong => {
                     ApiError::bad(fault.message.clone(), None, fault.suggestion.clone())
                         .with_status(StatusCode::PAYLOAD_TOO_LARGE)
                         .into_response()
@@ -422,8 +423,19 @@ async fn stream_check(
                 _ => ApiError::from_error(&e, StatusCode::BAD_REQUEST).into_response(),
             }
         }
-        Some(Out::Done(Ok(()), _)) | None => typed(Vec::new(), content_type),
+        Some(Out::Done(Ok(()))) | None => typed(Vec::new(), content_type),
     }
+}
+
+/// The name in a route's path, or 400 when it is not UTF-8 text.
+pub(crate) fn path_text(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    p.map(|Path(t)| t).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "adresse illisible : un nom de l'adresse n'est pas du texte UTF-8",
+            Some("les adresses de l'API sont décrites par /api/openapi.json"),
+        )
+    })
 }
 
 /// The aid of a route, or 404 with the closest id.
@@ -435,12 +447,12 @@ fn aide_of<'r>(app: &'r Shared, id: &str) -> Result<&'r crate::rules::model::Aid
 /// `POST /api/explain/{id}`: `explain --format json` for the profile of the body (and the query).
 pub(crate) async fn explain(
     State(app): State<Shared>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
     req: Request,
 ) -> Response {
     let run = async {
-        let aide = aide_of(&app, &id)?;
+        let aide = aide_of(&app, &path_text(id)?)?;
         let q = Query::parse(raw.as_deref(), &["date"])?;
         let date = q.date(app.today())?;
         let flags = q.flags(&app.rules().refs)?;
@@ -516,15 +528,25 @@ pub(crate) async fn aides(State(app): State<Shared>, RawQuery(raw): RawQuery) ->
 }
 
 /// `GET /api/aides/{id}`: `show --format json`.
-pub(crate) async fn aide(State(app): State<Shared>, Path(id): Path<String>) -> Response {
-    match aide_of(&app, &id) {
+pub(crate) async fn aide(
+    State(app): State<Shared>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    match path_text(id).and_then(|id| aide_of(&app, &id)) {
         Ok(aide) => json_of(&Fiche::new(aide, &app.rules().refs)),
         Err(e) => e.into_response(),
     }
 }
 
 /// `GET /api/schema/{profil|profil-canonique|rapport|compact}`: `aides schema`.
-pub(crate) async fn schema(State(app): State<Shared>, Path(nom): Path<String>) -> Response {
+pub(crate) async fn schema(
+    State(app): State<Shared>,
+    nom: Result<Path<String>, PathRejection>,
+) -> Response {
+    let nom = match path_text(nom) {
+        Ok(nom) => nom,
+        Err(e) => return e.into_response(),
+    };
     match Schema::ALL.into_iter().find(|s| s.nom() == nom) {
         Some(s) => typed(
             crate::schema::text(s, &app.rules().refs),
@@ -552,8 +574,9 @@ struct CommuneJson {
 /// The most communes a lookup gives.
 const COMMUNES_MAX: usize = 20;
 
-/// `GET /api/communes?q=`: the communes whose name begins with `q` (case, accents and separators
-/// ignored), or whose INSEE or postal code does; the names equal to `q` first.
+/// `GET /api/communes?q=`: the communes whose name begins with `q` (read as the CLI reads a commune:
+/// case, accents, separators ignored, « St » for « Saint »), or whose INSEE or postal code does; the
+/// name equal to `q` first, then the names, then the codes.
 pub(crate) async fn communes(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     let run = || -> Result<Response, ApiError> {
         let pairs: Vec<(String, String)> =
@@ -570,19 +593,31 @@ pub(crate) async fn communes(State(app): State<Shared>, RawQuery(raw): RawQuery)
                 Some("par exemple /api/communes?q=orleans ou ?q=45000".into()),
             ));
         }
-        let key = crate::fr::cle(q);
+        let key = crate::communes::key(q);
         let all = &app.rules().refs.communes().list;
-        let exact = all.iter().filter(|c| crate::fr::cle(c.nom) == key);
-        let begins = all.iter().filter(|c| {
-            crate::fr::cle(c.nom) != key
-                && (c.code.starts_with(q)
-                    || c.postaux.iter().any(|p| p.starts_with(q))
-                    || (!key.is_empty() && crate::fr::cle(c.nom).starts_with(&key)))
-        });
-        let found: Vec<CommuneJson> = exact
-            .chain(begins)
+        // The name equal to what is typed, then the names that begin with it, then the codes that
+        // do; alphabetical within each (the referential has no population to rank by).
+        let mut ranked: Vec<(u8, String, &crate::communes::Commune)> = all
+            .iter()
+            .filter_map(|c| {
+                let name = crate::communes::key(c.nom);
+                let rank = if !key.is_empty() && name == key {
+                    0
+                } else if !key.is_empty() && name.starts_with(&key) {
+                    1
+                } else if c.code.starts_with(q) || c.postaux.iter().any(|p| p.starts_with(q)) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rank, name, c))
+            })
+            .collect();
+        ranked.sort_by(|a, b| (a.0, &a.1, a.2.code).cmp(&(b.0, &b.1, b.2.code)));
+        let found: Vec<CommuneJson> = ranked
+            .into_iter()
             .take(COMMUNES_MAX)
-            .map(|c| CommuneJson {
+            .map(|(_, _, c)| CommuneJson {
                 insee: c.code,
                 nom: c.nom,
                 departement: c.departement,

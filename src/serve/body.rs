@@ -63,7 +63,7 @@ pub(crate) async fn drain(rest: Option<BodyDataStream>, limit: usize) {
 }
 
 /// The body as a blocking reader: the head, then the rest as it arrives (each piece within
-/// `REQUEST_TIME`). Counts the bytes read.
+/// `REQUEST_TIME`).
 pub(crate) fn reader(head: Head) -> ChannelReader {
     let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(4);
     if let Some(mut rest) = head.rest {
@@ -92,14 +92,12 @@ pub(crate) fn reader(head: Head) -> ChannelReader {
     ChannelReader {
         current: Bytes::from(head.bytes),
         rx,
-        read: 0,
     }
 }
 
 pub(crate) struct ChannelReader {
     current: Bytes,
     rx: mpsc::Receiver<io::Result<Bytes>>,
-    pub(crate) read: usize,
 }
 
 impl Read for ChannelReader {
@@ -125,7 +123,6 @@ impl BufRead for ChannelReader {
 
     fn consume(&mut self, amt: usize) {
         let amt = amt.min(self.current.len());
-        self.read += amt;
         let _ = self.current.split_to(amt);
     }
 }
@@ -134,7 +131,7 @@ impl BufRead for ChannelReader {
 pub(crate) enum Out {
     Data(Bytes),
     /// The pipeline ended (`Err` when it stopped on an error), having read so many bytes.
-    Done(Result<(), crate::Error>, usize),
+    Done(Result<(), crate::Error>),
 }
 
 /// Output pieces of this size go to the response.
@@ -168,7 +165,7 @@ impl ChannelWriter {
     }
 
     /// Sends what remains, then the end.
-    pub(crate) fn finish(mut self, result: Result<(), crate::Error>, read: usize) {
+    pub(crate) fn finish(mut self, result: Result<(), crate::Error>) {
         let result = match self.send() {
             Ok(()) => result,
             Err(e) => Err(crate::Error::Io {
@@ -176,7 +173,7 @@ impl ChannelWriter {
                 source: e,
             }),
         };
-        let _ = self.tx.blocking_send(Out::Done(result, read));
+        let _ = self.tx.blocking_send(Out::Done(result));
     }
 }
 
@@ -202,8 +199,8 @@ pub(crate) fn rest_body(first: Bytes, rx: mpsc::Receiver<Out>) -> Body {
         let mut rx = rx?;
         match rx.recv().await {
             Some(Out::Data(piece)) => Some((Ok(piece), Some(rx))),
-            Some(Out::Done(Ok(()), _)) | None => None,
-            Some(Out::Done(Err(e), _)) => Some((Err(io::Error::other(e.to_string())), None)),
+            Some(Out::Done(Ok(()))) | None => None,
+            Some(Out::Done(Err(e))) => Some((Err(io::Error::other(e.to_string())), None)),
         }
     });
     Body::from_stream(first.chain(rest))

@@ -8,6 +8,7 @@
 // The shell of the server: sockets, signals, the clock and stderr are its job (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+mod answer;
 mod api;
 mod body;
 mod openapi;
@@ -118,6 +119,9 @@ pub(crate) fn router(app: Shared) -> Router {
         .route("/aides", get(pages::catalogue))
         .route("/aides/{id}", get(pages::aide))
         .route("/static/aides.css", get(pages::css))
+        .route("/static/aides.svg", get(pages::icon))
+        .route("/favicon.ico", get(pages::icon))
+        .route("/static/communes.js", get(pages::communes_js))
         .route("/api/check", post(api::check_post).get(api::check_get))
         .route("/api/explain/{id}", post(api::explain))
         .route("/api/aides", get(api::aides))
@@ -144,25 +148,48 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 async fn not_found(req: Request) -> Response {
-    if req.uri().path().starts_with("/api/") {
+    if for_browser(req.uri().path()) {
+        pages::not_found()
+    } else {
         api::ApiError::new(
             StatusCode::NOT_FOUND,
             "adresse inconnue de l'API",
             Some("les adresses de l'API sont décrites par /api/openapi.json"),
         )
         .into_response()
-    } else {
-        pages::not_found()
     }
 }
 
 async fn method_not_allowed(req: Request) -> Response {
-    api::ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        &format!("méthode {} non acceptée ici", req.method()),
-        Some("les méthodes de chaque adresse sont décrites par /api/openapi.json"),
+    let path = req.uri().path();
+    let help = if for_browser(path) {
+        "les pages s'ouvrent avec un lien ou l'adresse tapée dans le navigateur (GET)"
+    } else {
+        "les méthodes de chaque adresse sont décrites par /api/openapi.json"
+    };
+    refuse(
+        path,
+        api::ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("méthode {} non acceptée ici", req.method()),
+            Some(help),
+        ),
     )
-    .into_response()
+}
+
+/// Whether a path is a page for people (answered in HTML), not the API (answered in JSON).
+pub(crate) fn for_browser(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/") || path == "/healthz")
+}
+
+/// An error as the route's reader takes it: a French page with a way back for a browser route,
+/// `{ "erreur", … }` for the API.
+pub(crate) fn refuse(path: &str, e: api::ApiError) -> Response {
+    if for_browser(path) {
+        pages::error_page(&e)
+    } else {
+        e.into_response()
+    }
 }
 
 /// Around every request: the URI bound, the concurrency bound (503 beyond), the time bound, the
@@ -173,31 +200,41 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
     let path: String = req.uri().path().chars().take(200).collect();
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     let mut res = if uri_len > URI_BYTES {
-        api::ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "adresse trop longue",
-            Some("un profil tient en quelques centaines de caractères ; pour un lot, envoyez-le en POST à /api/check"),
+        refuse(
+            &path,
+            api::ApiError::new(
+                StatusCode::URI_TOO_LONG,
+                "adresse trop longue",
+                Some(
+                    "un profil tient en quelques centaines de caractères ; pour un lot, envoyez-le en POST à /api/check",
+                ),
+            ),
         )
-        .into_response()
     } else if let Ok(permit) = app.permits.clone().try_acquire_owned() {
         // A streamed batch takes the permit with it, so that it counts until its end.
         req.extensions_mut().insert(Permit(Arc::new(permit)));
         match tokio::time::timeout(REQUEST_TIME, next.run(req)).await {
             Ok(res) => res,
-            Err(_) => api::ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "délai de 10 secondes dépassé",
-                Some("envoyez la requête en entier, sans pause ; un lot se découpe en plusieurs requêtes"),
-            )
-            .into_response(),
+            Err(_) => refuse(
+                &path,
+                api::ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "délai de 10 secondes dépassé",
+                    Some(
+                        "envoyez la requête en entier, sans pause ; un lot se découpe en plusieurs requêtes",
+                    ),
+                ),
+            ),
         }
     } else {
-        api::ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "serveur occupé : trop de requêtes à la fois",
-            Some("réessayez dans un instant"),
+        refuse(
+            &path,
+            api::ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serveur occupé : trop de requêtes à la fois",
+                Some("réessayez dans un instant"),
+            ),
         )
-        .into_response()
     };
     let headers = res.headers_mut();
     headers.insert(

@@ -4,6 +4,7 @@
 //! examples as worked cases) and its explanation for a profile (`aides explain`). The answers so far
 //! live in the URL. maud escapes every value it writes.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,37 +12,45 @@ use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, html};
 
 use super::Shared;
+use super::answer::{self, Shown};
 use super::api::ApiError;
 use super::query::Query;
-use crate::output::check::{CheckOptions, Format};
-use crate::output::{self, Style};
 use crate::profile::{FieldId, Kind, Profile, Value};
 use crate::questionnaire::{self, Reponse};
 use crate::referentiel::Referentiel;
+use crate::report::catalogue::Fiche;
 use crate::report::{self, Explication};
 use crate::rules::model::Aide;
 
 /// The one style sheet.
 const CSS: &str = include_str!("aides.css");
+/// The icon of the pages (browsers ask for one).
+const ICON: &str = include_str!("aides.svg");
+/// The commune completion: an enhancement, the question works the same without it.
+const COMMUNES_JS: &str = include_str!("communes.js");
 
-/// Text as the CLI writes it, for a `<pre>` on a page: not wrapped by the CLI (the page wraps it to
-/// its width, at word boundaries).
-const TEXT_STYLE: Style = Style {
-    color: false,
-    width: Some(500),
-};
-
-pub(crate) async fn css() -> Response {
-    let mut res = CSS.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+/// A file served from the binary, kept an hour by caches.
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
     res
+}
+
+pub(crate) async fn css() -> Response {
+    asset(CSS, "text/css; charset=utf-8")
+}
+
+pub(crate) async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
+}
+
+pub(crate) async fn communes_js() -> Response {
+    asset(COMMUNES_JS, "text/javascript; charset=utf-8")
 }
 
 fn page(title: &str, main: &Markup) -> Markup {
@@ -53,6 +62,7 @@ fn page(title: &str, main: &Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · aides à l'installation des médecins" }
                 link rel="stylesheet" href="/static/aides.css";
+                link rel="icon" href="/static/aides.svg" type="image/svg+xml";
             }
             body {
                 a class="evitement" href="#contenu" { "Aller au contenu" }
@@ -78,7 +88,7 @@ fn html_response(status: StatusCode, markup: &Markup) -> Response {
     res
 }
 
-fn error_page(e: &ApiError) -> Response {
+pub(crate) fn error_page(e: &ApiError) -> Response {
     let main = html! {
         h1 { "Erreur" }
         p role="alert" {
@@ -86,7 +96,7 @@ fn error_page(e: &ApiError) -> Response {
             (e.erreur)
         }
         @if let Some(a) = &e.aide { p { "Aide : " (a) } }
-        p { a href="/" { "Recommencer le questionnaire" } }
+        p { a href="/" { "Recommencer le questionnaire" } " · " a href="/aides" { "les aides" } }
     };
     html_response(e.status, &page("Erreur", &main))
 }
@@ -116,6 +126,58 @@ fn value_text(field: FieldId, value: &Value, refs: &Referentiel) -> String {
             }
         }
         other => other.to_string(),
+    }
+}
+
+/// The links of a page that carries answers: each keeps the answers and the date of the URL.
+pub(crate) struct Link<'a> {
+    fields: &'a [(FieldId, Option<String>)],
+    date: Option<&'a str>,
+}
+
+impl<'a> Link<'a> {
+    pub(crate) fn new(fields: &'a [(FieldId, Option<String>)], date: Option<&'a str>) -> Self {
+        Link { fields, date }
+    }
+
+    /// `?` and the answers, the date and `extra`; nothing when all are empty.
+    fn query(&self, extra: &[(&str, &str)]) -> String {
+        let mut q = encode(self.fields, self.date);
+        let extra = serde_urlencoded::to_string(extra).unwrap_or_default();
+        if !extra.is_empty() {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str(&extra);
+        }
+        if q.is_empty() { q } else { format!("?{q}") }
+    }
+
+    /// The questionnaire page that asks `field` (its answer, if any, replaced).
+    pub(crate) fn ask(&self, field: FieldId) -> String {
+        format!("/{}", self.query(&[("q", field.name())]))
+    }
+
+    /// The questionnaire, at its next question.
+    pub(crate) fn questionnaire(&self) -> String {
+        format!("/{}", self.query(&[]))
+    }
+
+    /// The answer, with the non-eligible aids (`all`) and every condition (`detail`) or not.
+    pub(crate) fn answer(&self, all: bool, detail: bool) -> String {
+        let mut extra = Vec::new();
+        if all {
+            extra.push(("all", "oui"));
+        }
+        if detail {
+            extra.push(("detail", "oui"));
+        }
+        format!("/reponse{}", self.query(&extra))
+    }
+
+    /// The explanation of an aid for these answers.
+    pub(crate) fn explain(&self, id: &str) -> String {
+        format!("/aides/{id}{}", self.query(&[]))
     }
 }
 
@@ -214,7 +276,9 @@ pub(crate) async fn questionnaire(State(app): State<Shared>, RawQuery(raw): RawQ
                     return question_page(&app, &a, field, Some(&error), Some(&text));
                 }
             }
-            return Redirect::to(&format!("/?{}", encode(&fields, date))).into_response();
+            return private(
+                Redirect::to(&Link::new(&fields, date).questionnaire()).into_response(),
+            );
         }
         return question_page(&app, &a, field, None, None);
     }
@@ -234,7 +298,25 @@ pub(crate) async fn questionnaire(State(app): State<Shared>, RawQuery(raw): RawQ
     });
     match next {
         Some(field) => question_page(&app, &a, field, None, None),
-        None => Redirect::to(&format!("/reponse?{}", encode(&a.q.fields, date))).into_response(),
+        None => private(
+            Redirect::to(&Link::new(&a.q.fields, date).answer(false, false)).into_response(),
+        ),
+    }
+}
+
+/// What the first page says before its question: the guide's intro, that nothing is stored, and when
+/// the rules were checked.
+fn intro(app: &Shared, date: NaiveDate) -> Markup {
+    let verifiees = app.rules().verifiees_le().map(crate::fr::date);
+    html! {
+        section class="intro" aria-label="Présentation" {
+            p { strong { (questionnaire::intro(date)) } }
+            p { "Chaque question accepte « " (questionnaire::INCONNU) " », et la réponse s'affiche dès que plus rien ne la changerait. "
+                "Rien n'est enregistré : vos réponses restent dans l'adresse de la page, que vous pouvez garder ou partager." }
+            @if let Some(v) = &verifiees {
+                p class="indice" { "Règles vérifiées contre leurs sources le " (v) " · " a href="/aides" { "les aides de la base" } }
+            }
+        }
     }
 }
 
@@ -277,6 +359,7 @@ fn question_page(
     let hint = questionnaire::hint(field);
     let error_id = "erreur-reponse";
     let main = html! {
+        @if others.is_empty() { (intro(app, a.date)) }
         p class="etape" { "Question " (n) @if left == 0 { ", la dernière" } @else { ", encore " (left) " au plus" } }
         form method="get" action="/" {
             @for (f, v) in &others {
@@ -321,7 +404,8 @@ fn question_page(
             } @else {
                 h1 { label for="r" { (question) } }
                 @if let Some(h) = hint { p id="indice" class="indice" { (h) } }
-                input type="text" id="r" name="r" value=[typed] autocomplete="off"
+                @let communes = field == crate::profile::ids::COMMUNE;
+                input type="text" id="r" name="r" value=[typed] autocomplete="off" data-communes=[communes.then_some("")]
                     aria-describedby={ @if hint.is_some() { "indice" } @if error.is_some() { " " (error_id) } }
                     aria-invalid=[error.map(|_| "true")];
                 div class="boutons" {
@@ -331,7 +415,8 @@ fn question_page(
             }
             @if let Some(w) = &ou { p class="indice" { "Où le savoir : " (w) } }
         }
-        p { a href={"/reponse?" (encode(&others, date))} { "Voir la réponse maintenant" } }
+        p { a href=(Link::new(&others, date).answer(false, false)) { "Voir la réponse maintenant" } }
+        @if field == crate::profile::ids::COMMUNE { script src="/static/communes.js" defer {} }
         (answers_so_far(&others, date, &a.profile, refs))
     };
     let status = if error.is_some() {
@@ -339,7 +424,7 @@ fn question_page(
     } else {
         StatusCode::OK
     };
-    html_response(status, &page(question, &main))
+    private(html_response(status, &page(question, &main)))
 }
 
 /// The answers given, each with a link to change it.
@@ -349,6 +434,7 @@ fn answers_so_far(
     profile: &Profile,
     refs: &Referentiel,
 ) -> Markup {
+    let link = Link::new(fields, date);
     let label = |f: FieldId| {
         profile.get(f).map_or_else(
             || questionnaire::INCONNU.to_owned(),
@@ -361,12 +447,13 @@ fn answers_so_far(
                 h2 id="deja" { "Vos réponses" }
                 ul class="reponses" {
                     @for (f, _) in fields {
-                        @let rest: Vec<(FieldId, Option<String>)> = fields.iter().filter(|(g, _)| g != f).cloned().collect();
                         li {
                             (f.def().question) " "
                             strong { (label(*f)) }
-                            " · "
-                            a href={"/?" (encode(&rest, date)) "&q=" (f.name())} { "changer" span class="invisible" { " : " (f.def().question) } }
+                            span class="ecran" {
+                                " · "
+                                a href=(link.ask(*f)) { "changer" span class="invisible" { " : " (f.def().question) } }
+                            }
                         }
                     }
                 }
@@ -430,7 +517,7 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
 }
 
 /// Text for people, as the CLI writes it, with its addresses as links.
-fn linked(text: &str) -> Markup {
+pub(crate) fn linked(text: &str) -> Markup {
     html! {
         @for p in pieces(text) {
             @match p {
@@ -442,60 +529,52 @@ fn linked(text: &str) -> Markup {
     }
 }
 
-fn check_text(app: &Shared, profile: &Profile, date: NaiveDate) -> String {
-    let mut out = Vec::new();
-    let opts = CheckOptions {
-        format: Format::Table,
-        all: false,
-        detail: false,
-        date,
-        style: TEXT_STYLE,
-    };
-    let _ = output::check::writer(opts).single(&mut out, app.rules(), profile);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `GET /reponse?…`: the answer of `aides check` for the profile.
 pub(crate) async fn reponse(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let a = match asked(&app, raw.as_deref(), &[]) {
+    let a = match asked(&app, raw.as_deref(), &["all", "detail"]) {
         Ok(a) => a,
         Err(e) => return error_page(&e),
     };
+    let shown = match (a.q.switch("all"), a.q.switch("detail")) {
+        (Ok(all), Ok(detail)) => Shown { all, detail },
+        (Err(e), _) | (_, Err(e)) => return error_page(&e),
+    };
     let refs = &app.rules().refs;
     let date = a.date_text.as_deref();
-    let text = check_text(&app, &a.profile, a.date);
     let rapport = report::evaluate(app.rules(), &a.profile, a.date);
-    let asked_fields: Vec<FieldId> = a.q.fields.iter().map(|(f, _)| *f).collect();
-    let remaining = questionnaire::restantes(&rapport, &a.profile, &asked_fields);
-    let line = questionnaire::command_line(&a.profile, a.date, refs);
-    let here = encode(&a.q.fields, date);
+    let link = Link::new(&a.q.fields, date);
+    let command = questionnaire::command_line(&a.profile, a.date, refs);
     let json_query = {
         let mut fields = profile_fields(&a.profile, refs);
         fields.retain(|(f, _)| a.q.fields.iter().any(|(g, _)| g == f));
-        encode(&fields, Some(&a.date.format("%Y-%m-%d").to_string()))
+        let date = a.date.format("%Y-%m-%d").to_string();
+        let mut q = encode(&fields, Some(&date));
+        for (name, on) in [("all", shown.all), ("detail", shown.detail)] {
+            if on {
+                q.push_str(&format!("&{name}=oui"));
+            }
+        }
+        q
     };
     let main = html! {
         h1 { "Votre réponse" }
-        pre class="reponse" { (linked(&text)) }
-        @if !remaining.is_empty() {
-            section aria-labelledby="restantes" class="ecran" {
-                h2 id="restantes" { "Ce qui préciserait la réponse" }
-                ul {
-                    @for q in &remaining {
-                        li { a href={"/?" (here) "&q=" (q.champ.name())} { (q.question) } }
-                    }
-                }
-            }
-        }
+        (answer::answer(&rapport, &link, shown))
         (answers_so_far(&a.q.fields, date, &a.profile, refs))
         section aria-labelledby="commande" class="ecran" {
             h2 id="commande" { "La même réponse ailleurs" }
             p { "En ligne de commande :" }
-            pre { code { (line) } }
+            pre { code { (command) } }
             p { a href={"/api/check?" (json_query)} { "La réponse en JSON" } " (pour un logiciel)" }
         }
     };
-    html_response(StatusCode::OK, &page("Votre réponse", &main))
+    private(html_response(StatusCode::OK, &page("Votre réponse", &main)))
+}
+
+/// A page whose URL carries answers: kept by no cache.
+fn private(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 /// `GET /aides`: the catalogue.
@@ -515,7 +594,7 @@ pub(crate) async fn catalogue(State(app): State<Shared>) -> Response {
                             td data-titre="Financeur" { (i.financeur) }
                             td data-titre="Montant" { (i.montant) }
                             td data-titre="Période" { (i.periode) }
-                            td data-titre="Région" { (i.region.unwrap_or("toutes")) }
+                            td data-titre="Région" { (region_name(rules, i.region)) }
                         }
                     }
                 }
@@ -525,12 +604,30 @@ pub(crate) async fn catalogue(State(app): State<Shared>) -> Response {
     html_response(StatusCode::OK, &page("Les aides", &main))
 }
 
+/// A region's name from its slug; « toutes » for a national aid.
+fn region_name<'r>(rules: &'r crate::rules::model::RuleSet, slug: Option<&'r str>) -> &'r str {
+    match slug {
+        None => "toutes",
+        Some(s) => rules
+            .refs
+            .region_id(s)
+            .map_or(s, |id| rules.refs.region(id).nom.as_str()),
+    }
+}
+
 /// `GET /aides/{id}`: the aid in full and its examples; with a profile: its explanation.
 pub(crate) async fn aide(
     State(app): State<Shared>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    let Ok(Path(id)) = id else {
+        return error_page(&ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "adresse illisible : l'identifiant d'une aide s'écrit en lettres, chiffres et tirets",
+            Some("la liste des aides et de leurs adresses est sur /aides"),
+        ));
+    };
     let rules = app.rules();
     let aide = match crate::app::aide_arg(rules, &id) {
         Ok(aide) => aide,
@@ -545,25 +642,21 @@ pub(crate) async fn aide(
     }
     let rapport = report::evaluate(rules, &a.profile, a.date);
     let explication = Explication::new(&rapport, aide);
-    let mut out = Vec::new();
-    let _ = output::explain::write(&mut out, &explication, &a.profile, rules, TEXT_STYLE);
-    let text = String::from_utf8_lossy(&out);
+    let link = Link::new(&a.q.fields, a.date_text.as_deref());
     let main = html! {
         h1 { (aide.nom) " : pour ce profil" }
-        pre class="reponse" { (linked(&text)) }
-        p { a href={"/reponse?" (encode(&a.q.fields, a.date_text.as_deref()))} { "Toutes les aides pour ce profil" } " · " a href={"/aides/" (aide.id)} { "L'aide en entier" } }
+        (answer::explanation(&explication, &link, &rules.refs))
+        p class="ecran" { a href=(link.answer(false, false)) { "Toutes les aides pour ce profil" } " · " a href={"/aides/" (aide.id)} { "L'aide en entier" } }
     };
-    html_response(StatusCode::OK, &page(&aide.nom, &main))
+    private(html_response(StatusCode::OK, &page(&aide.nom, &main)))
 }
 
 fn show_page(app: &Shared, aide: &Aide) -> Response {
     let refs = &app.rules().refs;
-    let mut out = Vec::new();
-    let _ = output::show_text(&mut out, aide, refs, TEXT_STYLE);
-    let text = String::from_utf8_lossy(&out);
+    let fiche = Fiche::new(aide, refs);
     let main = html! {
         h1 { (aide.nom) }
-        pre class="reponse" { (linked(&text)) }
+        (answer::fiche(&fiche, aide, refs))
         @if !aide.exemples.is_empty() {
             section aria-labelledby="exemples" {
                 h2 id="exemples" { "Cas pratiques" }

@@ -105,7 +105,7 @@ async function answerByClicks(page, field) {
     }
     await page.getByRole('button', { name: 'Continuer' }).click();
   } else if (typeof want === 'string') {
-    await page.getByRole('textbox').fill(want);
+    await page.locator('input#r').fill(want);
     await page.getByRole('button', { name: 'Continuer' }).click();
   } else {
     await page.getByRole('button', { name: 'Je ne sais pas' }).click();
@@ -198,22 +198,57 @@ async function pages(base, answerUrl) {
     ['aides', `${base}/aides`],
     ['aide', `${base}/aides/primo-installation-zip`],
     ['explication', `${base}/aides/primo-installation-zip?${new URL(answerUrl).search.slice(1)}`],
+    ['reponse-tout', `${answerUrl}&all=oui`],
+    ['reponse-detail', `${answerUrl}&detail=oui`],
+    ['commune', `${base}/?q=commune`],
     ['introuvable', `${base}/nulle-part`],
+    ['valeur-refusee', `${base}/reponse?zone=ZOP`],
   ];
   for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
     const { ctx, close } = await context(true, viewport);
     try {
       const page = ctx.pages()[0] || (await ctx.newPage());
+      // Nothing refused by the CSP, no missing file (the icon included).
+      const problems = [];
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+      page.on('response', (r) => { if (r.status() === 404 && !r.url().includes('nulle-part')) problems.push(`404 ${r.url()}`); });
       for (const [name, url] of kinds) {
+        problems.length = 0;
         await page.goto(url);
+        await page.waitForLoadState('networkidle');
+        const expected = { erreur: 400, introuvable: 404, 'valeur-refusee': 400 }[name];
+        if (name === 'introuvable' || name === 'valeur-refusee') {
+          const kind = await page.evaluate(() => document.contentType);
+          if (kind !== 'text/html') fail(`${name} is ${kind}, not an HTML page`);
+          if ((await page.locator('main a[href="/"]').count()) < 1) fail(`${name} has no link back`);
+        }
+        const real = problems.filter((p) => !/status of 40[04]/.test(p) || !expected);
+        if (real.length) fail(`${name}: ${real.join('; ')}`);
         await page.screenshot({ path: join(SHOTS, `${name}-${viewport.width}x${viewport.height}.png`), fullPage: true });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
         if (overflow) fail(`${name} is wider than ${viewport.width} px`);
         if (viewport.width === 390) await axeCheck(page, name);
       }
+      if (viewport.width === 390) {
+        // The commune completion: the names /api/communes gives, offered in a datalist.
+        await page.goto(`${base}/?q=commune`);
+        await page.locator('input#r').pressSequentially('orl', { delay: 30 });
+        await page.waitForFunction(() => document.querySelectorAll('datalist option').length > 0, null, { timeout: 5000 });
+        const first = await page.locator('datalist option').first().getAttribute('value');
+        if (first !== 'Orléans (45)') fail(`the first commune offered for « orl » is ${first}`);
+        console.log('ok: commune completion offers Orléans (45) first');
+      }
       if (viewport.width === 1280) {
         await page.goto(answerUrl);
         await page.emulateMedia({ media: 'print' });
+        await page.screenshot({ path: join(SHOTS, 'reponse-print.png'), fullPage: true });
+        await axeCheck(page, 'reponse (print)');
+        const printed = await page.evaluate(() => ({
+          profile: getComputedStyle(document.querySelector('#deja').closest('section')).display,
+          font: getComputedStyle(document.querySelector('main p')).fontFamily,
+        }));
+        if (printed.profile === 'none') fail('« Vos réponses » is not printed');
+        if (/mono/i.test(printed.font)) fail(`the answer prints in ${printed.font}`);
         const pdf = join(SHOTS, 'reponse-a4.pdf');
         await page.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true });
         const count = readFileSync(pdf, 'latin1').match(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)|\/Count\s+(\d+)/);
