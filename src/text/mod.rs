@@ -25,30 +25,18 @@ pub fn is_hidden(c: char) -> bool {
         )
 }
 
-/// The first character of `text` that `is_hidden`, looked for by its encoding: a control byte, or
-/// the two or three bytes of a C1 control, U+061C or a bidi mark; the letters, accents and no-break
-/// spaces of a French text are passed over without decoding them.
+/// The first character of `text` that `is_hidden`, looked for by its first byte: every hidden
+/// character begins with a control byte or with 0xC2, 0xD8 or 0xE2, so the letters, accents and
+/// no-break spaces of a French text are passed over without decoding them.
 #[must_use]
 pub fn first_hidden(text: &str) -> Option<char> {
-    let bytes = text.as_bytes();
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
-    (0..bytes.len()).find_map(|i| {
-        let b = bytes[i];
-        // Only the encodings of hidden characters are decoded: not the no-break spaces (C2 A0) or
-        // the guillemets (C2 AB, C2 BB) of every French text.
-        let candidate = b < 0x20
-            || b == 0x7f
-            || match (b, at(i + 1)) {
-                (0xc2, 0x80..=0x9f) | (0xd8, 0x9c) => true,
-                (0xe2, 0x80) => matches!(at(i + 2), 0x8e | 0x8f | 0xa8..=0xae),
-                (0xe2, 0x81) => matches!(at(i + 2), 0xa6..=0xa9),
-                _ => false,
-            };
-        // A byte below 0x80 or a leading byte: `i` is on a character boundary.
-        candidate
-            .then(|| text[i..].chars().next())
-            .flatten()
-            .filter(|&c| is_hidden(c))
+    text.bytes().enumerate().find_map(|(i, b)| {
+        if b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2 {
+            // A byte below 0x80 or a leading byte: `i` is on a character boundary.
+            text[i..].chars().next().filter(|&c| is_hidden(c))
+        } else {
+            None
+        }
     })
 }
 
