@@ -8,6 +8,7 @@
 //! - `parse_line`: one NDJSON profile line read by `aides::input::parse_line` (into the typed profile),
 //!   next to the "just parse the JSON" baselines: into `serde_json::Value`, and into `IgnoredAny`, the
 //!   floor of any JSON reader;
+//! - `communes`: a commune found by name, and an unknown one with its suggestions (the index);
 //! - `batch`: a generated NDJSON file of `BATCH` profiles (varied, a few invalid lines) through the whole
 //!   CLI batch path (`aides::run` = `aides check --input FILE --format ndjson`, output to a sink,
 //!   rule loading included) next to the baseline that only parses each line into `serde_json::Value`.
@@ -321,6 +322,24 @@ fn bench_parse(c: &mut Criterion) {
     g.finish();
 }
 
+/// An unknown commune and its suggestions (an index by length and letters), next to a known one.
+fn bench_communes(c: &mut Criterion) {
+    let loaded = aides::rules::embedded();
+    let communes = loaded.rules.refs.communes();
+    let dep = |code: &str| format!("({code})");
+    let mut g = quick(c, "communes");
+    for (name, text) in [
+        ("known", "Orléans"),
+        ("unknown_near", "Orleanss"),
+        ("unknown_far", "Orleanz-sur-Loirre"),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(communes.find(black_box(text), None, &dep)));
+        });
+    }
+    g.finish();
+}
+
 fn bench_batch(c: &mut Criterion) {
     let loaded = aides::rules::embedded();
     let data = generate(&loaded.rules, BATCH);
@@ -372,6 +391,7 @@ criterion_group!(
     bench_rules,
     bench_evaluate,
     bench_parse,
+    bench_communes,
     bench_batch
 );
 criterion_main!(benches);
