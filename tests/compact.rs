@@ -133,15 +133,13 @@ fn the_compact_line_lists_what_the_full_report_lists() {
     let mut left_out = 0;
     let mut listed = 0;
     for (date, group) in profiles() {
-        let input: String = group
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut p = p.as_object().expect("profil").clone();
-                p.insert("id".into(), J::from(format!("p{i}")));
-                format!("{}\n", J::Object(p))
-            })
-            .collect();
+        let mut input = String::new();
+        for (i, p) in group.iter().enumerate() {
+            let mut p = p.as_object().expect("profil").clone();
+            p.insert("id".into(), J::from(format!("p{i}")));
+            input.push_str(&J::Object(p).to_string());
+            input.push('\n');
+        }
         // One profile in, one object out; more, an array (SPEC §5).
         let full = match serde_json::from_str::<J>(&check(&input, &date, &["--format", "json"]))
             .expect("JSON")
