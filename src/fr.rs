@@ -113,7 +113,7 @@ pub fn static_label(kind: &MontantKind) -> String {
     match kind {
         MontantKind::Fixe(n) => euros(*n),
         MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
-        MontantKind::SansMontant => "pas de montant en euros".into(),
+        MontantKind::SansMontant { .. } => "pas de montant en euros".into(),
         MontantKind::ParUnite {
             eur_par_unite,
             unites_max,

@@ -275,7 +275,7 @@ fn totals(out: &mut Out<'_>, eligible: &[&AideRapport<'_>]) -> io::Result<()> {
         .collect();
     let percent: Vec<&&AideRapport<'_>> = eligible
         .iter()
-        .filter(|a| matches!(a.aide.montant.kind, MontantKind::SansMontant))
+        .filter(|a| matches!(a.aide.montant.kind, MontantKind::SansMontant { .. }))
         .collect();
     let one_off: Vec<&&AideRapport<'_>> = eligible
         .iter()

@@ -246,7 +246,7 @@ pub struct MontantRapport<'r> {
     #[serde(flatten)]
     pub somme: Somme<'r>,
     #[schemars(
-        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est)."
+        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est), sauf quand sa règle dit qu'elle revient (une garantie mensuelle : mensuel)."
     )]
     pub periodicite: Option<Periodicite>,
 }
@@ -264,16 +264,10 @@ impl<'r> MontantRapport<'r> {
     #[must_use]
     pub fn new(aide: &Aide, somme: Somme<'r>) -> Self {
         use crate::rules::model::{MontantKind, Periodicite as P};
-        let periodicite = match aide.montant.kind {
-            MontantKind::SansMontant => None,
-            MontantKind::ParUnite {
-                periode: Some(P::Mois),
-                ..
-            } => Some(Periodicite::Mensuel),
-            MontantKind::ParUnite {
-                periode: Some(P::An),
-                ..
-            } => Some(Periodicite::Annuel),
+        let periodicite = match (&aide.montant.kind, aide.montant.kind.periode()) {
+            (_, Some(P::Mois)) => Some(Periodicite::Mensuel),
+            (_, Some(P::An)) => Some(Periodicite::Annuel),
+            (MontantKind::SansMontant { .. }, None) => None,
             _ => Some(Periodicite::Unique),
         };
         MontantRapport { somme, periodicite }
