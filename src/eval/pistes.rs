@@ -287,6 +287,8 @@ fn over_time(c: &Condition) -> bool {
             Node::Reference(..) => true,
             Node::All(c) | Node::Any(c) | Node::FirstKnown(c) => c.iter().any(reference),
             Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => reference(n),
+            // mutants: `&&` here is equivalent because the rule format puts the reference date only
+            // at the top of a period condition (rules/compile.rs), never inside a tree.
             Node::UnknownIf { guard, inner } => reference(guard) || reference(inner),
             Node::Leaf(_) => false,
         }
@@ -304,8 +306,10 @@ fn closed<'r>(
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Option<Piste<'r>> {
-    // A pre-filter only (mutation testing finds it equivalent): a failing condition that time cannot
-    // change stays false on every last day tried, and the verdict below would refuse the piste anyway.
+    // A pre-filter only. mutants: `&&` for `||` is equivalent because a non-eligible verdict always
+    // has a failing condition (so the test is then never true), and a failing condition that reads
+    // neither the request's date nor the reference date (`applicable_du` reads the request's date)
+    // stays false on every last day tried: the verdict below refuses the piste anyway.
     if failing.is_empty() || !failing.iter().all(|c| over_time(c)) {
         return None;
     }
@@ -328,9 +332,8 @@ fn closed<'r>(
     days.sort_unstable();
     days.dedup();
     for day in days.into_iter().rev() {
-        // Days to come are no closed window; a day before the installation could only be refused by
-        // the aid's own installation bounds, which the verdict below reads (so weakening this test is
-        // equivalent on the shipped rules: it saves evaluations).
+        // Days to come are no closed window, nor days before the installation: no request could be
+        // made for it then, whether or not the aid bounds the installation date (tests/pistes.rs).
         if day >= date_ref || installed.is_some_and(|i| day < i) {
             continue;
         }
@@ -371,8 +374,7 @@ fn request_deadlines(node: &Node, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
         Node::Not(n) | Node::IfKnown(n) | Node::AppliesFrom(_, n) => request_deadlines(n, env, out),
         Node::UnknownIf { inner, .. } => request_deadlines(inner, env, out),
         // Only the request's own deadlines: another date compared with a relative date would give a
-        // day that is no request deadline (no shipped rule has one in a time condition, so mutation
-        // testing finds this guard equivalent on them).
+        // day that is no request deadline (tests/pistes.rs).
         Node::Leaf(l) if l.field == ids::DATE_DEMANDE => {
             if let Test::Cmp(op, Operand::Rel { field, months }) = l.test
                 && let Some(base) = env.date(field)
