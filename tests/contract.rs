@@ -326,9 +326,10 @@ fn check_montant_contact_conditions(path: &str, aide: &J) {
         && matches!(montant.get(&p, "min_eur"), J::Null);
     match periodicite {
         J::Null => assert!(no_euro, "{p}.periodicite null avec un montant"),
-        J::Str(s) if ["unique", "mensuel", "annuel"].contains(&s.as_str()) => {
-            assert!(!no_euro, "{p}.periodicite sans montant");
-        }
+        // Without a euro amount, a period only where the rule says the aid recurs (a monthly
+        // guarantee); never « unique ».
+        J::Str(s) if ["mensuel", "annuel"].contains(&s.as_str()) => {}
+        J::Str(s) if s == "unique" => assert!(!no_euro, "{p}.periodicite unique sans montant"),
         other => panic!("{p}.periodicite : {other:?}"),
     }
 

@@ -178,6 +178,30 @@ fn aides_alone_on_a_terminal_starts_the_guide() {
     expect(&mut p, "Commande équivalente");
 }
 
+/// Ctrl-D is the end of input: like Échap, the questionnaire stops and answers with what was said
+/// (exit 0); only Ctrl-C leaves without an answer (tests/hostile.rs).
+#[test]
+fn ctrl_d_ends_the_input_and_answers_with_what_was_said() {
+    let mut p = guide(&["guide", "--date", "2026-12-01"]);
+    expect(&mut p, "objet de votre demande");
+    answer(&mut p, "installation");
+    expect(&mut p, "libéral ou en tant que salarié");
+    p.send("\x04").expect("Ctrl-D");
+    p.flush().expect("flush");
+    let rest = utf8(&p.exp_eof().expect("the end"));
+    assert!(rest.contains("(arrêté)"), "{rest}");
+    assert!(
+        rest.contains("Questionnaire arrêté : voici la réponse avec ce que vous avez dit."),
+        "{rest}"
+    );
+    // The answer given before Ctrl-D is kept, and the one asked when it came is not invented.
+    let command = &rest[rest.find("Commande équivalente").expect("the command")..];
+    assert!(command.contains("--projet installation"), "{command}");
+    assert!(!command.contains("--exercice"), "{command}");
+    let status = p.process_mut().wait().expect("the exit code");
+    assert!(format!("{status:?}").ends_with(", 0)"), "{status:?}");
+}
+
 #[test]
 fn a_wrong_answer_is_asked_again_and_a_question_mark_moves_on() {
     let mut p = guide(&["guide", "--date", "2026-12-01"]);

@@ -324,7 +324,8 @@ fn ask(
         Ok(text) => Ok(Some(
             read_answer(field, &text, &choices, refs).unwrap_or(Reponse::Inconnu),
         )),
-        // Échap stops and shows the answer so far; Ctrl-C stops without it (exit 130).
+        // Échap stops and shows the answer so far, and so does Ctrl-D (the end of input: the prompt
+        // reads it as Échap); Ctrl-C stops without it (exit 130).
         Err(InquireError::OperationCanceled) => Ok(None),
         Err(InquireError::OperationInterrupted) => Err(Error::Interrupted),
         Err(InquireError::IO(e)) => Err(Error::Io {

@@ -72,7 +72,7 @@ pub fn compute<'r>(m: &'r Montant, env: &Env<'_>) -> Somme<'r> {
             max_eur: Some(*n),
             libelle: Cow::Borrowed(&m.label),
         },
-        MontantKind::SansMontant => Somme {
+        MontantKind::SansMontant { .. } => Somme {
             eur: None,
             min_eur: None,
             max_eur: None,

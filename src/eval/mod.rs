@@ -138,7 +138,7 @@ pub struct Echeance<'r> {
 fn counts_in_total(aide: &Aide) -> bool {
     !matches!(
         aide.montant.kind,
-        MontantKind::SansMontant
+        MontantKind::SansMontant { .. }
             | MontantKind::ParUnite {
                 periode: Some(_),
                 ..

@@ -284,8 +284,10 @@ fn closed<'r>(
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Option<Piste<'r>> {
-    // A pre-filter only (mutation testing finds it equivalent): a failing condition that time cannot
-    // change stays false on every last day tried, and the verdict below would refuse the piste anyway.
+    // A pre-filter only. mutants: `&&` for `||` is equivalent because a non-eligible verdict always
+    // has a failing condition (so the test is then never true), and a failing condition that reads
+    // neither the request's date nor the reference date (`applicable_du` reads the request's date)
+    // stays false on every last day tried: the verdict below refuses the piste anyway.
     if failing.is_empty() || !failing.iter().all(|c| over_time(c)) {
         return None;
     }
@@ -308,9 +310,8 @@ fn closed<'r>(
     days.sort_unstable();
     days.dedup();
     for day in days.into_iter().rev() {
-        // Days to come are no closed window; a day before the installation could only be refused by
-        // the aid's own installation bounds, which the verdict below reads (so weakening this test is
-        // equivalent on the shipped rules: it saves evaluations).
+        // Days to come are no closed window, nor days before the installation: no request could be
+        // made for it then, whether or not the aid bounds the installation date (tests/pistes.rs).
         if day >= date_ref || installed.is_some_and(|i| day < i) {
             continue;
         }
@@ -343,8 +344,8 @@ fn closed<'r>(
 /// (`date_demande ≤ date_installation + 6 mois`).
 fn request_deadlines(c: &Condition, env: &Env<'_>, out: &mut Vec<NaiveDate>) {
     // Only the request's own deadlines: another date compared with a relative date would give a day
-    // that is no request deadline (no shipped rule has one in a time condition, so mutation testing
-    // finds this guard equivalent on them).
+    // that is no request deadline (no shipped rule has one in a time condition: tests/pistes.rs pins
+    // this guard on a rule set of its own).
     for leaf in c.node.leaves(Reach::Operands) {
         if leaf.field == ids::DATE_DEMANDE
             && let Some((op, field, months)) = leaf.test.relative_bound()

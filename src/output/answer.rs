@@ -338,7 +338,7 @@ pub fn total_text(eligible: &[&AideRapport<'_>]) -> String {
         .collect();
     let percent: Vec<&&AideRapport<'_>> = eligible
         .iter()
-        .filter(|a| matches!(a.aide.montant.kind, MontantKind::SansMontant))
+        .filter(|a| matches!(a.aide.montant.kind, MontantKind::SansMontant { .. }))
         .collect();
     let one_off: Vec<&&AideRapport<'_>> = eligible
         .iter()

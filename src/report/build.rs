@@ -393,16 +393,10 @@ impl<'r> MontantRapport<'r> {
     #[must_use]
     pub fn new(aide: &Aide, somme: Somme<'r>) -> Self {
         use crate::rules::model::{MontantKind, Periodicite as P};
-        let periodicite = match aide.montant.kind {
-            MontantKind::SansMontant => None,
-            MontantKind::ParUnite {
-                periode: Some(P::Mois),
-                ..
-            } => Some(Periodicite::Mensuel),
-            MontantKind::ParUnite {
-                periode: Some(P::An),
-                ..
-            } => Some(Periodicite::Annuel),
+        let periodicite = match (&aide.montant.kind, aide.montant.kind.periode()) {
+            (_, Some(P::Mois)) => Some(Periodicite::Mensuel),
+            (_, Some(P::An)) => Some(Periodicite::Annuel),
+            (MontantKind::SansMontant { .. }, None) => None,
             _ => Some(Periodicite::Unique),
         };
         MontantRapport { somme, periodicite }

@@ -235,7 +235,7 @@ pub struct MontantRapport<'r> {
     #[serde(flatten)]
     pub somme: Somme<'r>,
     #[schemars(
-        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est)."
+        description = "unique (versé une fois), mensuel ou annuel (le montant revient chaque mois ou chaque année) ; null pour une aide sans montant en euros (pourcentage, garantie de revenu : libelle dit ce qu'elle est), sauf quand sa règle dit qu'elle revient (une garantie mensuelle : mensuel)."
     )]
     pub periodicite: Option<Periodicite>,
 }

@@ -184,7 +184,7 @@ fn read(
         );
         None
     }
-    .unwrap_or_else(|| Montant::new(MontantKind::SansMontant, None));
+    .unwrap_or_else(|| Montant::new(MontantKind::SansMontant { periode: None }, None));
     let versements = versements(ctx, top);
     let echeances = echeances(ctx, top);
     let sources = sources(ctx, top);

@@ -184,7 +184,24 @@ pub enum MontantKind {
         colonne: Option<FieldId>,
         paliers: Vec<Palier>,
     },
-    SansMontant,
+    /// No euro amount (a percentage, a salary guarantee): the label says what it is, and `periode`
+    /// whether it recurs (the 400 MG guarantee is monthly).
+    SansMontant {
+        periode: Option<Periodicite>,
+    },
+}
+
+impl MontantKind {
+    /// How often the amount comes back, where the rule says it does.
+    #[must_use]
+    pub fn periode(&self) -> Option<Periodicite> {
+        match self {
+            MontantKind::ParUnite { periode, .. } | MontantKind::SansMontant { periode } => {
+                *periode
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -55,7 +55,7 @@ pub(super) const MONTANT_TYPES: [MontantTypeDef; 5] = [
     MontantTypeDef {
         kind: MontantType::SansMontant,
         name: "sans_montant",
-        help: "pas de montant en euros : libelle dit ce que c'est",
+        help: "pas de montant en euros : libelle dit ce que c'est, periode s'il revient",
     },
 ];
 
@@ -94,7 +94,9 @@ pub(super) fn montant(ctx: &mut Ctx<'_>, val: &Val<'_>, refs: &Referentiel) -> O
                     Some("libelle = \"+10 % du forfait…\"".into()),
                 );
             }
-            Some(MontantKind::SansMontant)
+            Some(MontantKind::SansMontant {
+                periode: periode(ctx, &t),
+            })
         }
     };
     t.finish(ctx);
@@ -186,7 +188,19 @@ fn par_unite(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<MontantKind> {
         .int(ctx, "unites_max")
         .and_then(|(n, span)| bounded(ctx, n, span));
     let unite = t.req_str(ctx, "unite").map(|(s, _)| s.to_owned());
-    let periode = match t.str(ctx, "periode") {
+    let periode = periode(ctx, t);
+    Some(MontantKind::ParUnite {
+        champ: champ?,
+        eur_par_unite: eur_par_unite?,
+        unites_max,
+        unite: unite?,
+        periode,
+    })
+}
+
+/// `periode = "mois"` or `"an"` for an amount that recurs; none for a one-off amount.
+fn periode(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Periodicite> {
+    match t.str(ctx, "periode") {
         None => None,
         Some(("mois", _)) => Some(Periodicite::Mois),
         Some(("an", _)) => Some(Periodicite::An),
@@ -199,14 +213,7 @@ fn par_unite(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<MontantKind> {
             );
             None
         }
-    };
-    Some(MontantKind::ParUnite {
-        champ: champ?,
-        eur_par_unite: eur_par_unite?,
-        unites_max,
-        unite: unite?,
-        periode,
-    })
+    }
 }
 
 fn number_field(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &'static str) -> Option<FieldId> {
@@ -431,7 +438,7 @@ pub fn static_label(kind: &MontantKind) -> String {
     match kind {
         MontantKind::Fixe(n) => euros(*n),
         MontantKind::Plafond(n) => format!("jusqu'à {}", euros(*n)),
-        MontantKind::SansMontant => "pas de montant en euros".into(),
+        MontantKind::SansMontant { .. } => "pas de montant en euros".into(),
         MontantKind::ParUnite {
             eur_par_unite,
             unites_max,
