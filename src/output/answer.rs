@@ -249,10 +249,9 @@ pub fn payments(a: &AideRapport<'_>, r: &Rapport<'_>) -> Vec<String> {
         let Some(when) = when.filter(|e| e.date >= r.date_reference) else {
             continue;
         };
-        let amount = v.eur.map_or_else(
-            || format!("{} %", crate::fr::fmt_num(v.part_pct)),
-            euros,
-        );
+        let amount = v
+            .eur
+            .map_or_else(|| format!("{} %", crate::fr::fmt_num(v.part_pct)), euros);
         lines.push(format!(
             "Versement de {amount} au plus tard le {}",
             fr::date(when.date)

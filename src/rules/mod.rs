@@ -15,7 +15,7 @@ use self::model::{Categorie, RuleSet, SourceText};
 use crate::condition::SharedConditions;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::referentiel::Referentiel;
-use crate::toml_read::Ctx;
+use crate::toml_read::{Ctx, Parsed};
 
 /// One rule file to load: its path relative to the rule root (`national/x.toml`), the name shown in
 /// diagnostics, and its text.
@@ -187,6 +187,19 @@ pub(crate) fn fingerprint(sources: &[SourceText], referentiel_integre: bool) -> 
         })
 }
 
+/// Where to split `texts` so that each part holds about half of their bytes.
+fn halfway(texts: &[(&SourceFile, &str, bool)]) -> usize {
+    let total: usize = texts.iter().map(|(_, t, _)| t.len()).sum();
+    let mut seen = 0;
+    texts
+        .iter()
+        .position(|(_, t, _)| {
+            seen += t.len();
+            seen * 2 >= total
+        })
+        .map_or(texts.len(), |i| i + 1)
+}
+
 /// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
 /// their problems are in the diagnostics.
 #[must_use]
@@ -198,23 +211,65 @@ pub fn from_sources(files: Vec<SourceFile>) -> Loaded {
 fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) -> Loaded {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = Vec::new();
-    let (refs, shared) = referentiel(&files, &mut diagnostics);
+    // Each aid's text, cut before its examples when `read_up_to` says where they begin (then the
+    // examples are not read).
+    let aid_texts: Vec<(&SourceFile, &str, bool)> = files
+        .iter()
+        .filter(|f| referentiel_kind(&f.rel).is_none())
+        .map(
+            |f| match read_up_to(&f.rel).and_then(|at| f.text.get(..at)) {
+                Some(head) => (f, head, false),
+                None => (f, f.text.as_str(), true),
+            },
+        )
+        .collect();
+    // The aids' TOML is parsed on a second thread while this one reads the reference data, which
+    // compiling an aid needs: about half of the start of a check, done side by side. The results
+    // and their order are those of one thread.
+    let ((refs, shared), parsed) = std::thread::scope(|scope| {
+        let parser = scope.spawn(|| {
+            aid_texts
+                .iter()
+                .map(|(f, text, _)| crate::toml_read::parse(&f.name, text))
+                .collect::<Vec<_>>()
+        });
+        let read = referentiel(&files, &mut diagnostics);
+        let parsed = parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, parsed)
+    });
+    let compile_each = |texts: &[(&SourceFile, &str, bool)], parsed: Vec<Parsed<'_>>| {
+        texts
+            .iter()
+            .zip(parsed)
+            .map(|(&(f, _, exemples), parsed)| {
+                let mut place = placement(&f.rel);
+                place.exemples = exemples;
+                let mut ctx = Ctx::new(&f.name);
+                let aide = compile::aide(&mut ctx, parsed, &refs, &shared, &place);
+                let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
+                (aide, ctx.diags, stem_matches)
+            })
+            .collect::<Vec<_>>()
+    };
+    // Then the aids are compiled on both threads, the files split in two halves by size; the second
+    // half's results are appended to the first's, in file order.
+    let half = halfway(&aid_texts);
+    let (first_texts, second_texts) = aid_texts.split_at(half);
+    let mut first_parsed = parsed;
+    let second_parsed = first_parsed.split_off(half);
+    let mut compiled = std::thread::scope(|scope| {
+        let second = scope.spawn(|| compile_each(second_texts, second_parsed));
+        let mut first = compile_each(first_texts, first_parsed);
+        first.extend(
+            second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        first
+    });
     let mut aides = Vec::new();
-    let mut compiled = Vec::new();
-    for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
-        let mut place = placement(&f.rel);
-        let mut ctx = Ctx::new(&f.name);
-        let text = match read_up_to(&f.rel).and_then(|at| f.text.get(..at)) {
-            Some(head) => {
-                place.exemples = false;
-                head
-            }
-            None => &f.text,
-        };
-        let aide = compile::aide(&mut ctx, text, &refs, &shared, &place);
-        let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
-        compiled.push((aide, ctx.diags, stem_matches));
-    }
     // A duplicated id is blamed on the file whose name does not match it (the copy), or, when every
     // copy is well named (same name in two folders), on all but the first.
     for i in 0..compiled.len() {
