@@ -36,7 +36,7 @@ pub struct Placement<'a> {
 /// rule (syntax error, no id).
 pub fn aide(
     ctx: &mut Ctx<'_>,
-    parsed: Parsed<'_>,
+    parsed: &Parsed<'_>,
     refs: &Referentiel,
     shared: &SharedConditions,
     place: &Placement<'_>,
@@ -44,7 +44,7 @@ pub fn aide(
     let doc = match parsed {
         Ok(doc) => doc,
         Err(d) => {
-            ctx.diags.push(d);
+            ctx.diags.push(d.clone());
             return None;
         }
     };

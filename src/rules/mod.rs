@@ -187,6 +187,26 @@ pub(crate) fn fingerprint(sources: &[SourceText], referentiel_integre: bool) -> 
         })
 }
 
+/// Runs `side` on a second thread while `here` runs on this one, or both here, one after the other,
+/// when no thread can be started. A panic of `side` goes on in this thread.
+fn side_by_side<A: Send, B>(
+    side: impl Fn() -> A + Send + Copy,
+    here: impl FnOnce() -> B,
+) -> (A, B) {
+    std::thread::scope(
+        |scope| match std::thread::Builder::new().spawn_scoped(scope, side) {
+            Ok(helper) => {
+                let b = here();
+                let a = helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (a, b)
+            }
+            Err(_) => (side(), here()),
+        },
+    )
+}
+
 /// Where to split `texts` so that each part holds about half of their bytes.
 fn halfway(texts: &[(&SourceFile, &str, bool)]) -> usize {
     let total: usize = texts.iter().map(|(_, t, _)| t.len()).sum();
@@ -224,22 +244,19 @@ fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) 
         )
         .collect();
     // The aids' TOML is parsed on a second thread while this one reads the reference data, which
-    // compiling an aid needs: about half of the start of a check, done side by side. The results
-    // and their order are those of one thread.
-    let ((refs, shared), parsed) = std::thread::scope(|scope| {
-        let parser = scope.spawn(|| {
+    // compiling an aid needs: about half of the start of a check, done side by side. Then the aids
+    // are compiled on both threads, the files split in two halves by size. The results are gathered
+    // in file order: the rules and diagnostics are those of one thread.
+    let (parsed, (refs, shared)) = side_by_side(
+        || {
             aid_texts
                 .iter()
                 .map(|(f, text, _)| crate::toml_read::parse(&f.name, text))
                 .collect::<Vec<_>>()
-        });
-        let read = referentiel(&files, &mut diagnostics);
-        let parsed = parser
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (read, parsed)
-    });
-    let compile_each = |texts: &[(&SourceFile, &str, bool)], parsed: Vec<Parsed<'_>>| {
+        },
+        || referentiel(&files, &mut diagnostics),
+    );
+    let compile_each = |texts: &[(&SourceFile, &str, bool)], parsed: &[Parsed<'_>]| {
         texts
             .iter()
             .zip(parsed)
@@ -253,22 +270,12 @@ fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) 
             })
             .collect::<Vec<_>>()
     };
-    // Then the aids are compiled on both threads, the files split in two halves by size; the second
-    // half's results are appended to the first's, in file order.
     let half = halfway(&aid_texts);
-    let (first_texts, second_texts) = aid_texts.split_at(half);
-    let mut first_parsed = parsed;
-    let second_parsed = first_parsed.split_off(half);
-    let mut compiled = std::thread::scope(|scope| {
-        let second = scope.spawn(|| compile_each(second_texts, second_parsed));
-        let mut first = compile_each(first_texts, first_parsed);
-        first.extend(
-            second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        first
-    });
+    let (second, mut compiled) = side_by_side(
+        || compile_each(&aid_texts[half..], &parsed[half..]),
+        || compile_each(&aid_texts[..half], &parsed[..half]),
+    );
+    compiled.extend(second);
     let mut aides = Vec::new();
     // A duplicated id is blamed on the file whose name does not match it (the copy), or, when every
     // copy is well named (same name in two folders), on all but the first.
@@ -332,6 +339,27 @@ fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) 
 
 #[cfg(test)]
 mod tests {
+    /// The aids are compiled in two parts of about the same size, each file in one part.
+    #[test]
+    fn halfway_splits_the_texts_by_size() {
+        let file = super::SourceFile {
+            rel: "national/x.toml".into(),
+            name: "x".into(),
+            text: String::new(),
+        };
+        let long = "x".repeat(100);
+        let texts = |sizes: &[usize]| -> Vec<(&super::SourceFile, &str, bool)> {
+            sizes.iter().map(|&n| (&file, &long[..n], true)).collect()
+        };
+        assert_eq!(super::halfway(&texts(&[])), 0);
+        assert_eq!(super::halfway(&texts(&[10])), 1);
+        assert_eq!(super::halfway(&texts(&[10, 10])), 1);
+        assert_eq!(super::halfway(&texts(&[10, 10, 10, 10])), 2);
+        assert_eq!(super::halfway(&texts(&[90, 5, 5])), 1);
+        assert_eq!(super::halfway(&texts(&[5, 5, 90])), 3);
+        assert_eq!(super::halfway(&texts(&[30, 30, 20, 20])), 2);
+    }
+
     /// Evaluating reads the embedded aids up to their examples: the same aids, field for field, as
     /// the whole files give once their examples are set aside, and no diagnostic either way (the
     /// reference data is read whole both ways).
