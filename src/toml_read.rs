@@ -375,14 +375,11 @@ pub fn as_num(v: &DeValue<'_>) -> Option<f64> {
     }
 }
 
-/// A parsed document, or its syntax diagnostic.
-pub type Parsed<'i> = Result<Spanned<DeTable<'i>>, Diagnostic>;
-
 /// Parses a document, turning a syntax error into a located `toml-syntax` diagnostic.
 ///
 /// # Errors
 /// The syntax diagnostic.
-pub fn parse<'i>(file: &str, text: &'i str) -> Parsed<'i> {
+pub fn parse<'i>(file: &str, text: &'i str) -> Result<Spanned<DeTable<'i>>, Diagnostic> {
     DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let at = text.get(span.start..).unwrap_or("");

@@ -19,7 +19,7 @@ use crate::diagnostic::{Code, did_you_mean};
 use crate::fr;
 use crate::profile::{FieldId, ids};
 use crate::referentiel::{Referentiel, RegionId};
-use crate::toml_read::{Ctx, Parsed, Table};
+use crate::toml_read::{Ctx, Table};
 
 /// Where a rule file sits, from its path.
 pub struct Placement<'a> {
@@ -32,19 +32,18 @@ pub struct Placement<'a> {
     pub exemples: bool,
 }
 
-/// Reads one rule file, as parsed (`toml_read::parse`). `None` when the file cannot even be read as a
-/// rule (syntax error, no id).
+/// Reads one rule file. `None` when the file cannot even be read as a rule (syntax error, no id).
 pub fn aide(
     ctx: &mut Ctx<'_>,
-    parsed: &Parsed<'_>,
+    text: &str,
     refs: &Referentiel,
     shared: &SharedConditions,
     place: &Placement<'_>,
 ) -> Option<Aide> {
-    let doc = match parsed {
+    let doc = match crate::toml_read::parse(ctx.file, text) {
         Ok(doc) => doc,
         Err(d) => {
-            ctx.diags.push(d.clone());
+            ctx.diags.push(d);
             return None;
         }
     };

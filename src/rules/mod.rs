@@ -15,7 +15,7 @@ use self::model::{Categorie, RuleSet, SourceText};
 use crate::condition::SharedConditions;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::referentiel::Referentiel;
-use crate::toml_read::{Ctx, Parsed};
+use crate::toml_read::Ctx;
 
 /// One rule file to load: its path relative to the rule root (`national/x.toml`), the name shown in
 /// diagnostics, and its text.
@@ -187,39 +187,6 @@ pub(crate) fn fingerprint(sources: &[SourceText], referentiel_integre: bool) -> 
         })
 }
 
-/// Runs `side` on a second thread while `here` runs on this one, or both here, one after the other,
-/// when no thread can be started. A panic of `side` goes on in this thread.
-fn side_by_side<A: Send, B>(
-    side: impl Fn() -> A + Send + Copy,
-    here: impl FnOnce() -> B,
-) -> (A, B) {
-    std::thread::scope(
-        |scope| match std::thread::Builder::new().spawn_scoped(scope, side) {
-            Ok(helper) => {
-                let b = here();
-                let a = helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (a, b)
-            }
-            Err(_) => (side(), here()),
-        },
-    )
-}
-
-/// Where to split `texts` so that each part holds about half of their bytes.
-fn halfway(texts: &[(&SourceFile, &str, bool)]) -> usize {
-    let total: usize = texts.iter().map(|(_, t, _)| t.len()).sum();
-    let mut seen = 0;
-    texts
-        .iter()
-        .position(|(_, t, _)| {
-            seen += t.len();
-            seen * 2 >= total
-        })
-        .map_or(texts.len(), |i| i + 1)
-}
-
 /// Loads a rule set from source texts (pure). Aids whose file has an error are left out of the set;
 /// their problems are in the diagnostics.
 #[must_use]
@@ -231,52 +198,23 @@ pub fn from_sources(files: Vec<SourceFile>) -> Loaded {
 fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) -> Loaded {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = Vec::new();
-    // Each aid's text, cut before its examples when `read_up_to` says where they begin (then the
-    // examples are not read).
-    let aid_texts: Vec<(&SourceFile, &str, bool)> = files
-        .iter()
-        .filter(|f| referentiel_kind(&f.rel).is_none())
-        .map(
-            |f| match read_up_to(&f.rel).and_then(|at| f.text.get(..at)) {
-                Some(head) => (f, head, false),
-                None => (f, f.text.as_str(), true),
-            },
-        )
-        .collect();
-    // The aids' TOML is parsed on a second thread while this one reads the reference data, which
-    // compiling an aid needs: about half of the start of a check, done side by side. Then the aids
-    // are compiled on both threads, the files split in two halves by size. The results are gathered
-    // in file order: the rules and diagnostics are those of one thread.
-    let (parsed, (refs, shared)) = side_by_side(
-        || {
-            aid_texts
-                .iter()
-                .map(|(f, text, _)| crate::toml_read::parse(&f.name, text))
-                .collect::<Vec<_>>()
-        },
-        || referentiel(&files, &mut diagnostics),
-    );
-    let compile_each = |texts: &[(&SourceFile, &str, bool)], parsed: &[Parsed<'_>]| {
-        texts
-            .iter()
-            .zip(parsed)
-            .map(|(&(f, _, exemples), parsed)| {
-                let mut place = placement(&f.rel);
-                place.exemples = exemples;
-                let mut ctx = Ctx::new(&f.name);
-                let aide = compile::aide(&mut ctx, parsed, &refs, &shared, &place);
-                let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
-                (aide, ctx.diags, stem_matches)
-            })
-            .collect::<Vec<_>>()
-    };
-    let half = halfway(&aid_texts);
-    let (second, mut compiled) = side_by_side(
-        || compile_each(&aid_texts[half..], &parsed[half..]),
-        || compile_each(&aid_texts[..half], &parsed[..half]),
-    );
-    compiled.extend(second);
+    let (refs, shared) = referentiel(&files, &mut diagnostics);
     let mut aides = Vec::new();
+    let mut compiled = Vec::new();
+    for f in files.iter().filter(|f| referentiel_kind(&f.rel).is_none()) {
+        let mut place = placement(&f.rel);
+        let mut ctx = Ctx::new(&f.name);
+        let text = match read_up_to(&f.rel).and_then(|at| f.text.get(..at)) {
+            Some(head) => {
+                place.exemples = false;
+                head
+            }
+            None => &f.text,
+        };
+        let aide = compile::aide(&mut ctx, text, &refs, &shared, &place);
+        let stem_matches = aide.as_ref().is_some_and(|a| a.id == place.stem);
+        compiled.push((aide, ctx.diags, stem_matches));
+    }
     // A duplicated id is blamed on the file whose name does not match it (the copy), or, when every
     // copy is well named (same name in two folders), on all but the first.
     for i in 0..compiled.len() {
@@ -339,27 +277,6 @@ fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) 
 
 #[cfg(test)]
 mod tests {
-    /// The aids are compiled in two parts of about the same size, each file in one part.
-    #[test]
-    fn halfway_splits_the_texts_by_size() {
-        let file = super::SourceFile {
-            rel: "national/x.toml".into(),
-            name: "x".into(),
-            text: String::new(),
-        };
-        let long = "x".repeat(100);
-        let texts = |sizes: &[usize]| -> Vec<(&super::SourceFile, &str, bool)> {
-            sizes.iter().map(|&n| (&file, &long[..n], true)).collect()
-        };
-        assert_eq!(super::halfway(&texts(&[])), 0);
-        assert_eq!(super::halfway(&texts(&[10])), 1);
-        assert_eq!(super::halfway(&texts(&[10, 10])), 1);
-        assert_eq!(super::halfway(&texts(&[10, 10, 10, 10])), 2);
-        assert_eq!(super::halfway(&texts(&[90, 5, 5])), 1);
-        assert_eq!(super::halfway(&texts(&[5, 5, 90])), 3);
-        assert_eq!(super::halfway(&texts(&[30, 30, 20, 20])), 2);
-    }
-
     /// Evaluating reads the embedded aids up to their examples: the same aids, field for field, as
     /// the whole files give once their examples are set aside, and no diagnostic either way (the
     /// reference data is read whole both ways).
