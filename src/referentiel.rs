@@ -358,6 +358,13 @@ fn read_file(
 /// Reads `regions.toml`.
 pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
     read_file(ctx, text, "le fichier des régions", |ctx, top| {
+        // The keys (`fr::cle`) of each region's slug and name, made once: a region is a duplicate
+        // when `region_id` finds its slug among those already read.
+        let mut cles: Vec<(String, String)> = out
+            .regions
+            .iter()
+            .map(|r| (crate::fr::cle(&r.slug), crate::fr::cle(&r.nom)))
+            .collect();
         for (t, span) in top.tables(ctx, "region") {
             let t = Table::new(t, span, "une région");
             let slug = t.req_str(ctx, "slug");
@@ -374,7 +381,10 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
             let (Some((slug, slug_span)), Some((nom, _)), Some((ars, _))) = region else {
                 continue;
             };
-            if out.region_id(slug).is_some() {
+            let cle = crate::fr::cle(slug);
+            if out.regions.iter().any(|r| r.slug == slug)
+                || cles.iter().any(|(s, n)| *s == cle || *n == cle)
+            {
                 ctx.error(
                     Code::DuplicateId,
                     slug_span,
@@ -383,6 +393,7 @@ pub fn read_regions(ctx: &mut Ctx<'_>, text: &str, out: &mut Referentiel) {
                 );
                 continue;
             }
+            cles.push((cle, crate::fr::cle(nom)));
             out.regions.push(Region {
                 slug: slug.to_owned(),
                 nom: nom.to_owned(),

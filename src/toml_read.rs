@@ -100,6 +100,9 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// Up to this many keys, a table's key is looked for by comparing them in turn.
+const SMALL_TABLE: usize = 16;
+
 /// A table being read. It records every key the reader asks for; `finish` then reports each other key
 /// of the table as unknown, suggesting the closest asked-for one. So the keys a table accepts are the
 /// keys its reader reads, with no list kept beside the code (the design of toml-span's `TableHelper`).
@@ -197,7 +200,15 @@ impl<'t, 'i> Table<'t, 'i> {
     #[must_use]
     pub fn get(&self, key: &'static str) -> Option<&'t Val<'i>> {
         self.ask(key);
-        self.table.get(key)
+        // The tables of rule files hold a few keys: comparing them is quicker than hashing.
+        if self.table.len() <= SMALL_TABLE {
+            self.table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v)
+        } else {
+            self.table.get(key)
+        }
     }
 
     /// The span of a key (for messages about the key itself).
