@@ -628,23 +628,55 @@ mod tests {
         assert_eq!(got, expected, "{asked:?}");
     }
 
-    #[test]
-    fn a_number_is_tried_at_its_threshold_and_one_step_either_side() {
-        let rules = synthetic(&[(
-            "jours",
-            1_000,
-            "[[conditions]]\nlibelle = \"Au moins 2,5 jours\"\nchamp = \"jours_par_semaine\"\nmin = 2.5\n",
-        )]);
-        let aide = &rules.aides[0];
-        let conditions: Vec<&Condition> = aide.conditions.iter().collect();
+    /// The values tried for `field` when aids of one condition each compare it with `thresholds`
+    /// (`min = x`).
+    fn tried_values(field: &str, thresholds: &[&str]) -> Vec<Value> {
+        let aides: Vec<(String, String)> = thresholds
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                (
+                    format!("seuil-{i}"),
+                    format!(
+                        "[[conditions]]\nlibelle = \"Au moins {x}\"\nchamp = \"{field}\"\nmin = {x}\n"
+                    ),
+                )
+            })
+            .collect();
+        let specs: Vec<(&str, i64, &str)> = aides
+            .iter()
+            .map(|(id, c)| (id.as_str(), 1_000, c.as_str()))
+            .collect();
+        let rules = synthetic(&specs);
+        let conditions: Vec<&Condition> = rules
+            .aides
+            .iter()
+            .flat_map(|a| a.conditions.iter())
+            .collect();
         let profile = Profile::default();
         let env = Env {
             profile: &profile,
             date_ref: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
         };
-        let field = profile::field_id("jours_par_semaine").expect("champ");
-        let values = candidates(field, &conditions, &env, &rules.refs);
-        assert_eq!(values, [Value::Num(2.0), Value::Num(2.5), Value::Num(3.0)]);
+        let field = profile::field_id(field).expect("champ");
+        candidates(field, &conditions, &env, &rules.refs)
+    }
+
+    #[test]
+    fn a_number_is_tried_at_each_threshold_and_one_step_either_side_once_within_its_bounds() {
+        // Days per week go by half days, up to 7: 7.5 is no answer, and a threshold two aids share
+        // is tried once.
+        let values = tried_values("jours_par_semaine", &["2.5", "2.5", "7"]);
+        let expected: Vec<Value> = [2.0, 2.5, 3.0, 6.5, 7.0].map(Value::Num).to_vec();
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn an_integer_is_tried_at_each_threshold_and_one_either_side_within_its_bounds() {
+        // Half days per month cannot be negative.
+        let values = tried_values("demi_journees_par_mois", &["4", "0"]);
+        let expected: Vec<Value> = [3.0, 4.0, 5.0, 0.0, 1.0].map(Value::Num).to_vec();
+        assert_eq!(values, expected);
     }
 
     #[test]
