@@ -628,18 +628,16 @@ mod tests {
         assert_eq!(got, expected, "{asked:?}");
     }
 
-    /// The values tried for `field` when aids of one condition each compare it with `thresholds`
-    /// (`min = x`).
-    fn tried_values(field: &str, thresholds: &[&str]) -> Vec<Value> {
-        let aides: Vec<(String, String)> = thresholds
+    /// The values tried for `field`, for a profile given as flags, when each of `conditions` (the
+    /// body of a `[[conditions]]` table) is the one condition of an aid.
+    fn values_tried(field: &str, flags: &[(&str, &str)], conditions: &[String]) -> Vec<Value> {
+        let aides: Vec<(String, String)> = conditions
             .iter()
             .enumerate()
-            .map(|(i, x)| {
+            .map(|(i, c)| {
                 (
                     format!("seuil-{i}"),
-                    format!(
-                        "[[conditions]]\nlibelle = \"Au moins {x}\"\nchamp = \"{field}\"\nmin = {x}\n"
-                    ),
+                    format!("[[conditions]]\nlibelle = \"Seuil\"\n{c}\n"),
                 )
             })
             .collect();
@@ -653,13 +651,28 @@ mod tests {
             .iter()
             .flat_map(|a| a.conditions.iter())
             .collect();
-        let profile = Profile::default();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
         let env = Env {
             profile: &profile,
             date_ref: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
         };
         let field = profile::field_id(field).expect("champ");
         candidates(field, &conditions, &env, &rules.refs)
+    }
+
+    /// The values tried for `field` when aids of one condition each compare it with `thresholds`
+    /// (`min = x`).
+    fn tried_values(field: &str, thresholds: &[&str]) -> Vec<Value> {
+        let conditions: Vec<String> = thresholds
+            .iter()
+            .map(|x| format!("champ = \"{field}\"\nmin = {x}"))
+            .collect();
+        values_tried(field, &[], &conditions)
+    }
+
+    fn day(text: &str) -> Value {
+        Value::Date(NaiveDate::parse_from_str(text, "%d/%m/%Y").expect("date"))
     }
 
     #[test]
@@ -676,6 +689,46 @@ mod tests {
         // Half days per month cannot be negative.
         let values = tried_values("demi_journees_par_mois", &["4", "0"]);
         let expected: Vec<Value> = [3.0, 4.0, 5.0, 0.0, 1.0].map(Value::Num).to_vec();
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn a_date_is_tried_the_day_before_on_and_after_each_date_it_is_compared_with() {
+        // Installed from 01/01/2026 (two aids), and a request, on 01/02/2026, less than 6 months
+        // after the installation: an installation after 01/08/2025.
+        let values = values_tried(
+            "date_installation",
+            &[],
+            &[
+                "champ = \"date_installation\"\nmin = 2026-01-01".into(),
+                "champ = \"date_installation\"\nmin = 2026-01-01".into(),
+                "champ = \"date_demande\"\ninf = { champ = \"date_installation\", mois = 6 }"
+                    .into(),
+            ],
+        );
+        let expected = [
+            "31/12/2025",
+            "01/01/2026",
+            "02/01/2026",
+            "31/07/2025",
+            "01/08/2025",
+            "02/08/2025",
+        ]
+        .map(day);
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn a_request_date_is_tried_around_the_end_of_its_window_after_a_known_installation() {
+        let values = values_tried(
+            "date_demande",
+            &[("date_installation", "01/03/2026")],
+            &[
+                "champ = \"date_demande\"\ninf = { champ = \"date_installation\", mois = 6 }"
+                    .into(),
+            ],
+        );
+        let expected = ["31/08/2026", "01/09/2026", "02/09/2026"].map(day);
         assert_eq!(values, expected);
     }
 
