@@ -370,6 +370,7 @@ mod tests {
     use crate::eval::{order_key, verdict};
     use crate::profile::{Raw, from_pairs};
     use crate::rules::model::RuleSet;
+    use crate::rules::{SourceFile, load};
     use std::sync::OnceLock;
 
     fn rules() -> &'static RuleSet {
@@ -444,6 +445,291 @@ mod tests {
                 libelle: "".into(),
             },
         }
+    }
+
+    /// A rule set of the embedded reference data and the given aids: an id, an amount in euros and
+    /// the aid's `[[conditions]]` tables.
+    fn synthetic(aides: &[(&str, i64, &str)]) -> RuleSet {
+        let sources: Vec<SourceFile> = aides
+            .iter()
+            .map(|(id, eur, conditions)| SourceFile {
+                rel: format!("national/{id}.toml"),
+                name: format!("rules/national/{id}.toml"),
+                text: format!(
+                    "id = \"{id}\"\nnom = \"Aide {id}\"\nresume = \"Aide d'essai.\"\n\
+                     financeur = \"CPAM\"\npublic = \"Médecins\"\ncontact = \"cpam\"\n\
+                     verifie_le = 2026-11-24\nengagements = []\ncumul = []\nnotes = []\n\
+                     [periode]\nen_vigueur_du = 2026-01-01\n{conditions}\n\
+                     [montant]\ntype = \"fixe\"\neur = {eur}\n\
+                     [[versements]]\npart_pct = 100\nquand = \"en une fois\"\n\
+                     [[sources]]\ntitre = \"Texte d'essai\"\nurl = \"https://www.ameli.fr/\"\n"
+                ),
+            })
+            .collect();
+        // Read as evaluation reads them: whole files with no examples to check.
+        let lengths: Vec<(String, usize)> = sources
+            .iter()
+            .map(|f| (f.rel.clone(), f.text.len()))
+            .collect();
+        let loaded = load(sources, &|rel| {
+            lengths.iter().find(|(r, _)| r == rel).map(|(_, n)| *n)
+        });
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.rules.aides.len(), aides.len());
+        loaded.rules
+    }
+
+    /// The questions for a profile given as flags, under `rules`, on 01/02/2026.
+    fn ask<'r>(rules: &'r RuleSet, flags: &[(&str, &str)]) -> Vec<Question<'r>> {
+        let date_ref = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
+        let env = Env {
+            profile: &profile,
+            date_ref,
+        };
+        let verdicts: Vec<(&Aide, Verdict<'_>)> =
+            rules.aides.iter().map(|a| (a, verdict(a, &env))).collect();
+        let refs: Vec<(&Aide, &Verdict<'_>)> = verdicts.iter().map(|(a, v)| (*a, v)).collect();
+        questions(&refs, &profile, date_ref, &rules.refs)
+    }
+
+    /// The weight of the question that asks `field` first.
+    fn weight(questions: &[Question<'_>], field: &str) -> f64 {
+        questions
+            .iter()
+            .find(|q| q.champs.first().map(|f| f.name()) == Some(field))
+            .unwrap_or_else(|| panic!("pas de question {field}"))
+            .poids
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn a_question_asked_only_in_one_region_weighs_the_share_of_its_departements() {
+        // The OPTAM matters only for a practice in Normandie: asked after the commune, it weighs
+        // half of the aid (one answer in two decides it) times the share of the départements that
+        // leave it to ask.
+        let rules = synthetic(&[(
+            "normandie-optam",
+            10_000,
+            "[[conditions]]\nlibelle = \"En Normandie\"\nchamp = \"region\"\negal = \"normandie\"\n\n\
+             [[conditions]]\nlibelle = \"OPTAM\"\nchamp = \"optam\"\negal = true\n",
+        )]);
+        let q = ask(&rules, &[]);
+        let names: Vec<&str> = q
+            .iter()
+            .filter_map(|q| q.champs.first().map(|f| f.name()))
+            .collect();
+        assert_eq!(names, ["commune", "optam"]);
+        let normandie = rules.refs.region_id("normandie").expect("région");
+        let all = rules.refs.departements.len();
+        let inside = rules
+            .refs
+            .departements
+            .iter()
+            .filter(|d| d.region == normandie)
+            .count();
+        assert_eq!(inside, 5);
+        #[allow(clippy::cast_precision_loss)]
+        let share = inside as f64 / all as f64;
+        assert!(
+            close(weight(&q, "optam"), 0.5 * 10_001.0 * share),
+            "{}",
+            weight(&q, "optam")
+        );
+    }
+
+    #[test]
+    fn a_question_an_earlier_answer_makes_useless_comes_after_one_still_needed() {
+        // In a QPV, the 10 000 € aid needs the OPTAM; outside, the 1 000 € one needs the OPTAM only
+        // through the QPV, which is then answered: it stays à confirmer for the new practice alone.
+        // So the OPTAM weighs half its 10 000 € and comes after the new practice, which every answer
+        // of the QPV still leaves to ask.
+        let rules = synthetic(&[
+            (
+                "qpv-optam",
+                10_000,
+                "[[conditions]]\nlibelle = \"QPV\"\nchamp = \"qpv\"\negal = true\n\n\
+                 [[conditions]]\nlibelle = \"OPTAM\"\nchamp = \"optam\"\negal = true\n",
+            ),
+            (
+                "hors-qpv-ou-optam",
+                1_000,
+                "[[conditions]]\nlibelle = \"Hors QPV ou OPTAM\"\nun_de = [\n  \
+                 { champ = \"qpv\", egal = false },\n  { champ = \"optam\", egal = true },\n]\n\n\
+                 [[conditions]]\nlibelle = \"Création\"\nchamp = \"cabinet_ex_nihilo\"\negal = true\n",
+            ),
+            (
+                "qpv-creation",
+                7_000,
+                "[[conditions]]\nlibelle = \"QPV\"\nchamp = \"qpv\"\negal = true\n\n\
+                 [[conditions]]\nlibelle = \"Création\"\nchamp = \"cabinet_ex_nihilo\"\negal = true\n",
+            ),
+        ]);
+        let q = ask(&rules, &[]);
+        let names: Vec<&str> = q
+            .iter()
+            .filter_map(|q| q.champs.first().map(|f| f.name()))
+            .collect();
+        assert_eq!(names, ["qpv", "cabinet_ex_nihilo", "optam"]);
+        assert!(
+            close(weight(&q, "optam"), 0.25 * 10_001.0),
+            "{}",
+            weight(&q, "optam")
+        );
+    }
+
+    #[test]
+    fn one_condition_question_shared_by_two_aids_is_asked_once() {
+        let guarded = |champ: &str, egal: &str, question: &str| {
+            format!(
+                "[[conditions]]\nlibelle = \"Lieu\"\nchamp = \"{champ}\"\negal = {egal}\n\
+                 inconnue_si = {{ champ = \"projet\", dans = [\"structure\"] }}\n\
+                 question = \"{question}\"\n"
+            )
+        };
+        let zone = guarded("zone", "\"ZIP\"", "Votre cabinet principal est-il en ZIP ?");
+        let qpv = guarded("qpv", "true", "Votre cabinet principal est-il en QPV ?");
+        let rules = synthetic(&[
+            ("zip-un", 1_000, zone.as_str()),
+            ("zip-deux", 2_000, zone.as_str()),
+            ("qpv-seul", 3_000, qpv.as_str()),
+        ]);
+        let q = ask(
+            &rules,
+            &[("projet", "structure"), ("zone", "ZIP"), ("qpv", "oui")],
+        );
+        let asked: Vec<(&str, Vec<&str>)> = q
+            .iter()
+            .filter_map(|q| {
+                let c = q.condition?;
+                Some((
+                    c.texte.as_str(),
+                    q.aides.iter().map(|a| a.id.as_str()).collect(),
+                ))
+            })
+            .collect();
+        let mut expected = vec![
+            (
+                "Votre cabinet principal est-il en ZIP ?",
+                vec!["zip-deux", "zip-un"],
+            ),
+            ("Votre cabinet principal est-il en QPV ?", vec!["qpv-seul"]),
+        ];
+        let mut got = asked.clone();
+        for (_, aides) in &mut got {
+            aides.sort_unstable();
+        }
+        got.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(got, expected, "{asked:?}");
+    }
+
+    /// The values tried for `field`, for a profile given as flags, when each of `conditions` (the
+    /// body of a `[[conditions]]` table) is the one condition of an aid.
+    fn values_tried(field: &str, flags: &[(&str, &str)], conditions: &[String]) -> Vec<Value> {
+        let aides: Vec<(String, String)> = conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    format!("seuil-{i}"),
+                    format!("[[conditions]]\nlibelle = \"Seuil\"\n{c}\n"),
+                )
+            })
+            .collect();
+        let specs: Vec<(&str, i64, &str)> = aides
+            .iter()
+            .map(|(id, c)| (id.as_str(), 1_000, c.as_str()))
+            .collect();
+        let rules = synthetic(&specs);
+        let conditions: Vec<&Condition> = rules
+            .aides
+            .iter()
+            .flat_map(|a| a.conditions.iter())
+            .collect();
+        let profile = from_pairs(flags.iter().map(|(k, v)| (*k, Raw::Flag(v))), &rules.refs)
+            .expect("profil valide");
+        let env = Env {
+            profile: &profile,
+            date_ref: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+        };
+        let field = profile::field_id(field).expect("champ");
+        candidates(field, &conditions, &env, &rules.refs)
+    }
+
+    /// The values tried for `field` when aids of one condition each compare it with `thresholds`
+    /// (`min = x`).
+    fn tried_values(field: &str, thresholds: &[&str]) -> Vec<Value> {
+        let conditions: Vec<String> = thresholds
+            .iter()
+            .map(|x| format!("champ = \"{field}\"\nmin = {x}"))
+            .collect();
+        values_tried(field, &[], &conditions)
+    }
+
+    fn day(text: &str) -> Value {
+        Value::Date(NaiveDate::parse_from_str(text, "%d/%m/%Y").expect("date"))
+    }
+
+    #[test]
+    fn a_number_is_tried_at_each_threshold_and_one_step_either_side_once_within_its_bounds() {
+        // Days per week go by half days, up to 7: 7.5 is no answer, and a threshold two aids share
+        // is tried once.
+        let values = tried_values("jours_par_semaine", &["2.5", "2.5", "7"]);
+        let expected: Vec<Value> = [2.0, 2.5, 3.0, 6.5, 7.0].map(Value::Num).to_vec();
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn an_integer_is_tried_at_each_threshold_and_one_either_side_within_its_bounds() {
+        // Half days per month cannot be negative.
+        let values = tried_values("demi_journees_par_mois", &["4", "0"]);
+        let expected: Vec<Value> = [3.0, 4.0, 5.0, 0.0, 1.0].map(Value::Num).to_vec();
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn a_date_is_tried_the_day_before_on_and_after_each_date_it_is_compared_with() {
+        // Installed from 01/01/2026 (two aids), and a request, on 01/02/2026, less than 6 months
+        // after the installation: an installation after 01/08/2025.
+        let values = values_tried(
+            "date_installation",
+            &[],
+            &[
+                "champ = \"date_installation\"\nmin = 2026-01-01".into(),
+                "champ = \"date_installation\"\nmin = 2026-01-01".into(),
+                "champ = \"date_demande\"\ninf = { champ = \"date_installation\", mois = 6 }"
+                    .into(),
+            ],
+        );
+        let expected = [
+            "31/12/2025",
+            "01/01/2026",
+            "02/01/2026",
+            "31/07/2025",
+            "01/08/2025",
+            "02/08/2025",
+        ]
+        .map(day);
+        assert_eq!(values, expected);
+    }
+
+    #[test]
+    fn a_request_date_is_tried_around_the_end_of_its_window_after_a_known_installation() {
+        let values = values_tried(
+            "date_demande",
+            &[("date_installation", "01/03/2026")],
+            &[
+                "champ = \"date_demande\"\ninf = { champ = \"date_installation\", mois = 6 }"
+                    .into(),
+            ],
+        );
+        let expected = ["31/08/2026", "01/09/2026", "02/09/2026"].map(day);
+        assert_eq!(values, expected);
     }
 
     #[test]

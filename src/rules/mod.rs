@@ -195,7 +195,10 @@ pub fn from_sources(files: Vec<SourceFile>) -> Loaded {
 }
 
 /// `from_sources`, each aid's file read up to the byte that `read_up_to` gives for its path, if any.
-fn load(mut files: Vec<SourceFile>, read_up_to: &dyn Fn(&str) -> Option<usize>) -> Loaded {
+pub(crate) fn load(
+    mut files: Vec<SourceFile>,
+    read_up_to: &dyn Fn(&str) -> Option<usize>,
+) -> Loaded {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = Vec::new();
     let (refs, shared) = referentiel(&files, &mut diagnostics);
