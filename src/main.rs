@@ -22,22 +22,47 @@ fn main() -> std::process::ExitCode {
     code.into()
 }
 
-/// Whether the process was started with its standard output closed (`aides … >&-`). The standard
-/// library then opens /dev/null read-write in its place before `main` (a redirection to /dev/null opens
-/// it write-only), and writes would vanish without an error.
-#[cfg(target_os = "linux")]
+/// Whether the process was started with its standard output closed (`aides … >&-`).
 fn stdout_closed() -> bool {
-    let null =
-        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
-    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-        info.lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-            .is_some_and(|flags| flags & 0o3 == 0o2)
-    })
+    #[cfg(target_os = "linux")]
+    return at_start::stdout_closed();
+    #[cfg(not(target_os = "linux"))]
+    return false;
 }
 
-#[cfg(not(target_os = "linux"))]
-fn stdout_closed() -> bool {
-    false
+/// What is seen before the standard library's runtime starts. With descriptor 1 closed, the runtime
+/// opens /dev/null read-write in its place before `main`, and that cannot be told apart, later, from a
+/// /dev/null opened read-write on purpose (`1<>/dev/null`, a parent's "devnull" stream): so it is
+/// looked at first, from the program's initialisers, which the C library runs before the runtime.
+#[cfg(target_os = "linux")]
+mod at_start {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+    /// Records whether descriptor 1 is missing from /proc/self/fd. Nothing is concluded when /proc
+    /// cannot be read.
+    extern "C" fn look() {
+        let open = std::path::Path::new("/proc/self/fd");
+        let missing = |fd: &str| {
+            std::fs::symlink_metadata(open.join(fd))
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        };
+        if open.is_dir() && missing("1") {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The initialiser's entry. `#[used]` keeps it; `.init_array` is where the C library looks for
+    /// functions to call before `main`, in every ELF program, with no argument this one reads.
+    // The only unsafe code of the project: the attribute is unsafe because a wrong section could make
+    // the loader call arbitrary data; this one holds a function pointer, which `.init_array` expects.
+    #[allow(unsafe_code)]
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static LOOK: extern "C" fn() = look;
+
+    pub(super) fn stdout_closed() -> bool {
+        STDOUT_CLOSED.load(Ordering::Relaxed)
+    }
 }

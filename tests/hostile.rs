@@ -368,6 +368,43 @@ fn a_closed_stdout_is_an_error() {
     assert!(!flat(&stderr).contains("aucune erreur"), "{stderr}");
 }
 
+/// /dev/null opened read-write on purpose (a parent's "devnull" stream, `1<>/dev/null`) is an open
+/// stdout: the batch runs and exits 0, as with a write-only redirection.
+#[cfg(target_os = "linux")]
+#[test]
+fn stdout_on_dev_null_read_write_is_not_closed() {
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .expect("ouvre /dev/null");
+    let mut child = Command::new(BIN)
+        .args(["check", "--input", "-", "--format", "ndjson"])
+        .stdin(Stdio::piped())
+        .stdout(null)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lance aides");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"{\"id\":\"a\"}\n")
+        .expect("écrit");
+    let out = child.wait_with_output().expect("attend aides");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!flat(&stderr).contains("fermée"), "{stderr}");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf '%s\\n' '{{\"id\":\"a\"}}' | '{BIN}' check --input - --format ndjson 1<>/dev/null"
+        ))
+        .output()
+        .expect("lance sh");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_batch_to_a_full_disk_fails() {
     let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
