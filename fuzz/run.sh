@@ -4,9 +4,12 @@
 # A crash, an out-of-memory, a leak or a timeout stops the run and leaves its input in
 # fuzz/artifacts/<target>/ (remove it once it is a test): turn it into a test.
 # Usage: bash fuzz/run.sh [SECONDS] [TARGET...]
+#        SANITIZER=none for long campaigns: the code is safe Rust, so panics, out-of-memory and
+#        timeouts are what is looked for, and without AddressSanitizer each run is several times quicker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
+sanitizer=${SANITIZER:-address}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(profile batch pipeline rule text)
@@ -20,7 +23,7 @@ for t in "${targets[@]}"; do
     echo "== fuzz $t (${seconds} s)"
     log=$(mktemp)
     status=0
-    cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
+    cargo +nightly fuzz run --sanitizer "$sanitizer" --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
         -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 > "$log" 2>&1 || status=$?
     grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' "$log" || true
     # libFuzzer names what it found by kind: a crash (panic), an out-of-memory, a leak, a timeout.
