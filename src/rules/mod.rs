@@ -157,17 +157,16 @@ fn precompiled(json: &str, sources: u64) -> Option<Loaded> {
     } = serde_json::from_str(json).ok()?;
     (made_from == sources).then_some(())?;
     refs.index_codes();
-    let mut files = embedded_sources();
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let referentiel_integre = !files.iter().any(|f| referentiel_kind(&f.rel).is_some());
-    let sources = files
-        .into_iter()
-        .map(|f| SourceText {
-            rel: f.rel,
-            name: f.name,
-            text: f.text,
+    let mut sources: Vec<SourceText> = embedded::FILES
+        .iter()
+        .map(|(rel, text)| SourceText {
+            rel: (*rel).to_owned(),
+            name: format!("rules/{rel}"),
+            text: (*text).into(),
         })
         .collect();
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let referentiel_integre = !sources.iter().any(|f| referentiel_kind(&f.rel).is_some());
     Some(Loaded {
         rules: RuleSet {
             aides,
@@ -342,7 +341,7 @@ pub(crate) fn load(
         .map(|f| SourceText {
             rel: f.rel,
             name: f.name,
-            text: f.text,
+            text: f.text.into(),
         })
         .collect();
     Loaded {

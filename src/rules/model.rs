@@ -3,6 +3,7 @@
 //! it does no parsing.
 
 use schemars::JsonSchema;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -69,7 +70,39 @@ pub struct SourceText {
     pub rel: String,
     /// The name diagnostics give (`rules/national/caim.toml`, or the path on disk).
     pub name: String,
-    pub text: String,
+    pub text: Text,
+}
+
+/// The text of a source file: the binary's own for the precompiled embedded rules (not copied, not
+/// even read unless asked for), else the text read.
+#[derive(Debug, Clone)]
+pub struct Text(Cow<'static, str>);
+
+impl Text {
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
