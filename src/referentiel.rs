@@ -5,21 +5,21 @@
 use schemars::JsonSchema;
 use std::borrow::Cow;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::profile::vocabulary::{FieldId, Kind, field_id, unknown_field_help};
 use crate::toml_read::{Ctx, Table};
 
 /// A region, by its place in `Referentiel::regions`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RegionId(pub u16);
 
 /// A département, by its place in `Referentiel::departements`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DepartementId(pub u16);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Region {
     pub slug: String,
     pub nom: String,
@@ -34,7 +34,7 @@ pub struct Region {
     pub adresse: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Departement {
     pub code: String,
     pub nom: String,
@@ -79,7 +79,7 @@ pub struct Contact<'r> {
     pub url: Option<&'r str>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NamedContact {
     pub key: String,
     pub organisme: String,
@@ -90,7 +90,7 @@ pub struct NamedContact {
 }
 
 /// How a rule names its contact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ContactRef {
     /// The CPAM of the profile's département.
     Cpam,
@@ -119,7 +119,7 @@ impl ContactRef {
 pub const CONTACT_KINDS: &[&str] = &["cpam", "ars", "ars-dd"];
 
 /// A word physicians use for values of a field (`generaliste` for `medecine-generale`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Synonyme {
     pub field: FieldId,
     /// The word, in the form of `fr::cle`.
@@ -128,15 +128,18 @@ pub struct Synonyme {
     pub valeurs: Vec<u16>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Referentiel {
     pub synonymes: Vec<Synonyme>,
     /// The communes table, read on first use (most commands never need it).
+    #[serde(skip)]
     communes: std::sync::OnceLock<crate::communes::Communes>,
     pub regions: Vec<Region>,
     pub departements: Vec<Departement>,
     pub contacts: Vec<NamedContact>,
-    /// Département code → index in `departements` (batch mode looks one up per profile).
+    /// Département code → index in `departements` (batch mode looks one up per profile); rebuilt, not
+    /// stored, by the precompiled rule set (`index_codes`).
+    #[serde(skip)]
     pub par_code: std::collections::HashMap<String, DepartementId>,
 }
 
@@ -144,6 +147,16 @@ const AMELI: &str = "https://www.ameli.fr";
 const ARS_PORTAL: &str = "https://www.ars.sante.fr";
 
 impl Referentiel {
+    /// `par_code` made from `departements`, whose codes are unique once read.
+    pub(crate) fn index_codes(&mut self) {
+        self.par_code = self
+            .departements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((d.code.clone(), DepartementId(u16::try_from(i).ok()?))))
+            .collect();
+    }
+
     #[must_use]
     pub fn region(&self, id: RegionId) -> &Region {
         &self.regions[usize::from(id.0)]

@@ -869,3 +869,66 @@ fn flat(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// A small regular file is read and evaluated on the main thread, a pipe or a larger file on threads:
+/// the same answers, messages and exit code either way (a named pipe under the same name), on each
+/// side of the size that decides.
+#[cfg(unix)]
+#[test]
+fn a_small_file_answers_as_a_pipe_does() {
+    let lines = [
+        "{\"id\":\"a\",\"departement\":\"45\",\"zone\":\"ZIP\",\"secteur\":1}",
+        "{\"id\":\"b\",\"zone\":\"ZAC\",\"departement\":\"59\",\"qpv\":true}",
+        "{\"id\":\"c\",\"secteur\":4}",
+        "pas du JSON",
+        "{\"id\":\"d\",\"region\":\"occitanie\",\"zone\":\"ZAR\",\"primo_installation\":true}",
+    ];
+    let dir = std::env::temp_dir().join(format!("aides-small-file-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("fifo")).expect("crée le dossier");
+    for (name, repeat) in [("one", 1), ("five", 5), ("under", 200), ("over", 400)] {
+        let text = if name == "one" {
+            format!("{}\n", lines[0])
+        } else {
+            (lines.join("\n") + "\n").repeat(repeat)
+        };
+        let file = dir.join(format!("{name}.ndjson"));
+        std::fs::write(&file, &text).expect("écrit les profils");
+        let fifo = dir.join("fifo").join(format!("{name}.ndjson"));
+        // The long reports of a large batch would only slow the test down.
+        let formats: &[&str] = if repeat > 5 {
+            &["ndjson"]
+        } else {
+            &["ndjson", "json", "table"]
+        };
+        for format in formats {
+            let args = [
+                "check",
+                "--date",
+                "2026-06-01",
+                "--format",
+                format,
+                "--input",
+            ];
+            let from_file = run(&[&args[..], &[file.to_str().expect("UTF-8")]].concat(), b"");
+            let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+            assert!(made.success());
+            let child = Command::new(BIN)
+                .args(args)
+                .arg(&fifo)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("lance aides");
+            std::fs::write(&fifo, &text).expect("écrit dans le tube");
+            let from_pipe = child.wait_with_output().expect("attend aides");
+            std::fs::remove_file(&fifo).expect("retire le tube");
+            let what = format!("{name} ({} bytes), {format}", text.len());
+            assert_eq!(from_file.status.code(), from_pipe.status.code(), "{what}");
+            assert_eq!(from_file.stdout, from_pipe.stdout, "{what}");
+            assert_eq!(from_file.stderr, from_pipe.stderr, "{what}");
+            assert!(!from_file.stdout.is_empty(), "{what}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

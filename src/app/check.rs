@@ -124,8 +124,15 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
         writer.single(out, rules, &p).map_err(Error::stdout)?;
         return Ok(ExitCode::Success);
     };
-    let (source, regular) = open_source(input)?;
-    let opts = Options::new(args, shell)?;
+    let (source, file_len) = open_source(input)?;
+    let mut opts = Options::new(args, shell)?;
+    if file_len.is_some_and(|n| n <= SMALL_FILE) {
+        // A block at most: read and evaluated on this thread, no thread started.
+        opts.jobs = 1;
+        let mut reader = io::BufReader::with_capacity(FEED_CHUNK, source);
+        return batch(rules, &flags, &opts, &mut reader, None, out);
+    }
+    let regular = file_len.is_some();
     let stall = Stall::spawn(source);
     let mut feed = Feed {
         stall: &stall,
@@ -699,6 +706,11 @@ impl Pool {
 
 /// Bytes read from the input at a time, on the feed's thread.
 const FEED_CHUNK: usize = 64 * 1024;
+
+/// Up to this many bytes (half a block), a regular file is read and evaluated on the main thread: a
+/// thread to read ahead and threads to evaluate apart would cost more to start than they save, and
+/// they weighed on the start of a one-profile check.
+const SMALL_FILE: u64 = FEED_CHUNK as u64;
 
 /// Chunks read ahead of the batch at most.
 const FEED_AHEAD: usize = 4;

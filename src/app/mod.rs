@@ -247,11 +247,11 @@ fn flags_profile(args: &ProfileArgs, refs: &Referentiel) -> Result<Profile> {
     Ok(p)
 }
 
-/// The input named by `--input` (`-`: standard input), unbuffered, and whether it is a regular file
-/// (which never waits for a writer).
-fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, bool)> {
+/// The input named by `--input` (`-`: standard input), unbuffered, and its length when it is a regular
+/// file (which never waits for a writer).
+fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, Option<u64>)> {
     if path == Path::new("-") {
-        return Ok((Box::new(io::stdin()), stdin_is_file()));
+        return Ok((Box::new(io::stdin()), stdin_file_len()));
     }
     let file = std::fs::File::open(path).map_err(|source| {
         Error::input(
@@ -260,25 +260,31 @@ fn open_source(path: &Path) -> Result<(Box<dyn io::Read + Send>, bool)> {
             "indiquez un fichier JSON ou NDJSON existant, ou « - » pour l'entrée standard",
         )
     })?;
-    let regular = file.metadata().is_ok_and(|m| m.is_file());
-    Ok((Box::new(file), regular))
+    let len = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
+    Ok((Box::new(file), len))
 }
 
-/// Whether standard input is a regular file (`< profils.ndjson`).
+/// The length of standard input when it is a regular file (`< profils.ndjson`).
 #[cfg(unix)]
-fn stdin_is_file() -> bool {
+fn stdin_file_len() -> Option<u64> {
     use std::os::fd::AsFd;
     io::stdin()
         .as_fd()
         .try_clone_to_owned()
         .map(std::fs::File::from)
         .and_then(|f| f.metadata())
-        .is_ok_and(|m| m.is_file())
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
 }
 
 #[cfg(not(unix))]
-fn stdin_is_file() -> bool {
-    false
+fn stdin_file_len() -> Option<u64> {
+    None
 }
 
 /// The aid named on the command line, or an error with the closest id.

@@ -5,11 +5,12 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::profile::{FieldId, Value};
 
 /// A top-level condition with the label a physician reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Condition {
     pub libelle: String,
     pub node: Node,
@@ -52,7 +53,7 @@ pub struct SharedCondition {
 
 /// A question that no profile field answers: the condition is unknown because the fields given describe
 /// something else (`inconnue_si`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConditionQuestion {
     pub texte: String,
     /// What to type or do to answer it.
@@ -60,7 +61,7 @@ pub struct ConditionQuestion {
 }
 
 /// A node of the condition tree.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Node {
     All(Vec<Node>),
     Any(Vec<Node>),
@@ -83,7 +84,7 @@ pub enum Node {
     Leaf(Leaf),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leaf {
     pub field: FieldId,
     pub test: Test,
@@ -91,7 +92,7 @@ pub struct Leaf {
 }
 
 /// A known value in the form conditions compare (a `Value` without text).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Scalar {
     Bool(bool),
     Num(f64),
@@ -127,7 +128,7 @@ impl Scalar {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpOp {
     Ge,
     Le,
@@ -136,7 +137,7 @@ pub enum CmpOp {
 }
 
 /// The right-hand side of an ordering comparison.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Operand {
     Num(f64),
     Date(NaiveDate),
@@ -147,7 +148,7 @@ pub enum Operand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Test {
     Eq(Scalar),
     Ne(Scalar),

@@ -6,6 +6,7 @@
 //! name fields without importing the profile.
 
 use crate::diagnostic::did_you_mean;
+use serde::{Deserialize, Serialize};
 
 /// A field's type and accepted values.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,7 +43,7 @@ pub enum Kind {
 }
 
 /// Index of a field in `FIELDS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FieldId(pub u8);
 
 impl FieldId {

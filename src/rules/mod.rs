@@ -101,11 +101,89 @@ pub fn embedded() -> Loaded {
     from_sources(embedded_sources())
 }
 
-/// The embedded rule set for evaluating profiles: each aid's file read up to its trailing examples
-/// (`embedded::EXAMPLES_AT`), which only `validate` runs; a test checks that this is `embedded()`
-/// less the examples, with the same diagnostics (none).
+/// The embedded rule set for evaluating profiles: the precompiled one when it was made from the
+/// embedded files (`precompiled`), else `embedded_for_evaluation_from_toml`.
 #[must_use]
 pub fn embedded_for_evaluation() -> Loaded {
+    precompiled(PRECOMPILED, embedded::SOURCES_HASH)
+        .unwrap_or_else(embedded_for_evaluation_from_toml)
+}
+
+/// The embedded aids (without their examples) and reference data, compiled from the embedded files
+/// beforehand and kept as JSON: reading it costs a fraction of parsing and compiling the TOML, which
+/// matters to the start of a one-profile `check`. A test checks that it is what the TOML gives,
+/// field for field, and rewrites it when `AIDES_PRECOMPILE` is set.
+const PRECOMPILED: &str = include_str!("precompiled.json");
+
+/// The form of `PRECOMPILED`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Precompiled {
+    /// The `embedded::SOURCES_HASH` of the files it was compiled from.
+    sources: u64,
+    aides: Vec<model::Aide>,
+    refs: Referentiel,
+}
+
+#[cfg(test)]
+impl Precompiled {
+    fn json(rules: &RuleSet) -> String {
+        let mut json = serde_json::to_string(&PrecompiledRef {
+            sources: embedded::SOURCES_HASH,
+            aides: &rules.aides,
+            refs: &rules.refs,
+        })
+        .unwrap_or_default();
+        json.push('\n');
+        json
+    }
+}
+
+/// `Precompiled`, borrowed, to write it.
+#[cfg(test)]
+#[derive(serde::Serialize)]
+struct PrecompiledRef<'r> {
+    sources: u64,
+    aides: &'r [model::Aide],
+    refs: &'r Referentiel,
+}
+
+/// The rule set `json` holds, with the embedded files as its sources, when it was compiled from files
+/// whose hash is `sources`; `None` when it was not, or does not read (the TOML is then read).
+fn precompiled(json: &str, sources: u64) -> Option<Loaded> {
+    let Precompiled {
+        sources: made_from,
+        aides,
+        mut refs,
+    } = serde_json::from_str(json).ok()?;
+    (made_from == sources).then_some(())?;
+    refs.index_codes();
+    let mut sources: Vec<SourceText> = embedded::FILES
+        .iter()
+        .map(|(rel, text)| SourceText {
+            rel: (*rel).to_owned(),
+            name: format!("rules/{rel}"),
+            text: (*text).into(),
+        })
+        .collect();
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let referentiel_integre = !sources.iter().any(|f| referentiel_kind(&f.rel).is_some());
+    Some(Loaded {
+        rules: RuleSet {
+            aides,
+            refs,
+            sources,
+            referentiel_integre,
+            empreinte: std::sync::OnceLock::new(),
+        },
+        diagnostics: Vec::new(),
+    })
+}
+
+/// The embedded rule set for evaluating profiles, read from the TOML: each aid's file read up to its
+/// trailing examples (`embedded::EXAMPLES_AT`), which only `validate` runs; a test checks that this is
+/// `embedded()` less the examples, with the same diagnostics (none).
+#[must_use]
+fn embedded_for_evaluation_from_toml() -> Loaded {
     load(embedded_sources(), &|rel| {
         embedded::FILES
             .iter()
@@ -263,7 +341,7 @@ pub(crate) fn load(
         .map(|f| SourceText {
             rel: f.rel,
             name: f.name,
-            text: f.text,
+            text: f.text.into(),
         })
         .collect();
     Loaded {
@@ -280,6 +358,78 @@ pub(crate) fn load(
 
 #[cfg(test)]
 mod tests {
+    use super::{Loaded, RuleSet};
+
+    /// The precompiled rule set is what the TOML gives: the same JSON once written again (rewritten
+    /// when `AIDES_PRECOMPILE` is set), and, read back, the same rule set field for field.
+    #[test]
+    fn the_precompiled_rules_are_those_the_toml_gives() {
+        let toml = super::embedded_for_evaluation_from_toml();
+        assert!(toml.diagnostics.is_empty(), "{:?}", toml.diagnostics);
+        let json = super::Precompiled::json(&toml.rules);
+        if regenerate(&json) {
+            return;
+        }
+        assert!(
+            json == super::PRECOMPILED,
+            "src/rules/precompiled.json is not what the rules give: AIDES_PRECOMPILE=1 cargo test --lib precompiled"
+        );
+        let read = super::precompiled(super::PRECOMPILED, super::embedded::SOURCES_HASH)
+            .expect("the precompiled rule set reads, made from the embedded files");
+        assert_same(&toml, &read);
+    }
+
+    /// Field for field (the code index in its order, as a map has none).
+    fn assert_same(a: &Loaded, b: &Loaded) {
+        let (a, b) = (&a.rules, &b.rules);
+        assert_eq!(a.aides.len(), b.aides.len());
+        for (x, y) in a.aides.iter().zip(&b.aides) {
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "{}", x.id);
+        }
+        let refs = |r: &RuleSet| {
+            let mut codes: Vec<_> = r.refs.par_code.iter().collect();
+            codes.sort();
+            let r = &r.refs;
+            format!(
+                "{:?}",
+                (
+                    &r.regions,
+                    &r.departements,
+                    &r.contacts,
+                    &r.synonymes,
+                    codes
+                )
+            )
+        };
+        assert_eq!(refs(a), refs(b));
+        assert_eq!(format!("{:?}", a.sources), format!("{:?}", b.sources));
+        assert_eq!(a.referentiel_integre, b.referentiel_integre);
+        assert_eq!(a.empreinte(), b.empreinte());
+    }
+
+    /// Writes `json` as the precompiled rule set when `AIDES_PRECOMPILE` is set: the one thing a test
+    /// does to the source tree, when asked.
+    #[allow(clippy::disallowed_methods)]
+    fn regenerate(json: &str) -> bool {
+        if std::env::var_os("AIDES_PRECOMPILE").is_none() {
+            return false;
+        }
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/precompiled.json"),
+            json,
+        )
+        .expect("write src/rules/precompiled.json");
+        true
+    }
+
+    /// Made from other files, or unreadable, the precompiled rule set is left for the TOML.
+    #[test]
+    fn a_stale_precompiled_rule_set_is_not_used() {
+        let hash = super::embedded::SOURCES_HASH;
+        assert!(super::precompiled(super::PRECOMPILED, hash ^ 1).is_none());
+        assert!(super::precompiled("{", hash).is_none());
+    }
+
     /// Evaluating reads the embedded aids up to their examples: the same aids, field for field, as
     /// the whole files give once their examples are set aside, and no diagnostic either way (the
     /// reference data is read whole both ways).

@@ -3,11 +3,12 @@
 //! it does no parsing.
 
 use schemars::JsonSchema;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::condition::Condition;
 use crate::profile::{FieldId, Profile};
@@ -69,10 +70,42 @@ pub struct SourceText {
     pub rel: String,
     /// The name diagnostics give (`rules/national/caim.toml`, or the path on disk).
     pub name: String,
-    pub text: String,
+    pub text: Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The text of a source file: the binary's own for the precompiled embedded rules (not copied, not
+/// even read unless asked for), else the text read.
+#[derive(Debug, Clone)]
+pub struct Text(Cow<'static, str>);
+
+impl Text {
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Financeur {
     #[serde(rename = "CPAM")]
     Cpam,
@@ -91,7 +124,7 @@ impl Financeur {
 }
 
 /// Where an aid's file sits: national, regional or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Categorie {
     Nationale,
@@ -99,7 +132,7 @@ pub enum Categorie {
     Abrogee,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Periode {
     pub en_vigueur_du: Option<NaiveDate>,
     pub signature_au_plus_tard: Option<NaiveDate>,
@@ -109,7 +142,7 @@ pub struct Periode {
 }
 
 /// One aid.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Aide {
     pub id: String,
     pub nom: String,
@@ -125,6 +158,7 @@ pub struct Aide {
     /// Period and region conditions first (generated), then the file's own, in order.
     pub conditions: Vec<Condition>,
     pub montant: Montant,
+    #[serde(with = "versements_entiers")]
     pub versements: Vec<Versement>,
     pub echeances: Vec<EcheanceDef>,
     pub engagements: Vec<String>,
@@ -134,6 +168,8 @@ pub struct Aide {
     /// The rest: the rule base's decisions and details (`--detail`, `show`, `explain`).
     pub notes: Vec<String>,
     pub sources: Vec<Reference>,
+    /// Only `validate` runs them: the precompiled rule set leaves them out.
+    #[serde(skip)]
     pub exemples: Vec<Exemple>,
     /// Display name of the file.
     pub file: String,
@@ -141,7 +177,7 @@ pub struct Aide {
 }
 
 /// How much an aid pays.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Montant {
     pub kind: MontantKind,
     /// Overrides the generated label.
@@ -168,7 +204,7 @@ impl Montant {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum MontantKind {
     Fixe(i64),
     Plafond(i64),
@@ -204,7 +240,7 @@ impl MontantKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Periodicite {
     Mois,
@@ -222,13 +258,13 @@ impl Periodicite {
 }
 
 /// An amount cell: a fixed sum or a ceiling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cell {
     Eur(i64),
     Max(i64),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Palier {
     /// Inclusive lower bound on the `par` field.
     pub de: Option<f64>,
@@ -252,6 +288,33 @@ pub struct Versement {
     pub depuis: Option<(FieldId, u32)>,
 }
 
+/// `Versement`s whole, `depuis` included (their `Serialize` is the report's, which leaves it out), for
+/// the precompiled rule set.
+mod versements_entiers {
+    use super::{FieldId, Versement};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Entier = (f64, String, Option<(FieldId, u32)>);
+
+    pub(super) fn serialize<S: Serializer>(v: &[Versement], s: S) -> Result<S::Ok, S::Error> {
+        v.iter()
+            .map(|v| (v.part_pct, &v.quand, v.depuis))
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Versement>, D::Error> {
+        Ok(Vec::<Entier>::deserialize(d)?
+            .into_iter()
+            .map(|(part_pct, quand, depuis)| Versement {
+                part_pct,
+                quand,
+                depuis,
+            })
+            .collect())
+    }
+}
+
 /// Writes `50` rather than `50.0` for a whole percentage.
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
 pub(crate) fn whole_if_integral<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
@@ -264,20 +327,20 @@ pub(crate) fn whole_if_integral<S: serde::Serializer>(x: &f64, s: S) -> Result<S
 }
 
 /// A deadline to list: a fixed date or one relative to a date field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EcheanceDef {
     pub libelle: String,
     pub quand: Quand,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub enum Quand {
     Date(NaiveDate),
     Depuis(FieldId, u32),
 }
 
 /// A cited source.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema, Deserialize)]
 #[schemars(description = "Un texte officiel cité.")]
 pub struct Reference {
     #[schemars(description = "Titre du texte.")]
