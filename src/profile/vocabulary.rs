@@ -166,7 +166,7 @@ pub struct Field {
     /// A change the physician can make to obtain an aid (`pistes`), when the field is one.
     pub levier: Option<Levier>,
     /// How an explanation names the date or number the field holds ("installation", "demande").
-    pub nom: &'static str,
+    pub noun: &'static str,
     /// When the field, unknown, splits the aids to confirm between its values, the answer shows the
     /// split (SPEC §5 `selon`) under this title, each value prefixed by `prefixe` (empty: never).
     pub selon: Option<SelonDef>,
@@ -219,7 +219,7 @@ const BASE: Field = Field {
     ou_trouver: "",
     asked_with: None,
     levier: None,
-    nom: "",
+    noun: "",
     selon: None,
     groupes: &[],
 };
@@ -455,7 +455,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Date,
         help: "Date d'installation (ou d'ouverture du cabinet secondaire)",
         question: "À quelle date vous êtes-vous installé (ou ouvrez-vous le cabinet secondaire) ?",
-        nom: "installation",
+        noun: "installation",
         ..BASE
     },
     Field {
@@ -479,7 +479,7 @@ pub const FIELDS: &[Field] = &[
             quand: LevierQuand::Toujours,
             phrase: "Avec {valeur} jours par semaine",
         }),
-        nom: "jours par semaine",
+        noun: "jours par semaine",
         ..BASE
     },
     Field {
@@ -543,7 +543,7 @@ pub const FIELDS: &[Field] = &[
         },
         help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km",
         question: "Vous étiez déjà installé : à quelle distance de l'ancien cabinet est le nouveau, en km ?",
-        nom: "distance",
+        noun: "distance",
         ..BASE
     },
     Field {
@@ -559,7 +559,7 @@ pub const FIELDS: &[Field] = &[
         help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)",
         question: "À quelle date votre dernière aide à l'installation a-t-elle été accordée ?",
         asked_with: Some("aide_installation_10_ans"),
-        nom: "dernière aide",
+        noun: "dernière aide",
         ..BASE
     },
     Field {
@@ -567,7 +567,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Date,
         help: "Date de dépôt de la demande (par défaut : la date de référence)",
         question: "À quelle date déposez-vous la demande ?",
-        nom: "demande",
+        noun: "demande",
         ..BASE
     },
     Field {
@@ -575,7 +575,7 @@ pub const FIELDS: &[Field] = &[
         kind: PCT,
         help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %",
         question: "Quelle part de vos honoraires totaux sans dépassement font vos honoraires cliniques hors CCAM, en % ?",
-        nom: "part des honoraires cliniques",
+        noun: "part des honoraires cliniques",
         ..BASE
     },
     Field {
@@ -587,7 +587,7 @@ pub const FIELDS: &[Field] = &[
             quand: LevierQuand::Toujours,
             phrase: "Avec {valeur} demi-journée(s) par mois en ZIP",
         }),
-        nom: "demi-journées par mois",
+        noun: "demi-journées par mois",
         ..BASE
     },
     Field {
@@ -595,7 +595,7 @@ pub const FIELDS: &[Field] = &[
         kind: PCT,
         help: "Assistant partagé : part du temps en consultations ambulatoires, en %",
         question: "Quelle part de votre temps passez-vous en consultations ambulatoires, en % ?",
-        nom: "part du temps en ambulatoire",
+        noun: "part du temps en ambulatoire",
         ..BASE
     },
     Field {
@@ -634,7 +634,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Integer { min: 0 },
         help: "Habitants couverts par la CPTS",
         question: "Combien d'habitants la CPTS couvre-t-elle ?",
-        nom: "habitants couverts",
+        noun: "habitants couverts",
         ..BASE
     },
     Field {

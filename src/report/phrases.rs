@@ -159,7 +159,7 @@ fn duree(mois: u32) -> String {
 }
 
 fn nom(field: FieldId) -> &'static str {
-    let n = field.def().nom;
+    let n = field.def().noun;
     if n.is_empty() { field.name() } else { n }
 }
 
