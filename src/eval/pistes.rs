@@ -639,7 +639,7 @@ mod tests {
             resultats: Vec::new(),
             manquants: Vec::new(),
             questions: Vec::new(),
-            montant: crate::eval::amount::Somme {
+            montant: crate::eval::montant::Somme {
                 eur: max,
                 min_eur: max,
                 max_eur: max,
