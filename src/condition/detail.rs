@@ -39,7 +39,7 @@ pub enum Calcul {
 /// The values a condition read (the reference date stands for an unknown request date) and what it
 /// computed.
 #[must_use]
-pub fn lire(c: &Condition, env: &Env<'_>) -> (Vec<(FieldId, Option<Value>)>, Vec<Calcul>) {
+pub fn read(c: &Condition, env: &Env<'_>) -> (Vec<(FieldId, Option<Value>)>, Vec<Calcul>) {
     let mut fields = Vec::new();
     c.node.reads(&mut fields);
     let valeurs = fields
@@ -54,13 +54,13 @@ pub fn lire(c: &Condition, env: &Env<'_>) -> (Vec<(FieldId, Option<Value>)>, Vec
         })
         .collect();
     let mut calculs = Vec::new();
-    calculer(&c.node, env, &mut calculs);
+    compute(&c.node, env, &mut calculs);
     (valeurs, calculs)
 }
 
-fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
+fn compute(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
     match node {
-        Node::All(c) | Node::Any(c) => c.iter().for_each(|n| calculer(n, env, out)),
+        Node::All(c) | Node::Any(c) => c.iter().for_each(|n| compute(n, env, out)),
         Node::FirstKnown(c) => {
             if let Some(decisive) = c.iter().find(|n| eval(n, env) != Tri::Inconnu) {
                 let mut fields = Vec::new();
@@ -68,14 +68,14 @@ fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
                 if c.len() > 1 {
                     out.push(Calcul::Decide(fields));
                 }
-                calculer(decisive, env, out);
+                compute(decisive, env, out);
             } else {
                 for n in c {
-                    calculer(n, env, out);
+                    compute(n, env, out);
                 }
             }
         }
-        Node::Not(n) | Node::IfKnown(n) => calculer(n, env, out),
+        Node::Not(n) | Node::IfKnown(n) => compute(n, env, out),
         Node::AppliesFrom(depuis, n) => {
             let applique = applies(*depuis, env);
             out.push(Calcul::EnVigueur {
@@ -84,10 +84,10 @@ fn calculer(node: &Node, env: &Env<'_>, out: &mut Vec<Calcul>) {
                 applique,
             });
             if applique {
-                calculer(n, env, out);
+                compute(n, env, out);
             }
         }
-        Node::UnknownIf { inner, .. } => calculer(inner, env, out),
+        Node::UnknownIf { inner, .. } => compute(inner, env, out),
         Node::Reference(..) => {}
         Node::Leaf(l) => {
             if let Some((op, field, months)) = l.test.relative_bound()

@@ -3,7 +3,7 @@
 //! the total. Pure: same rule set, profile and date, same result. The report (`report`) is built from
 //! these verdicts; nothing here knows the shape of the output.
 
-pub mod amount;
+pub mod montant;
 pub mod pistes;
 pub mod questions;
 pub mod selon;
@@ -15,7 +15,7 @@ pub use crate::condition::{detail, logic};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 
-use self::amount::Somme;
+use self::montant::Somme;
 use crate::condition::logic::{Env, Tri, add_months, eval, missing, unknown_by_guard};
 use crate::profile::{FieldId, Profile, Value};
 use serde::Serialize;
@@ -100,7 +100,7 @@ fn finish_verdict<'r>(aide: &'r Aide, env: &Env<'_>, resultats: Vec<Tri>) -> Ver
         resultats,
         manquants,
         questions,
-        montant: amount::compute(&aide.montant, env),
+        montant: montant::compute(&aide.montant, env),
     }
 }
 

@@ -284,10 +284,13 @@ fn closed<'r>(
     profile: &Profile,
     date_ref: NaiveDate,
 ) -> Option<Piste<'r>> {
-    // A pre-filter only. mutants: `&&` for `||` is equivalent because a non-eligible verdict always
-    // has a failing condition (so the test is then never true), and a failing condition that reads
-    // neither the request's date nor the reference date (`applicable_du` reads the request's date)
-    // stays false on every last day tried: the verdict below refuses the piste anyway.
+    // A pre-filter only: a day tried changes nothing but the request's date and the reference date,
+    // and a condition's value reads the reference date only through a `Reference` node
+    // (`reads_reference_date`) or through `date_demande` (a leaf, a relative operand, `applicable_du`,
+    // a guard: all in `fields_of`). So a failing condition that is not `over_time` stays false on every
+    // last day tried, and the verdict below refuses the piste anyway. Hence two equivalent mutants:
+    // `&&` for `||` (a non-eligible verdict always has a failing condition, so the first test is
+    // never true), and `over_time` always true (this pre-filter skipped, the same pistes found).
     if failing.is_empty() || !failing.iter().all(|c| over_time(c)) {
         return None;
     }
@@ -636,7 +639,7 @@ mod tests {
             resultats: Vec::new(),
             manquants: Vec::new(),
             questions: Vec::new(),
-            montant: crate::eval::amount::Somme {
+            montant: crate::eval::montant::Somme {
                 eur: max,
                 min_eur: max,
                 max_eur: max,

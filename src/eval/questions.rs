@@ -438,7 +438,7 @@ mod tests {
             resultats: Vec::new(),
             manquants: Vec::new(),
             questions: Vec::new(),
-            montant: crate::eval::amount::Somme {
+            montant: crate::eval::montant::Somme {
                 eur: None,
                 min_eur: min,
                 max_eur: max,

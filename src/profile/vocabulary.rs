@@ -167,7 +167,7 @@ pub struct Field {
     /// A change the physician can make to obtain an aid (`pistes`), when the field is one.
     pub levier: Option<Levier>,
     /// How an explanation names the date or number the field holds ("installation", "demande").
-    pub nom: &'static str,
+    pub noun: &'static str,
     /// When the field, unknown, splits the aids to confirm between its values, the answer shows the
     /// split (SPEC §5 `selon`) under this title, each value prefixed by `prefixe` (empty: never).
     pub selon: Option<SelonDef>,
@@ -220,7 +220,7 @@ const BASE: Field = Field {
     ou_trouver: "",
     asked_with: None,
     levier: None,
-    nom: "",
+    noun: "",
     selon: None,
     groupes: &[],
 };
@@ -456,7 +456,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Date,
         help: "Date d'installation (ou d'ouverture du cabinet secondaire)",
         question: "À quelle date vous êtes-vous installé (ou ouvrez-vous le cabinet secondaire) ?",
-        nom: "installation",
+        noun: "installation",
         ..BASE
     },
     Field {
@@ -480,7 +480,7 @@ pub const FIELDS: &[Field] = &[
             quand: LevierQuand::Toujours,
             phrase: "Avec {valeur} jours par semaine",
         }),
-        nom: "jours par semaine",
+        noun: "jours par semaine",
         ..BASE
     },
     Field {
@@ -544,7 +544,7 @@ pub const FIELDS: &[Field] = &[
         },
         help: "Médecin déjà installé : distance entre l'ancien et le nouveau cabinet, en km",
         question: "Vous étiez déjà installé : à quelle distance de l'ancien cabinet est le nouveau, en km ?",
-        nom: "distance",
+        noun: "distance",
         ..BASE
     },
     Field {
@@ -560,7 +560,7 @@ pub const FIELDS: &[Field] = &[
         help: "Date d'octroi de la dernière aide à l'installation (décision ou dernière signature)",
         question: "À quelle date votre dernière aide à l'installation a-t-elle été accordée ?",
         asked_with: Some("aide_installation_10_ans"),
-        nom: "dernière aide",
+        noun: "dernière aide",
         ..BASE
     },
     Field {
@@ -568,7 +568,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Date,
         help: "Date de dépôt de la demande (par défaut : la date de référence)",
         question: "À quelle date déposez-vous la demande ?",
-        nom: "demande",
+        noun: "demande",
         ..BASE
     },
     Field {
@@ -576,7 +576,7 @@ pub const FIELDS: &[Field] = &[
         kind: PCT,
         help: "Chirurgiens : part des honoraires cliniques hors CCAM dans les honoraires totaux sans dépassement, en %",
         question: "Quelle part de vos honoraires totaux sans dépassement font vos honoraires cliniques hors CCAM, en % ?",
-        nom: "part des honoraires cliniques",
+        noun: "part des honoraires cliniques",
         ..BASE
     },
     Field {
@@ -588,7 +588,7 @@ pub const FIELDS: &[Field] = &[
             quand: LevierQuand::Toujours,
             phrase: "Avec {valeur} demi-journée(s) par mois en ZIP",
         }),
-        nom: "demi-journées par mois",
+        noun: "demi-journées par mois",
         ..BASE
     },
     Field {
@@ -596,7 +596,7 @@ pub const FIELDS: &[Field] = &[
         kind: PCT,
         help: "Assistant partagé : part du temps en consultations ambulatoires, en %",
         question: "Quelle part de votre temps passez-vous en consultations ambulatoires, en % ?",
-        nom: "part du temps en ambulatoire",
+        noun: "part du temps en ambulatoire",
         ..BASE
     },
     Field {
@@ -635,7 +635,7 @@ pub const FIELDS: &[Field] = &[
         kind: Kind::Integer { min: 0 },
         help: "Habitants couverts par la CPTS",
         question: "Combien d'habitants la CPTS couvre-t-elle ?",
-        nom: "habitants couverts",
+        noun: "habitants couverts",
         ..BASE
     },
     Field {

@@ -12,9 +12,9 @@ use super::contract::{
 use super::phrases::{
     court, couverture, detail, json_value, lieu, option, reste, value_label, zonage,
 };
-use crate::eval::amount::Somme;
-use crate::eval::detail::lire;
+use crate::eval::detail::read;
 use crate::eval::logic::{Env, Tri};
+use crate::eval::montant::Somme;
 use crate::eval::pistes::{Chemin, Motif, Piste, pistes};
 use crate::eval::questions::{Question, questions};
 use crate::eval::selon::{Selon, groupes, selon};
@@ -106,7 +106,7 @@ fn aide_rapport<'r>(
         .iter()
         .zip(&v.resultats)
         .map(|(c, r)| {
-            let (valeurs, calculs) = lire(c, env);
+            let (valeurs, calculs) = read(c, env);
             ConditionRapport {
                 libelle: &c.libelle,
                 resultat: *r,

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::{Provenance, ProvenanceDe};
-use crate::eval::amount::Somme;
 use crate::eval::logic::Tri;
+use crate::eval::montant::Somme;
 use crate::eval::{Echeance, Total};
 use crate::profile;
 use crate::referentiel::Contact;

@@ -159,7 +159,7 @@ fn duree(mois: u32) -> String {
 }
 
 fn nom(field: FieldId) -> &'static str {
-    let n = field.def().nom;
+    let n = field.def().noun;
     if n.is_empty() { field.name() } else { n }
 }
 
@@ -215,7 +215,7 @@ fn date_calculee(d: &DateCalculee) -> String {
 
 /// An amount in a few words, with its period when it recurs (« jusqu'à 1 200 € par mois »).
 #[must_use]
-pub fn court(aide: &Aide, montant: &crate::eval::amount::Somme<'_>) -> String {
+pub fn court(aide: &Aide, montant: &crate::eval::montant::Somme<'_>) -> String {
     let text = montant.court();
     match aide.montant.kind {
         crate::rules::model::MontantKind::ParUnite {
