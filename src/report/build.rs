@@ -10,7 +10,7 @@ use super::contract::{
     VersementRapport,
 };
 use super::phrases::{
-    court, couverture, detail, json_value, lieu, option, reste, value_label, zonage,
+    court, detail, json_value, lieu, option, region_sans_aide, reste, value_label, zonage,
 };
 use crate::eval::detail::read;
 use crate::eval::logic::{Env, Tri};
@@ -77,7 +77,7 @@ pub fn evaluate<'r>(rules: &'r RuleSet, profile: &'r Profile, date_ref: NaiveDat
         groupes,
         aides,
         total,
-        couverture: couverture(rules, profile),
+        couverture: profile.region().and_then(|r| region_sans_aide(rules, r)),
         questions,
         pistes,
         region: profile.region().map(|r| rules.refs.region(r).slug.as_str()),

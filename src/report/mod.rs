@@ -19,7 +19,5 @@ pub use contract::{
     LigneErreur, MontantRapport, Periodicite, PisteRapport, QuestionRapport, Rapport, SelonRapport,
     SelonValeur, Valeurs, VersementRapport,
 };
-pub use phrases::{
-    court, couverture, flag, json_value, lieu, region_sans_aide, value_label, zonage,
-};
+pub use phrases::{court, flag, json_value, lieu, region_sans_aide, value_label, zonage};
 pub use provenance::{Provenance, ProvenanceDe, VERSION};

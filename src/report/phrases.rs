@@ -32,12 +32,6 @@ pub fn lieu(profile: &Profile, refs: &Referentiel) -> Option<String> {
     }
 }
 
-/// The sentence saying that the rule base holds no regional aid for the profile's region, if so.
-#[must_use]
-pub fn couverture(rules: &RuleSet, profile: &Profile) -> Option<String> {
-    region_sans_aide(rules, profile.region()?)
-}
-
 /// "No regional aid for this region in the rule base yet; ask its ARS", or `None` when it has some.
 #[must_use]
 pub fn region_sans_aide(rules: &RuleSet, region: crate::referentiel::RegionId) -> Option<String> {
