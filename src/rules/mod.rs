@@ -166,8 +166,18 @@ fn precompiled(json: &str, sources: u64) -> Option<Loaded> {
         })
         .collect();
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Some(loaded(aides, refs, sources, Vec::new()))
+}
+
+/// The rule set of `aides` and `refs` read from `sources`, with what the loading said.
+fn loaded(
+    aides: Vec<model::Aide>,
+    refs: Referentiel,
+    sources: Vec<SourceText>,
+    diagnostics: Vec<Diagnostic>,
+) -> Loaded {
     let referentiel_integre = !sources.iter().any(|f| referentiel_kind(&f.rel).is_some());
-    Some(Loaded {
+    Loaded {
         rules: RuleSet {
             aides,
             refs,
@@ -175,8 +185,8 @@ fn precompiled(json: &str, sources: u64) -> Option<Loaded> {
             referentiel_integre,
             empreinte: std::sync::OnceLock::new(),
         },
-        diagnostics: Vec::new(),
-    })
+        diagnostics,
+    }
 }
 
 /// The embedded rule set for evaluating profiles, read from the TOML: each aid's file read up to its
@@ -335,7 +345,6 @@ pub(crate) fn load(
         }
     }
     aides.sort_by_key(|a| a.categorie);
-    let referentiel_integre = !files.iter().any(|f| referentiel_kind(&f.rel).is_some());
     let sources = files
         .into_iter()
         .map(|f| SourceText {
@@ -344,16 +353,7 @@ pub(crate) fn load(
             text: f.text.into(),
         })
         .collect();
-    Loaded {
-        rules: RuleSet {
-            aides,
-            refs,
-            sources,
-            referentiel_integre,
-            empreinte: std::sync::OnceLock::new(),
-        },
-        diagnostics,
-    }
+    loaded(aides, refs, sources, diagnostics)
 }
 
 #[cfg(test)]
