@@ -126,6 +126,10 @@ pub(super) fn run(args: &CheckArgs, shell: Shell, out: &mut dyn Write) -> Result
     };
     let (source, file_len) = open_source(input)?;
     let mut opts = Options::new(args, shell)?;
+    // Which path runs is a matter of speed alone: both give the same answers, messages and exit code,
+    // and answer a waiting input as it comes (tests/hostile.rs compares a file with a named pipe of
+    // the same content under and over SMALL_FILE, and runs a coprocess). So the mutants that only
+    // change the choice (`<=` → `>` here, another length from `stdin_file_len`) are equivalent.
     if file_len.is_some_and(|n| n <= SMALL_FILE) {
         // A block at most: read and evaluated on this thread, no thread started.
         opts.jobs = 1;

@@ -422,6 +422,27 @@ mod tests {
         true
     }
 
+    /// A rule set without reference files uses the embedded ones, and its fingerprint covers them:
+    /// the embedded aids alone are, in effect, the embedded rule set, with the same fingerprint (and
+    /// the embedded rule set does not count its reference files twice).
+    #[test]
+    fn a_rule_set_without_reference_files_is_fingerprinted_with_the_embedded_ones() {
+        let embedded = super::embedded();
+        assert!(!embedded.rules.referentiel_integre);
+        let aids_only: Vec<_> = super::embedded_sources()
+            .into_iter()
+            .filter(|f| super::referentiel_kind(&f.rel).is_none())
+            .collect();
+        let aids_only = super::load(aids_only, &|_| None);
+        assert!(aids_only.rules.referentiel_integre);
+        assert!(
+            aids_only.diagnostics.is_empty(),
+            "{:?}",
+            aids_only.diagnostics
+        );
+        assert_eq!(aids_only.rules.empreinte(), embedded.rules.empreinte());
+    }
+
     /// Made from other files, or unreadable, the precompiled rule set is left for the TOML.
     #[test]
     fn a_stale_precompiled_rule_set_is_not_used() {
